@@ -1,0 +1,63 @@
+/**
+ * @module
+ * The prepared model's manifest (`<prepared>.json`, format `gradcam-edge/1`): the contract between the
+ * prepare tool, which writes it, and every runtime that runs a prepared model (the Worker, Node, or any
+ * other ONNX runtime such as Python onnxruntime).
+ *
+ * The prepared ONNX model has:
+ * - the original image input (`input.name`, batch dimension first) and `seed.name` (float32 [S, K]);
+ * - the original outputs unchanged, plus for each layer its activation A (`layers[i].activation`,
+ *   [N, C, h, w]) and gradient G (`layers[i].gradient`) with G = d(sum_k seed_k * logit_k)/dA, the
+ *   vector-Jacobian product of the logits with the seed.
+ * Batch contract: either one image (N = 1) and S seed rows (G is [S, C, h, w]: S explanations from one
+ * forward pass), or N images and N seed rows (G is [N, C, h, w], row i explains image i).
+ */
+
+/** Preprocessing of an RGB image into the model's input tensor. */
+export interface InputSpec {
+  /** Name of the image input of the ONNX graph. */
+  name: string;
+  /** Input shape, batch first; the batch dimension is the string "N". */
+  shape: [string | number, number, number, number];
+  /** Tensor layout: NCHW (PyTorch) or NHWC. */
+  layout: 'NCHW' | 'NHWC';
+  /** Per-channel mean and std applied after scaling pixels to [0, 1]. */
+  mean: [number, number, number];
+  std: [number, number, number];
+  /** How an image of another size is brought to the input size (default stretch, no crop). */
+  resize?: 'stretch' | 'shorter-side';
+  crop?: 'none' | 'center';
+  /** Colour an alpha channel is composited on, RGB 0..255 (default white). */
+  background?: [number, number, number];
+}
+
+/** One explained layer of a prepared model. */
+export interface LayerSpec {
+  /** The original tensor name in the source model. */
+  name: string;
+  /** Output name of the activation A. */
+  activation: string;
+  /** Output name of the gradient G. */
+  gradient: string;
+  /** Activation shape, batch first ("N"), e.g. ["N", 320, 5, 5]. */
+  shape: (string | number)[];
+  /** True for the layer chosen when a request names none. */
+  default?: boolean;
+}
+
+/** The `gradcam-edge/1` manifest. */
+export interface Manifest {
+  format: 'gradcam-edge/1';
+  input: InputSpec;
+  seed: { name: string; shape: [string | number, number] };
+  logits: { name: string };
+  layers: LayerSpec[];
+  labels: string[] | null;
+  quantization: { weights: 'int8' | 'none'; scheme?: string; tensors?: number };
+  source: { sha256: string; file?: string };
+  /** sha256 of the prepared ONNX file itself. */
+  sha256: string;
+  opset: number;
+  /** Free-form provenance (tool version, date). */
+  producer?: { name: string; version: string };
+}
