@@ -4,7 +4,7 @@
  * float tensor in NCHW (PyTorch) or NHWC layout with 1 or 3 channels.
  */
 import type { ModelProto, ValueInfoProto } from '../onnx/proto.js';
-import { DataType } from '../onnx/proto.js';
+import { DataType, onnx } from '../onnx/proto.js';
 import { ApiError } from '../errors.js';
 
 /** The image input as the manifest describes it. */
@@ -20,7 +20,7 @@ type Dim = number | string;
 function dimsOf(v: ValueInfoProto): Dim[] | undefined {
   const shape = v.type?.tensorType?.shape;
   if (!shape) return undefined;
-  return shape.dim.map((d) => (d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : d.dimParam || '?'));
+  return (shape.dim ?? []).map((d) => (d.dimValue != null && Number(d.dimValue) > 0 ? Number(d.dimValue) : d.dimParam || '?'));
 }
 
 function notAClassifier(sentence: string): ApiError {
@@ -35,10 +35,10 @@ function layoutOf(dims: Dim[]): 'NCHW' | 'NHWC' | undefined {
 
 /** Write fixed height and width into a symbolic-size input (the model then runs at that size only). */
 function fixSpatialDims(v: ValueInfoProto, layout: 'NCHW' | 'NHWC', size: readonly [number, number]): void {
-  const dim = v.type!.tensorType!.shape!.dim;
+  const dim = v.type!.tensorType!.shape!.dim!;
   const [h, w] = layout === 'NCHW' ? [2, 3] : [1, 2];
-  dim[h] = { dimValue: size[0] } as (typeof dim)[number];
-  dim[w] = { dimValue: size[1] } as (typeof dim)[number];
+  dim[h] = onnx.TensorShapeProto.Dimension.create({ dimValue: size[0] });
+  dim[w] = onnx.TensorShapeProto.Dimension.create({ dimValue: size[1] });
 }
 
 /**

@@ -107,7 +107,7 @@ describe('non-classifier models', () => {
     const dyn = buildModel({ inputs: [valueInfo('x', ['N', 3, 'H', 'W'])], outputs: [valueInfo('y', ['N', 3, 'H', 'W'])], nodes: [makeNode('Relu', ['x'], ['y'])] });
     expect(() => findImageInput(dyn)).toThrow(/--input-size/);
     expect(findImageInput(dyn, [32, 48]).shape).toEqual(['N', 3, 32, 48]);
-    expect(dyn.graph!.input[0]!.type!.tensorType!.shape!.dim.map((d) => Number(d.dimValue ?? 0))).toEqual([0, 3, 32, 48]);
+    expect(dyn.graph!.input[0]!.type!.tensorType!.shape!.dim!.map((d) => Number(d.dimValue ?? 0))).toEqual([0, 3, 32, 48]);
   });
 
   it('rejects a model whose outputs are not class scores (segmentation-like)', () => {

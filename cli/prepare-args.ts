@@ -1,0 +1,88 @@
+/**
+ * @module
+ * Parsing `gradcam-edge prepare` arguments into {@link PrepareOptions} (files are read by the caller).
+ */
+import { parseArgs } from 'node:util';
+import { ApiError } from '../src/errors.js';
+import type { PrepareOptions } from '../src/prepare/options.js';
+
+/** Parsed command line of `prepare`. */
+export interface PrepareArgs {
+  modelPath: string;
+  outPath?: string;
+  listLayers: boolean;
+  json: boolean;
+  labelsPath?: string;
+  options: PrepareOptions;
+}
+
+export const PREPARE_USAGE = `Usage:
+  gradcam-edge prepare <model.onnx> --out <prepared.onnx> [options]
+  gradcam-edge prepare <model.onnx> --list-layers [--json]
+
+Adds the gradient graph of the chosen layers to an ONNX image classifier and writes the prepared model
+and its manifest <prepared>.json beside it.
+
+Options:
+  --out <file>          the prepared model (.onnx); the manifest goes to the same name with .json
+  --layer <tensor>      a tensor to explain (repeatable); default: the layer before the global pooling
+  --quantize int8|none  store Conv/Gemm/MatMul weights as per-channel int8 (default none)
+  --labels <file>       class labels: a JSON array, or one label per line
+  --mean r,g,b          normalisation mean after scaling pixels to [0,1] (default ImageNet's)
+  --std r,g,b           normalisation std (default ImageNet's)
+  --input-size HxW      input size for a model whose input size is symbolic
+  --resize stretch|shorter-side, --crop none|center   how clients fit an image (manifest only)
+  --no-verify           skip the check run of the prepared model
+  --list-layers         list the layers that can be explained (default marked with *) and exit
+  --json                with --list-layers: print JSON
+  --debug               print stack traces
+`;
+
+function numbers(flag: string, text: string | undefined, sep: RegExp, count: number): number[] | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(sep).map((s) => s.trim());
+  const values = parts.map(Number);
+  if (parts.length !== count || parts.some((p) => p === '') || !values.every(Number.isFinite)) {
+    throw new ApiError(400, 'bad_option', `--${flag} expects ${count} numbers (got "${text}").`);
+  }
+  return values;
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
+  throw new ApiError(400, 'bad_option', `--${flag} must be one of ${allowed.join(', ')} (got "${value}").`);
+}
+
+/** Parse the arguments after `prepare`. Throws `bad_option` for malformed ones. */
+export function parsePrepareArgs(args: string[]): PrepareArgs {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string', short: 'o' }, layer: { type: 'string', multiple: true }, quantize: { type: 'string' },
+      labels: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, 'input-size': { type: 'string' },
+      resize: { type: 'string' }, crop: { type: 'string' }, 'no-verify': { type: 'boolean' },
+      'list-layers': { type: 'boolean' }, json: { type: 'boolean' },
+    },
+  });
+  if (positionals.length !== 1) throw new ApiError(400, 'bad_option', `Give exactly one model file (got ${positionals.length}); see --help.`);
+  const listLayers = values['list-layers'] ?? false;
+  if (!listLayers && !values.out) throw new ApiError(400, 'bad_option', 'Missing --out <prepared.onnx> (or use --list-layers).');
+  const options: PrepareOptions = {
+    layers: values.layer,
+    quantize: oneOf('quantize', values.quantize, ['int8', 'none'] as const),
+    mean: numbers('mean', values.mean, /,/, 3) as PrepareOptions['mean'],
+    std: numbers('std', values.std, /,/, 3) as PrepareOptions['std'],
+    inputSize: numbers('input-size', values['input-size'], /x/i, 2) as PrepareOptions['inputSize'],
+    resize: oneOf('resize', values.resize, ['stretch', 'shorter-side'] as const),
+    crop: oneOf('crop', values.crop, ['none', 'center'] as const),
+    verify: !values['no-verify'],
+  };
+  return { modelPath: positionals[0]!, outPath: values.out, listLayers, json: values.json ?? false, labelsPath: values.labels, options };
+}
+
+/** The manifest path beside a prepared model: same name, extension .json. */
+export function manifestPath(outPath: string): string {
+  return /\.onnx$/i.test(outPath) ? outPath.replace(/\.onnx$/i, '.json') : `${outPath}.json`;
+}

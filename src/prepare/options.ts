@@ -1,0 +1,72 @@
+/**
+ * @module
+ * Options of {@link prepare} and their checks and defaults (ImageNet mean and std, no labels, fp32).
+ */
+import { ApiError } from '../errors.js';
+
+/** Options of the prepare compiler. */
+export interface PrepareOptions {
+  /** Tensors to explain (original names); default: the default layer. */
+  layers?: string[];
+  /** Store Conv/Gemm/MatMul weights as int8 behind DequantizeLinear. Default 'none'. */
+  quantize?: 'int8' | 'none';
+  /** Class labels, one per logit; default null. */
+  labels?: string[] | null;
+  /** Per-channel mean and std after scaling pixels to [0, 1]; default ImageNet's. */
+  mean?: [number, number, number];
+  std?: [number, number, number];
+  /** [height, width] for a model whose input size is symbolic (fixed into the prepared model). */
+  inputSize?: [number, number];
+  /** How clients bring an image to the input size (manifest only). Default 'stretch' and 'none'. */
+  resize?: 'stretch' | 'shorter-side';
+  crop?: 'none' | 'center';
+  /** Colour an alpha channel is composited on (manifest only). Default white. */
+  background?: [number, number, number];
+  /** Run the prepared model once to check it (default true). */
+  verify?: boolean;
+  /** Source file name recorded in the manifest. */
+  sourceFile?: string;
+}
+
+/** ImageNet statistics, as torchvision's classifiers expect. */
+export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
+export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
+
+type Checked = Required<Omit<PrepareOptions, 'layers' | 'inputSize' | 'sourceFile'>> & Pick<PrepareOptions, 'layers' | 'inputSize' | 'sourceFile'>;
+
+function bad(sentence: string): ApiError {
+  return new ApiError(400, 'bad_option', sentence);
+}
+
+function triple(name: string, v: readonly number[] | undefined, dflt: [number, number, number], positive: boolean): [number, number, number] {
+  if (v === undefined) return dflt;
+  if (v.length !== 3 || !v.every((x) => Number.isFinite(x) && (!positive || x > 0))) {
+    throw bad(`--${name} needs three ${positive ? 'positive ' : ''}numbers r,g,b (got ${v.join(',')}).`);
+  }
+  return [v[0]!, v[1]!, v[2]!];
+}
+
+/** Check options and fill in defaults. */
+export function checkOptions(o: PrepareOptions): Checked {
+  if (o.quantize !== undefined && o.quantize !== 'int8' && o.quantize !== 'none') throw bad(`--quantize must be int8 or none (got ${String(o.quantize)}).`);
+  if (o.layers !== undefined) {
+    if (o.layers.length === 0 || o.layers.some((l) => !l)) throw bad('--layer needs a tensor name.');
+    if (new Set(o.layers).size !== o.layers.length) throw bad(`A layer is named twice in ${o.layers.join(', ')}.`);
+  }
+  if (o.inputSize && !o.inputSize.every((x) => Number.isInteger(x) && x > 0)) throw bad(`--input-size needs positive integers HxW (got ${o.inputSize.join('x')}).`);
+  if (o.resize !== undefined && o.resize !== 'stretch' && o.resize !== 'shorter-side') throw bad(`resize must be stretch or shorter-side (got ${String(o.resize)}).`);
+  if (o.crop !== undefined && o.crop !== 'none' && o.crop !== 'center') throw bad(`crop must be none or center (got ${String(o.crop)}).`);
+  return {
+    layers: o.layers,
+    quantize: o.quantize ?? 'none',
+    labels: o.labels ?? null,
+    mean: triple('mean', o.mean, IMAGENET_MEAN, false),
+    std: triple('std', o.std, IMAGENET_STD, true),
+    inputSize: o.inputSize,
+    resize: o.resize ?? 'stretch',
+    crop: o.crop ?? 'none',
+    background: o.background ?? [255, 255, 255],
+    verify: o.verify ?? true,
+    sourceFile: o.sourceFile,
+  };
+}
