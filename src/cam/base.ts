@@ -1,0 +1,75 @@
+/**
+ * @module
+ * The base of every CAM method, after pytorch-grad-cam's `BaseCAM`: a method either gives per-channel
+ * weights w_c (the map is then ReLU(sum_c w_c A_c)) or overrides the whole map. Tensors are one image's
+ * activation A and gradient G of the target layer, both C x h x w, row-major, as the prepared model outputs
+ * them (src/manifest.ts). The result is the raw, unnormalised low-resolution map (h x w, after ReLU);
+ * normalising, upsampling and colouring are the render pipeline's job.
+ */
+
+/** One image's activation and gradient at one layer. */
+export interface CamInput {
+  /** A, C x h x w. */
+  activation: Float32Array;
+  /** G = dS/dA for the target seed, C x h x w (absent for gradient-free methods). */
+  gradient?: Float32Array;
+  channels: number;
+  height: number;
+  width: number;
+}
+
+/** A CAM method. Subclasses override {@link CamMethod.channelWeights} or {@link CamMethod.combine}. */
+export abstract class CamMethod {
+  /** The method's name in the API (`method=`). */
+  abstract readonly name: string;
+  /** Whether the method reads G (gradient-free methods can skip the backward seed). */
+  readonly needsGradient: boolean = true;
+
+  /** The raw map: ReLU of {@link CamMethod.combine}, h x w. */
+  map(input: CamInput): Float32Array {
+    checkShapes(input, this.needsGradient);
+    const map = this.combine(input);
+    for (let i = 0; i < map.length; i++) if (!(map[i] > 0)) map[i] = 0;
+    return map;
+  }
+
+  /** The map before ReLU; by default sum_c w_c A_c with w from {@link CamMethod.channelWeights}. */
+  protected combine(input: CamInput): Float32Array {
+    return weightedSum(input, this.channelWeights(input));
+  }
+
+  /** Per-channel weights w_c (length C). Methods that override `combine` need not implement it. */
+  protected channelWeights(_input: CamInput): Float64Array {
+    throw new Error(`${this.name}: channelWeights not implemented`);
+  }
+}
+
+function checkShapes(input: CamInput, needsGradient: boolean): void {
+  const size = input.channels * input.height * input.width;
+  if (input.activation.length !== size) throw new Error(`activation has ${input.activation.length} values, expected ${size}`);
+  if (needsGradient && input.gradient?.length !== size) throw new Error(`gradient has ${input.gradient?.length ?? 0} values, expected ${size}`);
+}
+
+/** sum_c w_c A_c over channels (accumulated in float64), h x w. */
+export function weightedSum(input: CamInput, weights: Float64Array): Float32Array {
+  const plane = input.height * input.width;
+  const acc = new Float64Array(plane);
+  for (let c = 0; c < input.channels; c++) {
+    const w = weights[c];
+    if (w === 0) continue;
+    const base = c * plane;
+    for (let i = 0; i < plane; i++) acc[i] += w * input.activation[base + i];
+  }
+  return Float32Array.from(acc);
+}
+
+/** The spatial mean of each channel of `t` (C x h x w), in float64. */
+export function spatialMean(t: Float32Array, channels: number, plane: number): Float64Array {
+  const out = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    let s = 0;
+    for (let i = c * plane; i < (c + 1) * plane; i++) s += t[i];
+    out[c] = s / plane;
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+/**
+ * @module
+ * The per-isolate model registry. Manifests are read on demand; ONNX sessions are created lazily (never at
+ * startup: a Worker's global scope must finish within 1 s), once per isolate, keyed by the prepared model's
+ * sha256, and queued (one run at a time). At most `maxSessions` sessions are kept, least recently used
+ * first out, because every session holds its weights in the isolate's 128 MB.
+ */
+import type { Env } from '../env.js';
+import { ApiError } from '../errors.js';
+import type { Manifest } from '../manifest.js';
+import type { ModelRunner, ModelSession } from '../runtime/runner.js';
+import { serialSession } from './serial-session.js';
+import { readManifest, readModelBytes } from './source.js';
+
+/** A model ready to be explained: its manifest and a queued session. */
+export interface LoadedModel {
+  id: string;
+  manifest: Manifest;
+  session: ModelSession;
+}
+
+/** Options of {@link ModelRegistry}. */
+export interface ModelRegistryOptions {
+  runner: () => ModelRunner;
+  maxSessions?: number;
+}
+
+/** Sessions by sha256, shared by every request of the isolate. */
+export class ModelRegistry {
+  private readonly sessions = new Map<string, Promise<ModelSession>>();
+  /** Sessions created in this isolate (for health and benchmarks). */
+  created = 0;
+  /** Model runs in this isolate (for tests and benchmarks). */
+  runs = 0;
+
+  constructor(private readonly options: ModelRegistryOptions) {}
+
+  /** The manifest of model `id`; 404 model_not_found when there is none. */
+  async manifest(env: Env, id: string): Promise<Manifest> {
+    const manifest = await readManifest(env, id);
+    if (!manifest) throw new ApiError(404, 'model_not_found', `No model with id '${id}'. GET /v1/models lists them.`);
+    return manifest;
+  }
+
+  /** The model `id` with its (lazily created, cached) session. */
+  async load(env: Env, id: string): Promise<LoadedModel> {
+    const manifest = await this.manifest(env, id);
+    const session = await this.session(env, id, manifest.sha256);
+    return { id, manifest, session: this.counted(session) };
+  }
+
+  private session(env: Env, id: string, sha: string): Promise<ModelSession> {
+    let session = this.sessions.get(sha);
+    if (session) {
+      this.sessions.delete(sha);
+      this.sessions.set(sha, session);
+      return session;
+    }
+    session = this.create(env, id);
+    this.sessions.set(sha, session);
+    session.catch(() => this.sessions.delete(sha));
+    this.evict();
+    return session;
+  }
+
+  private async create(env: Env, id: string): Promise<ModelSession> {
+    const bytes = await readModelBytes(env, id);
+    try {
+      const session = await this.options.runner().createSession(bytes);
+      this.created++;
+      return serialSession(session);
+    } catch (err) {
+      console.error(`session for model '${id}' failed`, err);
+      throw new ApiError(503, 'model_unavailable', `Model '${id}' could not be loaded.`);
+    }
+  }
+
+  private evict(): void {
+    const max = this.options.maxSessions ?? 2;
+    for (const [sha, session] of this.sessions) {
+      if (this.sessions.size <= max) break;
+      this.sessions.delete(sha);
+      session.then((s) => s.release()).catch(() => undefined);
+    }
+  }
+
+  private counted(session: ModelSession): ModelSession {
+    return {
+      inputNames: session.inputNames,
+      outputNames: session.outputNames,
+      run: (feeds, fetches) => {
+        this.runs++;
+        return session.run(feeds, fetches);
+      },
+      release: () => session.release(),
+    };
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * @module
+ * POST /v1/classify: forward pass only (zero seed, logits fetched), top-k classes. The baseline the
+ * benchmark compares an explanation with, and a cheap call on its own.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { limitsOf } from '../env.js';
+import { ApiError } from '../errors.js';
+import { bodyLimit } from '../middleware/body-limit/index.js';
+import { mediaType } from '../middleware/media-type/index.js';
+import type { AppEnv } from './app-env.js';
+import { BODY_TYPES, readImageInput } from './explain/image-input.js';
+import { decodeImage, preprocess } from './explain/imaging.js';
+import { runLogits } from './explain/model-run.js';
+import { ClassifyOptionsSchema, parseOptions } from './explain/options.js';
+import { topK } from './explain/targets.js';
+import { openapiHook } from './problem.js';
+import { ClassScoreSchema, problems } from './schemas.js';
+
+const binary = z.string().openapi({ format: 'binary' });
+
+const ClassificationSchema = z
+  .object({ model: z.string(), top: z.array(ClassScoreSchema), logits: z.array(z.number()), timings: z.record(z.string(), z.number()) })
+  .openapi('Classification');
+
+const route = createRoute({
+  method: 'post',
+  path: '/classify',
+  summary: 'Classify an image (forward pass only)',
+  middleware: [mediaType({ accept: BODY_TYPES }), bodyLimit({ maxBytes: (c) => limitsOf(c.env).maxBodyBytes })] as const,
+  request: {
+    query: ClassifyOptionsSchema.partial(),
+    body: {
+      // Not marked required: zod-openapi would then run the form validator on raw image bodies too.
+      description: 'The image (required): a raw PNG or JPEG body, or a form with a `file` field.',
+      content: {
+        'image/png': { schema: binary },
+        'image/jpeg': { schema: binary },
+        'multipart/form-data': { schema: ClassifyOptionsSchema.partial().extend({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'The top-k classes and the logits.', content: { 'application/json': { schema: ClassificationSchema } } },
+    ...problems(400, 404, 413, 415, 422, 503),
+  },
+});
+
+/** The classify sub-app (mounted under /v1). */
+export const classifyApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook }).openapi(route, async (c) => {
+  const input = await readImageInput(c);
+  const opts = parseOptions(ClassifyOptionsSchema, { ...c.req.query(), ...input.fields });
+  const registry = c.get('registry');
+  const manifest = await registry.manifest(c.env, opts.model);
+  const start = performance.now();
+  let image;
+  try {
+    image = decodeImage(input.bytes, manifest.input.background);
+  } catch {
+    throw new ApiError(422, 'corrupt_image', 'The image could not be decoded.');
+  }
+  const tensor = preprocess(image, manifest.input);
+  const prepared = performance.now();
+  const model = await registry.load(c.env, opts.model);
+  const logits = await runLogits(model.session, manifest, tensor);
+  const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;
+  const body = {
+    model: opts.model, top: topK(manifest, logits, opts.top), logits: [...logits],
+    timings: { decode_preprocess: ms(start, prepared), model: ms(prepared, performance.now()) },
+  };
+  const res = c.json(body, 200);
+  if (c.env.DEBUG_COUNTERS === '1') res.headers.set('X-Debug-Model-Runs', String(registry.runs));
+  return res;
+});

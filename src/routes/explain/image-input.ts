@@ -1,0 +1,59 @@
+/**
+ * @module
+ * The image of an explain or classify request: the raw body (image/png, image/jpeg) or the `file` field of a
+ * multipart form. Checks the header's size against the pixel limit before anything is decoded.
+ */
+import type { Context } from 'hono';
+import { limitsOf } from '../../env.js';
+import { ApiError } from '../../errors.js';
+import { essence } from '../../middleware/media-type/index.js';
+import type { AppEnv } from '../app-env.js';
+import { readImageHeader, type ImageHeader } from './imaging.js';
+
+/** Media types accepted as request bodies. */
+export const IMAGE_TYPES = ['image/png', 'image/jpeg'] as const;
+/** Every accepted request media type. */
+export const BODY_TYPES: readonly string[] = [...IMAGE_TYPES, 'multipart/form-data'];
+
+/** The request's image bytes, its header, and the form's other fields (for options). */
+export interface ImageInput {
+  bytes: Uint8Array;
+  header: ImageHeader;
+  fields: Record<string, string>;
+}
+
+async function fromForm(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; fields: Record<string, string> }> {
+  let form: Record<string, string | File>;
+  try {
+    form = (await c.req.parseBody()) as Record<string, string | File>;
+  } catch {
+    throw new ApiError(400, 'bad_request', 'The multipart body could not be parsed.');
+  }
+  const file = form.file;
+  if (!(file instanceof File)) throw new ApiError(400, 'bad_request', "The form has no 'file' field with the image.");
+  const type = essence(file.type);
+  if (type && type !== 'application/octet-stream' && !(IMAGE_TYPES as readonly string[]).includes(type)) {
+    throw new ApiError(415, 'unsupported_media_type', `The file must be image/png or image/jpeg (got '${type}').`);
+  }
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(form)) if (typeof value === 'string') fields[name] = value;
+  return { bytes: new Uint8Array(await file.arrayBuffer()), fields };
+}
+
+/**
+ * Read the image and check it: 422 corrupt_image when it is neither PNG nor JPEG or has no size,
+ * 413 image_too_large when its header declares more pixels than the limit.
+ */
+export async function readImageInput(c: Context<AppEnv>): Promise<ImageInput> {
+  const multipart = essence(c.req.header('content-type')) === 'multipart/form-data';
+  const { bytes, fields } = multipart ? await fromForm(c) : { bytes: new Uint8Array(await c.req.arrayBuffer()), fields: {} };
+  const header = readImageHeader(bytes);
+  if (!header || header.width === 0 || header.height === 0) {
+    throw new ApiError(422, 'corrupt_image', 'The body is not a readable PNG or JPEG image.');
+  }
+  const { maxPixels } = limitsOf(c.env);
+  if (header.width * header.height > maxPixels) {
+    throw new ApiError(413, 'image_too_large', `The image is ${header.width}x${header.height}, more than ${maxPixels} pixels.`, { limit: maxPixels });
+  }
+  return { bytes, header, fields };
+}

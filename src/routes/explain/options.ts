@@ -1,0 +1,50 @@
+/**
+ * @module
+ * The explain options (query string or multipart form fields) as one zod schema: it validates requests
+ * and generates their OpenAPI description.
+ */
+import { z } from '@hono/zod-openapi';
+import { DEFAULT_METHOD, METHOD_NAMES } from '../../cam/registry.js';
+import { ApiError } from '../../errors.js';
+import { DEFAULT_MODEL } from '../../models/source.js';
+import { COLORMAPS } from './imaging.js';
+
+const dimension = z.coerce.number().int().min(1).max(65535);
+
+/** Options of POST /v1/explain. */
+export const ExplainOptionsSchema = z.object({
+  model: z.string().min(1).max(64).default(DEFAULT_MODEL).openapi({ description: 'Model id (GET /v1/models).' }),
+  class: z.string().min(1).max(200).optional()
+    .openapi({ description: 'Class to explain: an index or a label. Default: the top-1 class.', example: '3' }),
+  method: z.enum(METHOD_NAMES as [string, ...string[]]).default(DEFAULT_METHOD).openapi({ description: 'CAM method.' }),
+  layer: z.string().min(1).max(200).optional().openapi({ description: "Layer name; default: the manifest's default layer." }),
+  output: z.enum(['overlay', 'heatmap', 'json']).default('overlay')
+    .openapi({ description: 'overlay (PNG over the image), heatmap (PNG), or json (logits, top-k, raw map).' }),
+  colormap: z.enum(COLORMAPS as [string, ...string[]]).default('jet'),
+  alpha: z.coerce.number().min(0).max(1).default(0.5).openapi({ description: 'Image weight of the overlay.' }),
+  width: dimension.optional().openapi({ description: "Output width; default the image's width (bounded)." }),
+  height: dimension.optional().openapi({ description: "Output height; default the image's height (bounded)." }),
+});
+
+/** Parsed explain options. */
+export type ExplainOptions = z.infer<typeof ExplainOptionsSchema>;
+
+/** Options of POST /v1/classify. */
+export const ClassifyOptionsSchema = z.object({
+  model: ExplainOptionsSchema.shape.model,
+  top: z.coerce.number().int().min(1).max(1000).default(5).openapi({ description: 'How many classes to return.' }),
+});
+
+/** The 400 bad_option error for the first issue of a failed parse. */
+export function badOption(error: z.ZodError): ApiError {
+  const issue = error.issues[0];
+  const option = String(issue?.path[0] ?? 'options');
+  return new ApiError(400, 'bad_option', `Option '${option}': ${issue?.message ?? 'invalid value'}.`, { option });
+}
+
+/** Parse options from plain fields (query and form merged), throwing 400 bad_option. */
+export function parseOptions<T extends z.ZodTypeAny>(schema: T, fields: Record<string, unknown>): z.infer<T> {
+  const parsed = schema.safeParse(fields);
+  if (!parsed.success) throw badOption(parsed.error);
+  return parsed.data;
+}

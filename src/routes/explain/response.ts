@@ -1,0 +1,43 @@
+/**
+ * @module
+ * The headers of an explanation response (POST /v1/explain and GET /v1/explanations/:id), shared so that a
+ * cache hit and a stored explanation look exactly like the original miss.
+ */
+import type { ExplanationMeta } from '../../cache/store.js';
+
+/** An explanation about to be sent. */
+export interface ExplanationResponse {
+  id: string;
+  meta: ExplanationMeta;
+  body: ReadableStream<Uint8Array> | Uint8Array;
+  cache: 'hit' | 'miss' | 'stored';
+  runs?: number;
+}
+
+/** Explanations are immutable (their id is a keyed hash of everything that determines them). */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/**
+ * Headers: Content-Type, X-Explanation-{Id,Class,Label,Score,Method,Model,Layer,Url}, X-Cache, ETag,
+ * Cache-Control, Link (rel=canonical) and Server-Timing (the stages measured when it was computed).
+ */
+export function explanationHeaders(r: ExplanationResponse, url: string): Headers {
+  const { meta } = r;
+  const headers = new Headers({
+    'Content-Type': meta.contentType,
+    'X-Explanation-Id': r.id,
+    'X-Explanation-Class': String(meta.classIndex),
+    'X-Explanation-Score': meta.score.toPrecision(6),
+    'X-Explanation-Method': meta.method,
+    'X-Explanation-Model': meta.model,
+    'X-Explanation-Layer': encodeURIComponent(meta.layer),
+    'X-Explanation-Url': url,
+    'X-Cache': r.cache === 'stored' ? 'hit' : r.cache,
+    ETag: `"${r.id}"`,
+    'Cache-Control': IMMUTABLE,
+    Link: `<${url}>; rel="canonical"`,
+    'Server-Timing': Object.entries(meta.timings).map(([k, v]) => `${k};dur=${v}`).join(', '),
+  });
+  if (meta.label !== null) headers.set('X-Explanation-Label', encodeURIComponent(meta.label));
+  return headers;
+}

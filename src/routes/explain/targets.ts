@@ -1,0 +1,64 @@
+/**
+ * @module
+ * Resolving a request's class and layer against a model's manifest, and the scores reported for a class.
+ */
+import { ApiError } from '../../errors.js';
+import type { LayerSpec, Manifest } from '../../manifest.js';
+import { classCount } from './model-run.js';
+
+/**
+ * The class index named by `value` (an index or a label); undefined value means "top-1" (null).
+ * Unknown labels are 400 bad_option; indices outside [0, K) are 400 class_out_of_range.
+ */
+export function resolveClass(manifest: Manifest, value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const k = classCount(manifest);
+  if (/^-?\d+$/.test(value.trim())) {
+    const index = Number(value);
+    if (index < 0 || index >= k) throw new ApiError(400, 'class_out_of_range', `Class ${index} is outside 0..${k - 1}.`, { option: 'class' });
+    return index;
+  }
+  const labels = manifest.labels ?? [];
+  const index = labels.indexOf(value);
+  if (index >= 0) return index;
+  const lower = labels.findIndex((l) => l.toLowerCase() === value.toLowerCase());
+  if (lower >= 0) return lower;
+  throw new ApiError(400, 'bad_option', `Option 'class': '${value}' is neither a class index nor a label of this model.`, { option: 'class' });
+}
+
+/** The layer called `name`, or the manifest's default layer (the last one when none is marked). */
+export function resolveLayer(manifest: Manifest, name: string | undefined): LayerSpec {
+  if (name === undefined) return manifest.layers.find((l) => l.default) ?? manifest.layers[manifest.layers.length - 1];
+  const layer = manifest.layers.find((l) => l.name === name);
+  if (!layer) {
+    const names = manifest.layers.map((l) => l.name).join(', ');
+    throw new ApiError(400, 'bad_option', `Option 'layer': '${name}' is not a layer of this model (layers: ${names}).`, { option: 'layer' });
+  }
+  return layer;
+}
+
+/** Softmax probabilities of `logits` (float64 accumulation). */
+export function softmax(logits: Float32Array): Float64Array {
+  let max = -Infinity;
+  for (const v of logits) max = Math.max(max, v);
+  const out = Float64Array.from(logits, (v) => Math.exp(v - max));
+  const sum = out.reduce((a, b) => a + b, 0);
+  return out.map((v) => v / sum);
+}
+
+/** One entry of a top-k list. */
+export interface ClassScore {
+  index: number;
+  label: string | null;
+  probability: number;
+  logit: number;
+}
+
+/** The `k` most probable classes, best first. */
+export function topK(manifest: Manifest, logits: Float32Array, k: number): ClassScore[] {
+  const probabilities = softmax(logits);
+  return [...logits.keys()]
+    .sort((a, b) => logits[b] - logits[a])
+    .slice(0, k)
+    .map((index) => ({ index, label: manifest.labels?.[index] ?? null, probability: probabilities[index], logit: logits[index] }));
+}

@@ -1,0 +1,68 @@
+/**
+ * @module
+ * GET /v1/models and GET /v1/models/{id}: the available prepared models, their input size, labels, layers
+ * and methods. Reads manifests only: no session is created.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { METHOD_NAMES } from '../cam/registry.js';
+import type { Env } from '../env.js';
+import type { Manifest } from '../manifest.js';
+import { DEFAULT_MODEL, listModelIds } from '../models/source.js';
+import type { AppEnv } from './app-env.js';
+import { classCount } from './explain/model-run.js';
+import { openapiHook } from './problem.js';
+import { problems } from './schemas.js';
+
+const ModelSchema = z
+  .object({
+    id: z.string(),
+    default: z.boolean(),
+    sha256: z.string(),
+    input: z.object({ width: z.number().int(), height: z.number().int(), layout: z.string(), mean: z.array(z.number()), std: z.array(z.number()) }),
+    classes: z.number().int(),
+    labels: z.array(z.string()).nullable(),
+    layers: z.array(z.object({ name: z.string(), shape: z.array(z.union([z.string(), z.number()])), default: z.boolean() })),
+    methods: z.array(z.string()),
+    quantization: z.string(),
+  })
+  .openapi('Model');
+
+function describe(id: string, m: Manifest) {
+  const [, , height, width] = m.input.shape as [unknown, number, number, number];
+  const defaultLayer = m.layers.find((l) => l.default) ?? m.layers[m.layers.length - 1];
+  return {
+    id, default: id === DEFAULT_MODEL, sha256: m.sha256,
+    input: { width, height, layout: m.input.layout, mean: m.input.mean, std: m.input.std },
+    classes: classCount(m), labels: m.labels,
+    layers: m.layers.map((l) => ({ name: l.name, shape: l.shape, default: l === defaultLayer })),
+    methods: [...METHOD_NAMES], quantization: m.quantization.weights,
+  };
+}
+
+const list = createRoute({
+  method: 'get',
+  path: '/models',
+  summary: 'List the available models',
+  responses: { 200: { description: 'The models.', content: { 'application/json': { schema: z.object({ models: z.array(ModelSchema) }) } } } },
+});
+
+const one = createRoute({
+  method: 'get',
+  path: '/models/{id}',
+  summary: 'Describe one model',
+  request: { params: z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: DEFAULT_MODEL }) }) },
+  responses: { 200: { description: 'The model.', content: { 'application/json': { schema: ModelSchema } } }, ...problems(404) },
+});
+
+async function describeById(c: { env: Env; get: (k: 'registry') => AppEnv['Variables']['registry'] }, id: string) {
+  return describe(id, await c.get('registry').manifest(c.env, id));
+}
+
+/** The models sub-app (mounted under /v1). */
+export const modelsApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook })
+  .openapi(list, async (c) => {
+    const ids = await listModelIds(c.env);
+    const models = await Promise.all(ids.map((id) => describeById(c, id).catch(() => null)));
+    return c.json({ models: models.filter((m) => m !== null) }, 200);
+  })
+  .openapi(one, async (c) => c.json(await describeById(c, c.req.valid('param').id), 200));

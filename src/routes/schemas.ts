@@ -1,0 +1,63 @@
+/**
+ * @module
+ * Response schemas shared by several routes (for the generated OpenAPI document).
+ */
+import { z } from '@hono/zod-openapi';
+
+/** An application/problem+json body (RFC 9457). */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().openapi({ description: 'Machine-readable error code (src/errors.ts).' }),
+    detail: z.string(),
+  })
+  .openapi('Problem');
+
+/** A problem response for the given statuses. */
+export function problems(...statuses: number[]): Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }> {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: `Error (${s})`, content: { 'application/problem+json': { schema: ProblemSchema } } }]),
+  );
+}
+
+/** A class with its probability. */
+export const ClassScoreSchema = z
+  .object({ index: z.number().int(), label: z.string().nullable(), probability: z.number(), logit: z.number() })
+  .openapi('ClassScore');
+
+/** The JSON explanation (output=json and GET /v1/explanations/{id}.json of a JSON explanation). */
+export const ExplanationJsonSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    model: z.string(),
+    method: z.string(),
+    layer: z.string(),
+    class: z.object({ index: z.number().int(), label: z.string().nullable(), score: z.number() }),
+    top: z.array(ClassScoreSchema),
+    logits: z.array(z.number()),
+    map: z.object({
+      shape: z.tuple([z.number().int(), z.number().int()]),
+      data: z.array(z.number()).openapi({ description: 'The raw, unnormalised low-resolution map (after ReLU), row-major.' }),
+    }),
+    timings: z.record(z.string(), z.number()),
+  })
+  .openapi('ExplanationJson');
+
+const header = (description: string) => ({ schema: { type: 'string' as const }, description });
+
+/** Response headers of an explanation. */
+export const EXPLANATION_HEADERS = {
+  'X-Explanation-Id': header('The explanation id (keyed hash of image, model and options).'),
+  'X-Explanation-Class': header('The explained class index.'),
+  'X-Explanation-Label': header('Its label (percent-encoded), when the model has labels.'),
+  'X-Explanation-Score': header('Its softmax probability.'),
+  'X-Explanation-Method': header('The CAM method.'),
+  'X-Explanation-Url': header('The URL of the stored explanation.'),
+  'X-Cache': header('hit or miss.'),
+  ETag: header('Strong ETag (the id).'),
+  'Cache-Control': header('Immutable.'),
+  Link: header('rel=canonical: the stored explanation.'),
+};
