@@ -3,9 +3,10 @@
  * Which layers can be explained, and which one is explained by default.
  *
  * A candidate is a 4-D float tensor produced by a node that lies on a path from the image input to the
- * logits. The default is the last candidate (graph order) with a spatial size above 1: the activation
- * that feeds the classifier's global pooling (GlobalAveragePool, ReduceMean over H and W, an AveragePool
- * covering the map, or a Flatten). Shape-preserving no-ops just before the pooling (Identity, Dropout, a
+ * logits. The default is the activation that feeds the classifier's global pooling: the input of the last
+ * (graph order) GlobalAveragePool, ReduceMean over H and W, AveragePool covering the map, or Flatten of a
+ * map, whose input is a candidate with spatial size above 1. (Taking simply the last candidate with h*w > 1
+ * would be fooled by channels-last tensors after the pooling, such as convnext's LayerNorm2d.) Shape-preserving no-ops just before the pooling (Identity, Dropout, a
  * 1x1 stride-1 pool, as torch exports `AdaptiveAvgPool2d(7)` on vgg's 7x7 map) are looked through, so
  * torchvision's resnet gets layer4's output, mobilenet_v2 and vgg the output of `features`, and densenet
  * the tensor after its final ReLU.
@@ -14,6 +15,7 @@ import type { ModelProto, NodeProto } from '../onnx/proto.js';
 import { DataType } from '../onnx/proto.js';
 import { GraphIndex } from '../onnx/graph-index.js';
 import { attrInts } from '../onnx/attributes.js';
+import { intValues } from '../onnx/tensor.js';
 import { ApiError } from '../errors.js';
 import type { ShapeMap } from '../onnx/shapes.js';
 
@@ -80,18 +82,52 @@ function isShapePreservingNoOp(node: NodeProto): boolean {
   return ones(attrInts(node, 'kernel_shape')) && ones(attrInts(node, 'strides')) && zeros(attrInts(node, 'pads'));
 }
 
+/** Reduce ops that pool when their axes are exactly the spatial axes. */
+const REDUCE_OPS = new Set(['ReduceMean', 'ReduceMax', 'ReduceSum', 'ReduceL2', 'ReduceLogSumExp']);
+
+/** The axes a Reduce* node reduces (attribute before opset 18, second input after), normalised to >= 0. */
+function reduceAxes(node: NodeProto, index: GraphIndex, rank: number): number[] | undefined {
+  const fromInput = node.input[1] ? index.constant(node.input[1]) : undefined;
+  const axes = fromInput ? intValues(fromInput) : attrInts(node, 'axes');
+  return axes?.map((a) => (a < 0 ? a + rank : a)).sort();
+}
+
 /**
- * The default layer: the last candidate with spatial size > 1, looking through shape-preserving no-ops.
- * Throws `invalid_model` when there is none (e.g. a model that flattens its input at once).
+ * True when `node` pools a 4-D map of spatial size > 1 down to per-channel values: a global pool, a
+ * Reduce* over exactly the spatial axes, an Average/MaxPool whose output is 1x1, or a Flatten or Reshape
+ * straight to 2-D (vgg's classifier).
+ */
+function isGlobalPooling(node: NodeProto, index: GraphIndex, byName: Map<string, CandidateLayer>, layout: 'NCHW' | 'NHWC'): boolean {
+  const input = byName.get(node.input[0] ?? '');
+  if (!input || spatialSize(input.shape, layout) <= 1) return false;
+  const spatialAxes = layout === 'NCHW' ? '2,3' : '1,2';
+  switch (node.opType) {
+    case 'GlobalAveragePool': case 'GlobalMaxPool': case 'GlobalLpPool': return true;
+    case 'AveragePool': case 'MaxPool': {
+      const out = byName.get(node.output[0]!);
+      return !!out && spatialSize(out.shape, layout) === 1;
+    }
+    case 'Flatten': case 'Reshape': return !byName.has(node.output[0]!);
+    default: return REDUCE_OPS.has(node.opType) && reduceAxes(node, index, 4)?.join() === spatialAxes;
+  }
+}
+
+/**
+ * The default layer: the input of the last global pooling on the path to the logits (see the module
+ * comment), looking through shape-preserving no-ops; without such a pooling, the last candidate with
+ * spatial size > 1. Throws `invalid_model` when there is none (e.g. a model that flattens its input at once).
  */
 export function defaultLayer(model: ModelProto, candidates: readonly CandidateLayer[], layout: 'NCHW' | 'NHWC' = 'NCHW'): CandidateLayer {
+  const byName = new Map(candidates.map((c) => [c.name, c]));
+  const index = new GraphIndex(model.graph!);
+  const pools = index.topologicalOrder().filter((n) => isGlobalPooling(n, index, byName, layout));
   const spatial = candidates.filter((c) => spatialSize(c.shape, layout) > 1);
-  let chosen = spatial.reduce<CandidateLayer | undefined>((best, c) => (!best || c.order > best.order ? c : best), undefined);
+  let chosen = pools.length > 0
+    ? byName.get(pools[pools.length - 1]!.input[0]!)
+    : spatial.reduce<CandidateLayer | undefined>((best, c) => (!best || c.order > best.order ? c : best), undefined);
   if (!chosen) {
     throw new ApiError(422, 'invalid_model', 'No 4-D activation with a spatial size above 1 leads to the logits, so there is no map to explain; prepare needs a convolutional image classifier.');
   }
-  const byName = new Map(candidates.map((c) => [c.name, c]));
-  const index = new GraphIndex(model.graph!);
   for (;;) {
     const producer = index.producer.get(chosen.name);
     const source = producer && isShapePreservingNoOp(producer) ? byName.get(producer.input[0]!) : undefined;

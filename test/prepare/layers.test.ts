@@ -115,3 +115,23 @@ describe('non-classifier models', () => {
     expect(() => findLogits(model, shapeMap({ y: [1, 2, 4, 4] }))).toThrow(/"y" \[1, 2, 4, 4\].*not detectors or segmentation/);
   });
 });
+
+describe('default layer with channels-last tensors after the pooling (convnext LayerNorm2d)', () => {
+  it('takes the input of the global pooling, not a later [N, 1, 1, C] tensor', () => {
+    const model = buildModel({
+      inputs: [valueInfo('x', ['N', 3, 8, 8])], outputs: [valueInfo('y', ['N', 5])],
+      nodes: [
+        makeNode('Conv', ['x', 'w'], ['c']),
+        makeNode('GlobalAveragePool', ['c'], ['p']),
+        makeNode('Transpose', ['p'], ['t'], { perm: [0, 2, 3, 1] }),
+        makeNode('ReduceMean', ['t'], ['mu'], { axes: [-1] }),
+        makeNode('Sub', ['t', 'mu'], ['d']),
+        makeNode('Transpose', ['d'], ['t2'], { perm: [0, 3, 1, 2] }),
+        makeNode('Flatten', ['t2'], ['f']), makeNode('Gemm', ['f', 'fc'], ['y'], { transB: 1 }),
+      ],
+      initializers: [randomTensor('w', [16, 3, 1, 1], 1), randomTensor('fc', [5, 16], 2)],
+    });
+    const shapes = shapeMap({ c: ['N', 16, 8, 8], p: ['N', 16, 1, 1], t: ['N', 1, 1, 16], mu: ['N', 1, 1, 1], d: ['N', 1, 1, 16], t2: ['N', 16, 1, 1], f: ['N', 16], y: ['N', 5] });
+    expect(defaultLayer(model, candidateLayers(model, shapes, 'x', 'y')).name).toBe('c');
+  });
+});

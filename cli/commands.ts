@@ -1,0 +1,21 @@
+/**
+ * @module
+ * The subcommands of `gradcam-edge`. Each lives in `cli/<command>.ts` and exports `run(args)`; adding
+ * one is one line here.
+ */
+
+/** A subcommand module: `run` returns the exit code and throws ApiError for expected failures. */
+export interface CommandModule {
+  run(args: string[]): Promise<number>;
+  usage: string;
+}
+
+/** A registered subcommand. */
+export interface Command {
+  summary: string;
+  load(): Promise<CommandModule>;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  prepare: { summary: 'add the gradient graph (and int8 weights) to an ONNX classifier', load: () => import('./prepare.js') },
+};

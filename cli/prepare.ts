@@ -1,0 +1,59 @@
+/**
+ * @module
+ * `gradcam-edge prepare`: reads the model (and labels), runs the prepare compiler with onnxruntime-web,
+ * writes `<out>.onnx` and `<out>.json`, or lists the candidate layers.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { prepare, listLayers, parseLabels, type LayerListing } from '../src/prepare/index.js';
+import { nodeRunner } from './ort-node.js';
+import { parsePrepareArgs, manifestPath, PREPARE_USAGE } from './prepare-args.js';
+
+export const usage = PREPARE_USAGE;
+
+const MB = 1024 * 1024;
+
+/** A fixed-width table of the candidate layers, default marked with `*`. */
+export function layerTable(layers: readonly LayerListing[]): string {
+  const rows = layers.map((l) => [l.default ? '*' : ' ', l.name, `[${l.shape.join(', ')}]`, l.op]);
+  const header = [' ', 'name', 'shape', 'op'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** Run `prepare` with its arguments; resolves to the exit code. */
+export async function run(args: string[]): Promise<number> {
+  const parsed = parsePrepareArgs(args);
+  const bytes = new Uint8Array(await readFile(parsed.modelPath));
+  const runner = nodeRunner();
+  if (parsed.listLayers) {
+    const listing = await listLayers(bytes, runner, parsed.options);
+    if (parsed.json) process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
+    else {
+      process.stdout.write(`input ${listing.input.name} [${listing.input.shape.join(', ')}] ${listing.input.layout}; logits ${listing.logits.name} (${listing.logits.classes} classes); * = default layer\n`);
+      process.stdout.write(layerTable(listing.layers));
+    }
+    for (const n of listing.notes) process.stderr.write(`note: ${n}\n`);
+    return 0;
+  }
+  const labels = parsed.labelsPath ? parseLabels(await readFile(parsed.labelsPath, 'utf8')) : null;
+  const { model, manifest, report } = await prepare(bytes, { ...parsed.options, labels, sourceFile: basename(parsed.modelPath) }, runner);
+  const out = parsed.outPath!;
+  await writeFile(out, model);
+  await writeFile(manifestPath(out), `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const n of report.notes) process.stderr.write(`note: ${n}\n`);
+  const layers = manifest.layers.map((l) => `${l.name} [${l.shape.join(', ')}]${l.default ? ' (default)' : ''}`).join(', ');
+  process.stdout.write([
+    `prepared ${out} (${(report.sizes.prepared / MB).toFixed(2)} MB from ${(report.sizes.source / MB).toFixed(2)} MB, weights ${manifest.quantization.weights})`,
+    `manifest ${manifestPath(out)}`,
+    `layers   ${layers}`,
+    `time     ${(report.timings.total / 1000).toFixed(2)} s (probe ${fmt(report.timings.probe)}, gradient ${fmt(report.timings.gradient)}, quantize ${fmt(report.timings.quantize)}, verify ${fmt(report.timings.verify)})`,
+    '',
+  ].join('\n'));
+  return 0;
+}
+
+function fmt(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}

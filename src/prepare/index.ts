@@ -1,0 +1,138 @@
+/**
+ * @module
+ * The prepare compiler: turns an ONNX image classifier into a *prepared* model that also outputs, for
+ * each target layer, its activation A and the gradient G = d(sum_k seed_k * logit_k)/dA, built from
+ * standard ONNX operators, optionally with int8 weights; and writes its `gradcam-edge/1` manifest.
+ * Pure TypeScript with no Node-only API: it runs in Node (CLI) and could run inside a Worker.
+ *
+ * @example
+ * const { model, manifest } = await prepare(bytes, { quantize: 'int8' }, nodeRunner());
+ */
+import { encodeModel, defaultOpset, type ModelProto } from '../onnx/proto.js';
+import { addGradientGraph } from '../gradients/graph.js';
+import { ApiError } from '../errors.js';
+import type { ModelRunner } from '../runtime/runner.js';
+import type { LayerSpec, Manifest } from '../manifest.js';
+import { analyseModel, type Analysis } from './analyse.js';
+import { checkLayers } from './layers.js';
+import { checkLabelCount } from './labels.js';
+import { quantizeWeights, type QuantizeReport } from './quantize.js';
+import { sha256Hex } from './sha256.js';
+import { verifyPrepared } from './verify.js';
+import { checkOptions, type PrepareOptions } from './options.js';
+
+export type { PrepareOptions } from './options.js';
+export { parseLabels } from './labels.js';
+
+/** Name of the seed input added to every prepared model. */
+export const SEED_NAME = 'gradcam_seed';
+
+/** Producer recorded in manifests. */
+export const PRODUCER = { name: 'gradcam-edge prepare', version: '0.1.0' } as const;
+
+/** Timings, sizes and decisions of one prepare run. */
+export interface PrepareReport {
+  /** Milliseconds per step, and in total. */
+  timings: { decode: number; probe: number; gradient: number; quantize: number; encode: number; verify: number; total: number };
+  /** Bytes of the source and prepared files. */
+  sizes: { source: number; prepared: number };
+  quantization: QuantizeReport | null;
+  /** Warnings and decisions, as sentences. */
+  notes: string[];
+}
+
+/** The result of {@link prepare}. */
+export interface PrepareResult {
+  model: Uint8Array;
+  manifest: Manifest;
+  report: PrepareReport;
+}
+
+/** One row of {@link listLayers}. */
+export interface LayerListing {
+  name: string;
+  shape: (number | 'N')[];
+  op: string;
+  default: boolean;
+}
+
+/**
+ * The layers that can be explained, in graph order, with the default marked.
+ *
+ * @example
+ * const { layers } = await listLayers(bytes, nodeRunner());
+ */
+export async function listLayers(modelBytes: Uint8Array, runner: ModelRunner, options: Pick<PrepareOptions, 'inputSize'> = {}): Promise<{
+  input: Analysis['input']; logits: { name: string; classes: number }; layers: LayerListing[]; notes: string[];
+}> {
+  const a = await analyseModel(modelBytes, runner, options.inputSize);
+  const layers = a.candidates.map((c) => ({ name: c.name, shape: c.shape, op: c.op, default: c.name === a.defaultLayer.name }));
+  return { input: a.input, logits: { name: a.logits.name, classes: a.logits.classes }, layers, notes: a.notes };
+}
+
+/** The seed input's shape as the prepared model declares it. */
+function seedShape(model: ModelProto, classes: number): [string | number, number] {
+  const v = model.graph!.input.find((i) => i.name === SEED_NAME);
+  const d0 = v?.type?.tensorType?.shape?.dim?.[0];
+  const first = d0?.dimValue != null && Number(d0.dimValue) > 0 ? Number(d0.dimValue) : (d0?.dimParam || 'N');
+  return [first, classes];
+}
+
+/**
+ * Prepare a classifier: add the gradient graph for the requested layers (the default layer when none),
+ * optionally store weights as int8, check that the result runs, and build its manifest.
+ * Every expected failure is an {@link ApiError} (invalid_model, unknown_layer, unsupported_op, bad_option).
+ */
+export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, runner: ModelRunner): Promise<PrepareResult> {
+  const start = performance.now();
+  const opts = checkOptions(options);
+  const a = await analyseModel(modelBytes, runner, opts.inputSize);
+  const names = opts.layers ?? [a.defaultLayer.name];
+  checkLayers(names, a.candidates, a.shapes);
+  if (opts.labels) checkLabelCount(opts.labels, a.logits.classes);
+
+  const t0 = performance.now();
+  const graph = addGradientGraph(a.model, a.shapes, { logits: a.logits.name, layers: names, seedName: SEED_NAME });
+  const t1 = performance.now();
+  const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
+  const t2 = performance.now();
+  const bytes = encodeModel(graph.model);
+  const t3 = performance.now();
+
+  const defaultName = names.includes(a.defaultLayer.name) ? a.defaultLayer.name : names[0];
+  const layers: LayerSpec[] = graph.layers.map((l) => ({
+    name: l.name, activation: l.activation, gradient: l.gradient, shape: [...l.shape], default: l.name === defaultName,
+  }));
+  if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes }, layers);
+  const t4 = performance.now();
+
+  const manifest: Manifest = {
+    format: 'gradcam-edge/1',
+    input: { ...a.input, mean: opts.mean, std: opts.std, resize: opts.resize, crop: opts.crop, background: opts.background },
+    seed: { name: SEED_NAME, shape: seedShape(graph.model, a.logits.classes) },
+    logits: { name: a.logits.name },
+    layers,
+    labels: opts.labels,
+    quantization: quantization
+      ? { weights: 'int8', scheme: 'per-channel symmetric int8 (zero point 0) behind DequantizeLinear', tensors: quantization.quantized.length }
+      : { weights: 'none' },
+    source: { sha256: await sha256Hex(modelBytes), ...(opts.sourceFile ? { file: opts.sourceFile } : {}) },
+    sha256: await sha256Hex(bytes),
+    opset: defaultOpset(graph.model),
+    producer: { ...PRODUCER },
+  };
+  const report: PrepareReport = {
+    timings: { ...a.timings, gradient: t1 - t0, quantize: t2 - t1, encode: t3 - t2, verify: t4 - t3, total: performance.now() - start },
+    sizes: { source: modelBytes.byteLength, prepared: bytes.byteLength },
+    quantization,
+    notes: [...a.notes, ...quantizationNotes(quantization)],
+  };
+  return { model: bytes, manifest, report };
+}
+
+function quantizationNotes(q: QuantizeReport | null): string[] {
+  if (!q || q.skipped.length === 0) return [];
+  return [`${q.skipped.length} small weight(s) kept in fp32: ${q.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`];
+}
+
+export { ApiError };

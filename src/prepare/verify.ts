@@ -1,0 +1,44 @@
+/**
+ * @module
+ * A smoke run of the prepared model: one image of zeros and a one-hot seed, checking that every
+ * activation and gradient output comes back with the expected shape and finite values.
+ */
+import { ApiError } from '../errors.js';
+import type { ModelRunner, RunTensor } from '../runtime/runner.js';
+import type { LayerSpec } from '../manifest.js';
+import type { ImageInput } from './input.js';
+
+function concrete(dims: readonly (string | number)[]): number[] {
+  return dims.map((d) => (typeof d === 'number' ? d : 1));
+}
+
+function zeros(dims: number[]): RunTensor {
+  return { type: 'float32', dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)) };
+}
+
+/** Run the prepared model once; throws `internal` with the runtime's message when it does not run. */
+export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number }, layers: readonly LayerSpec[]): Promise<void> {
+  const seedTensor = zeros([1, seed.classes]);
+  (seedTensor.data as Float32Array)[0] = 1;
+  const fetches = layers.flatMap((l) => [l.activation, l.gradient]);
+  let out: Record<string, RunTensor>;
+  try {
+    const session = await runner.createSession(model);
+    try {
+      out = await session.run({ [input.name]: zeros(concrete(input.shape)), [seed.name]: seedTensor }, fetches);
+    } finally {
+      await session.release();
+    }
+  } catch (err) {
+    throw new ApiError(500, 'internal', `The prepared model does not run in onnxruntime-web: ${(err as Error).message}. Please report this with the source model.`);
+  }
+  for (const l of layers) {
+    for (const name of [l.activation, l.gradient]) {
+      const t = out[name];
+      const want = concrete(l.shape);
+      if (!t || t.dims.join() !== want.join() || !(t.data as Float32Array).every(Number.isFinite)) {
+        throw new ApiError(500, 'internal', `The prepared model's output "${name}" is ${t ? `[${t.dims.join(', ')}]` : 'missing'} (expected [${want.join(', ')}], finite). Please report this with the source model.`);
+      }
+    }
+  }
+}
