@@ -37,6 +37,9 @@ export interface PreparedLayer {
   shape: Dim[];
 }
 
+/** Oldest ai.onnx opset the emitted backward ops are valid at (Slice with inputs, Mod). */
+export const MIN_OPSET = 10;
+
 const FLOAT_TYPES = new Set<number>([DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16]);
 
 /** Output name of a layer's activation. */
@@ -71,7 +74,9 @@ export function addGradientGraph(model: ModelProto, shapes: ShapeMap, request: G
   const unsupported = path.nodes.find((n) => !supported(n));
   if (unsupported) throw unsupportedOp(unsupported, layersAvoiding(order, path, supported, request.logits, isDiff, unsupported));
 
-  const e = new Emitter(defaultOpset(model), known, seed);
+  const opset = defaultOpset(model);
+  if (opset < MIN_OPSET) throw new ApiError(422, 'invalid_model', `The model uses ai.onnx opset ${opset}; the gradient graph needs opset ${MIN_OPSET} or newer. Re-export it (torch.onnx.export(..., opset_version=13+)).`);
+  const e = new Emitter(opset, known, seed);
   const copies = new Map<NodeProto, NodeProto>(path.nodes.map((n) => [n, onnx.NodeProto.create({ ...n, output: [...n.output] })]));
   const grads = backward(e, path, copies, shapes, index, request, seed);
 

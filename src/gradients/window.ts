@@ -12,6 +12,8 @@ export interface Window {
   strides: number[];
   dilations: number[];
   padBegin: number[];
+  /** End pads as declared (auto_pad resolved); ConvTranspose recomputes its own from the sizes. */
+  padEnd: number[];
 }
 
 /**
@@ -25,14 +27,15 @@ export function readWindow(node: NodeProto, inSize: number[], kernel: number[]):
   const dilations = attrInts(node, 'dilations', Array(r).fill(1));
   const autoPad = attrString(node, 'auto_pad', 'NOTSET');
   const pads = attrInts(node, 'pads', Array(2 * r).fill(0));
-  const padBegin = inSize.map((size, i) => {
-    if (autoPad === 'VALID') return 0;
-    if (autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') return pads[i]!;
+  const resolved = inSize.map((size, i): [number, number] => {
+    if (autoPad === 'VALID') return [0, 0];
+    if (autoPad !== 'SAME_UPPER' && autoPad !== 'SAME_LOWER') return [pads[i]!, pads[i + r]!];
     const out = Math.ceil(size / strides[i]!);
     const total = Math.max(0, (out - 1) * strides[i]! + (kernel[i]! - 1) * dilations[i]! + 1 - size);
-    return autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : Math.ceil(total / 2);
+    const begin = autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : Math.ceil(total / 2);
+    return [begin, total - begin];
   });
-  return { kernel, strides, dilations, padBegin };
+  return { kernel, strides, dilations, padBegin: resolved.map((p) => p[0]), padEnd: resolved.map((p) => p[1]) };
 }
 
 /**

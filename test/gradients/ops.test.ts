@@ -12,11 +12,17 @@ import { describe, expect, it } from 'vitest';
 import { nodeRunner } from '../../cli/ort-node.js';
 import { checkCase } from './support/check-case.js';
 import { coreCases } from './cases/core.js';
+import { elementwiseCases } from './cases/elementwise.js';
+import { poolingCases } from './cases/pooling.js';
+import { shapeCases } from './cases/shape.js';
+import { linalgCases } from './cases/linalg.js';
 
 const TOLERANCE = { float64: 2e-5, float32: 2e-3 };
 const runner = nodeRunner();
 
-describe.each([['core', coreCases]])('gradient rules: %s', (_, cases) => {
+const FAMILIES = [['core', coreCases], ['elementwise', elementwiseCases], ['pooling', poolingCases], ['shape', shapeCases], ['linalg', linalgCases]] as const;
+
+describe.each(FAMILIES)('gradient rules: %s', (_, cases) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const result = await checkCase(runner, c);
     if (process.env.GRAD_REPORT) console.log(`${result.precision} ${result.worst.toExponential(2)} ${c.name}`);
