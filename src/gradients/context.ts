@@ -84,8 +84,13 @@ export class GradContext {
     return floatValues(this.requireConstant(i, what));
   }
 
-  /** Integer values of a constant input, or throws `unsupported_op`. */
+  /**
+   * Integer values of a constant input, or of a shape-arithmetic tensor whose value the shape probe
+   * recorded (it does not depend on the image); otherwise throws `unsupported_op`.
+   */
   constInts(i: number, what: string): number[] {
+    const probed = this.shapes.get(this.input(i))?.value;
+    if (!this.constant(this.input(i)) && probed) return probed;
     return intValues(this.requireConstant(i, what));
   }
 

@@ -17,7 +17,15 @@ export type Dim = number | 'N';
 export interface TensorShape {
   dims: Dim[];
   elemType: number;
+  /**
+   * The value of a small integer tensor (shape arithmetic such as a Slice's starts computed from Shape),
+   * recorded when it does not change with the batch: lets rules treat it as a constant.
+   */
+  value?: number[];
 }
+
+/** Integer tensors up to this many elements get their probed value recorded. */
+const MAX_VALUE_ELEMENTS = 64;
 
 /** Shapes of all tensors of a model by name (graph inputs, initializers, node outputs). */
 export type ShapeMap = Map<string, TensorShape>;
@@ -63,7 +71,8 @@ export async function probeShapes(model: ModelProto, runner: ModelRunner, opts: 
     for (const t of graph.initializer) shapes.set(t.name, { dims: t.dims.map(Number), elemType: t.dataType });
     for (const [name, t] of Object.entries(one)) {
       const dims = two ? mergeBatch(t.dims, two[name]?.dims) : guessBatch(t, batchDependent!.has(name));
-      shapes.set(name, { dims, elemType: ELEM_TYPES[t.type] ?? DataType.FLOAT });
+      const value = integerValue(t, two ? two[name] : t);
+      shapes.set(name, { dims, elemType: ELEM_TYPES[t.type] ?? DataType.FLOAT, ...(value ? { value } : {}) });
     }
     return shapes;
   } finally {
@@ -117,6 +126,14 @@ function randomTensor(elemType: number, dims: number[]): RunTensor {
     case DataType.INT32: return { type: 'int32', dims, data: new Int32Array(n) };
     default: throw new ApiError(422, 'invalid_model', `Input element type ${elemType} is not supported by the shape probe.`);
   }
+}
+
+/** The values of a small integer tensor if they are the same in both runs. */
+function integerValue(one: RunTensor, two: RunTensor | undefined): number[] | undefined {
+  if ((one.type !== 'int64' && one.type !== 'int32') || one.data.length > MAX_VALUE_ELEMENTS || !two) return undefined;
+  const a = Array.from(one.data as ArrayLike<number | bigint>, Number);
+  const b = Array.from(two.data as ArrayLike<number | bigint>, Number);
+  return a.length === b.length && a.every((v, i) => v === b[i]) ? a : undefined;
 }
 
 /** Dims that are 1 at batch 1 and 2 at batch 2 follow the batch. */
