@@ -10,7 +10,7 @@ import { ApiError } from '../errors.js';
 import type { Manifest } from '../manifest.js';
 import type { ModelRunner, ModelSession } from '../runtime/runner.js';
 import { serialSession } from './serial-session.js';
-import { readManifest, readModelBytes } from './source.js';
+import { BUNDLED_MODELS, readManifest, readModelBytes } from './source.js';
 
 /** A model ready to be explained: its manifest and a queued session. */
 export interface LoadedModel {
@@ -28,6 +28,8 @@ export interface ModelRegistryOptions {
 /** Sessions by sha256, shared by every request of the isolate. */
 export class ModelRegistry {
   private readonly sessions = new Map<string, Promise<ModelSession>>();
+  /** Manifests of bundled models: immutable for the life of a deployment, so read once per isolate. */
+  private readonly bundled = new Map<string, Promise<Manifest | null>>();
   /** Sessions created in this isolate (for health and benchmarks). */
   created = 0;
   /** Model runs in this isolate (for tests and benchmarks). */
@@ -37,14 +39,25 @@ export class ModelRegistry {
 
   /** The manifest of model `id`; 404 model_not_found when there is none. */
   async manifest(env: Env, id: string): Promise<Manifest> {
-    const manifest = await readManifest(env, id);
+    const manifest = await this.readCached(env, id);
     if (!manifest) throw new ApiError(404, 'model_not_found', `No model with id '${id}'. GET /v1/models lists them.`);
     return manifest;
   }
 
-  /** The model `id` with its (lazily created, cached) session. */
-  async load(env: Env, id: string): Promise<LoadedModel> {
-    const manifest = await this.manifest(env, id);
+  private readCached(env: Env, id: string): Promise<Manifest | null> {
+    if (!BUNDLED_MODELS.includes(id)) return readManifest(env, id);
+    let manifest = this.bundled.get(id);
+    if (!manifest) {
+      manifest = readManifest(env, id);
+      this.bundled.set(id, manifest);
+      manifest.catch(() => this.bundled.delete(id));
+    }
+    return manifest;
+  }
+
+  /** The model `id` with its (lazily created, cached) session; pass its manifest when already read. */
+  async load(env: Env, id: string, known?: Manifest): Promise<LoadedModel> {
+    const manifest = known ?? (await this.manifest(env, id));
     const session = await this.session(env, id, manifest.sha256);
     return { id, manifest, session: this.counted(session) };
   }

@@ -61,7 +61,7 @@ export const classifyApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook })
   }
   const tensor = preprocess(image, manifest.input);
   const prepared = performance.now();
-  const model = await registry.load(c.env, opts.model);
+  const model = await registry.load(c.env, opts.model, manifest);
   const logits = await runLogits(model.session, manifest, tensor);
   const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;
   const body = {

@@ -47,7 +47,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const tensor = preprocess(image, manifest.input);
   timings.preprocess = t();
   t = timer();
-  const model = await registry.load(c.env, opts.model);
+  const model = await registry.load(c.env, opts.model, manifest);
   timings.load = t();
   t = timer();
   const run = await runForExplanation(model.session, manifest, layer, tensor, classIndex);

@@ -105,42 +105,65 @@ function expandPalette(png: ReturnType<typeof decodePng>): Uint8Array {
   return out;
 }
 
-/** Bilinear sample with half-pixel centres of a single-channel plane. */
-function bilinear(plane: ArrayLike<number>, w: number, h: number, x: number, y: number, stride = 1, offset = 0): number {
-  const fx = Math.min(Math.max(x, 0), w - 1);
-  const fy = Math.min(Math.max(y, 0), h - 1);
-  const x0 = Math.floor(fx);
-  const y0 = Math.floor(fy);
-  const x1 = Math.min(x0 + 1, w - 1);
-  const y1 = Math.min(y0 + 1, h - 1);
-  const ax = fx - x0;
-  const ay = fy - y0;
-  const at = (xx: number, yy: number) => plane[(yy * w + xx) * stride + offset];
-  return (1 - ay) * ((1 - ax) * at(x0, y0) + ax * at(x1, y0)) + ay * ((1 - ax) * at(x0, y1) + ax * at(x1, y1));
+/** Source indices and weights of bilinear sampling with half-pixel centres along one axis. */
+interface Taps {
+  i0: Int32Array;
+  i1: Int32Array;
+  w1: Float32Array;
 }
 
-/** Resize (stretch, bilinear) and normalise to the model's NCHW float32 input. */
-export function preprocess(image: RgbImage, spec: InputSpec): Float32Array {
-  const [, , H, W] = spec.shape as [unknown, number, number, number];
-  const out = new Float32Array(3 * H * W);
+function taps(from: number, to: number): Taps {
+  const t = { i0: new Int32Array(to), i1: new Int32Array(to), w1: new Float32Array(to) };
+  for (let o = 0; o < to; o++) {
+    const f = Math.min(Math.max(((o + 0.5) * from) / to - 0.5, 0), from - 1);
+    const i = Math.floor(f);
+    t.i0[o] = i;
+    t.i1[o] = Math.min(i + 1, from - 1);
+    t.w1[o] = f - i;
+  }
+  return t;
+}
+
+/** Bilinear resize (half-pixel centres) of interleaved 8-bit channels to float values. */
+function resizeChannels(src: ArrayLike<number>, w: number, h: number, channels: number, W: number, H: number): Float32Array {
+  const tx = taps(w, W);
+  const ty = taps(h, H);
+  const out = new Float32Array(W * H * channels);
   for (let y = 0; y < H; y++) {
+    const r0 = ty.i0[y] * w;
+    const r1 = ty.i1[y] * w;
+    const wy = ty.w1[y];
     for (let x = 0; x < W; x++) {
-      const sx = ((x + 0.5) * image.width) / W - 0.5;
-      const sy = ((y + 0.5) * image.height) / H - 0.5;
-      for (let c = 0; c < 3; c++) {
-        const v = bilinear(image.data, image.width, image.height, sx, sy, 3, c) / 255;
-        out[c * H * W + y * W + x] = (v - spec.mean[c]) / spec.std[c];
+      const a = tx.i0[x];
+      const b = tx.i1[x];
+      const wx = tx.w1[x];
+      for (let c = 0; c < channels; c++) {
+        const top = src[(r0 + a) * channels + c] * (1 - wx) + src[(r0 + b) * channels + c] * wx;
+        const bottom = src[(r1 + a) * channels + c] * (1 - wx) + src[(r1 + b) * channels + c] * wx;
+        out[(y * W + x) * channels + c] = top * (1 - wy) + bottom * wy;
       }
     }
   }
   return out;
 }
 
-function jet(v: number): [number, number, number] {
-  const r = Math.min(Math.max(1.5 - Math.abs(4 * v - 3), 0), 1);
-  const g = Math.min(Math.max(1.5 - Math.abs(4 * v - 2), 0), 1);
-  const b = Math.min(Math.max(1.5 - Math.abs(4 * v - 1), 0), 1);
-  return [r, g, b];
+/** Resize (stretch, bilinear) and normalise to the model's NCHW float32 input. */
+export function preprocess(image: RgbImage, spec: InputSpec): Float32Array {
+  const [, , H, W] = spec.shape as [unknown, number, number, number];
+  const rgb = resizeChannels(image.data, image.width, image.height, 3, W, H);
+  const out = new Float32Array(3 * H * W);
+  for (let c = 0; c < 3; c++) {
+    const scale = 1 / (255 * spec.std[c]);
+    const shift = spec.mean[c] / spec.std[c];
+    for (let i = 0; i < H * W; i++) out[c * H * W + i] = rgb[i * 3 + c] * scale - shift;
+  }
+  return out;
+}
+
+function jet(v: number, out: Float32Array, at: number): void {
+  out[at] = Math.min(Math.max(1.5 - Math.abs(4 * v - 3), 0), 1);
+  out[at + 1] = Math.min(Math.max(1.5 - Math.abs(4 * v - 2), 0), 1);
+  out[at + 2] = Math.min(Math.max(1.5 - Math.abs(4 * v - 1), 0), 1);
 }
 
 /** Min-max normalise, upsample (bilinear, half-pixel), colour, and blend over the image. */
@@ -148,27 +171,33 @@ export function renderCam(map: Float32Array, mapW: number, mapH: number, image: 
   let min = Infinity;
   let max = -Infinity;
   for (const v of map) { min = Math.min(min, v); max = Math.max(max, v); }
-  const norm = Float32Array.from(map, (v) => (v - min) / (max - min + 1e-7));
-  const out = new Float32Array(o.width * o.height * 3);
-  let peak = 0;
-  for (let y = 0; y < o.height; y++) {
-    for (let x = 0; x < o.width; x++) {
-      const m = bilinear(norm, mapW, mapH, ((x + 0.5) * mapW) / o.width - 0.5, ((y + 0.5) * mapH) / o.height - 0.5);
-      const u = Math.floor(255 * m) / 255;
-      const heat = o.colormap === 'gray' ? [u, u, u] : jet(u);
-      for (let c = 0; c < 3; c++) {
-        let v = heat[c];
-        if (o.overlay) {
-          const px = bilinear(image.data, image.width, image.height, ((x + 0.5) * image.width) / o.width - 0.5, ((y + 0.5) * image.height) / o.height - 0.5, 3, c) / 255;
-          v = (1 - o.alpha) * v + o.alpha * px;
-        }
-        out[(y * o.width + x) * 3 + c] = v;
-        peak = Math.max(peak, v);
-      }
-    }
+  const norm = new Float32Array(map.length);
+  for (let i = 0; i < map.length; i++) norm[i] = (map[i] - min) / (max - min + 1e-7);
+  const up = resizeChannels(norm, mapW, mapH, 1, o.width, o.height);
+  const n = o.width * o.height;
+  const out = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const u = Math.floor(255 * up[i]) / 255;
+    if (o.colormap === 'gray') out.fill(u, i * 3, i * 3 + 3);
+    else jet(u, out, i * 3);
   }
-  const scale = o.overlay && peak > 0 ? 1 / peak : 1;
-  return { width: o.width, height: o.height, data: Uint8Array.from(out, (v) => Math.floor(255 * v * scale)) };
+  if (!o.overlay) return { width: o.width, height: o.height, data: toBytes(out, 255) };
+  const same = image.width === o.width && image.height === o.height;
+  const px = same ? image.data : resizeChannels(image.data, image.width, image.height, 3, o.width, o.height);
+  let peak = 0;
+  for (let i = 0; i < out.length; i++) {
+    const v = (1 - o.alpha) * out[i] + (o.alpha * px[i]) / 255;
+    out[i] = v;
+    if (v > peak) peak = v;
+  }
+  return { width: o.width, height: o.height, data: toBytes(out, peak > 0 ? 255 / peak : 0) };
+}
+
+/** Truncate scaled floats to bytes (as numpy's uint8 cast of non-negative values). */
+function toBytes(values: Float32Array, scale: number): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] * scale;
+  return out;
 }
 
 /** Encode RGB as PNG, as a stream. */
