@@ -53,6 +53,7 @@ export function layersAvoiding(order: readonly NodeProto[], path: GradientPath, 
   const candidates = path.nodes.filter((n) => n.output.some((o) => after.has(o))).flatMap((n) => n.output.filter((o) => o && path.tensors.has(o)));
   const good: string[] = [];
   for (const t of candidates) {
+    if (t === logits) continue;
     const sub = gradientPath(order, [t], logits, isDiff, ancestors);
     if (sub.nodes.every(isSupported)) good.push(t);
     if (good.length >= 8) break;
