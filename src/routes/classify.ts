@@ -5,12 +5,12 @@
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { limitsOf } from '../env.js';
-import { ApiError } from '../errors.js';
 import { bodyLimit } from '../middleware/body-limit/index.js';
 import { mediaType } from '../middleware/media-type/index.js';
 import type { AppEnv } from './app-env.js';
 import { BODY_TYPES, readImageInput } from './explain/image-input.js';
-import { decodeImage, preprocess } from './explain/imaging.js';
+import { decodeOrThrow } from './explain/explain.js';
+import { preprocess } from './explain/imaging.js';
 import { runLogits } from './explain/model-run.js';
 import { ClassifyOptionsSchema, parseOptions } from './explain/options.js';
 import { topK } from './explain/targets.js';
@@ -53,12 +53,7 @@ export const classifyApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook })
   const registry = c.get('registry');
   const manifest = await registry.manifest(c.env, opts.model);
   const start = performance.now();
-  let image;
-  try {
-    image = decodeImage(input.bytes, manifest.input.background);
-  } catch {
-    throw new ApiError(422, 'corrupt_image', 'The image could not be decoded.');
-  }
+  const image = await decodeOrThrow(input.bytes, manifest.input.background);
   const tensor = preprocess(image, manifest.input);
   const prepared = performance.now();
   const model = await registry.load(c.env, opts.model, manifest);

@@ -41,7 +41,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
 
   const timings: Record<string, number> = {};
   let t = timer();
-  const image = decodeOrThrow(input.bytes, manifest.input.background);
+  const image = await decodeOrThrow(input.bytes, manifest.input.background);
   timings.decode = t();
   t = timer();
   const tensor = preprocess(image, manifest.input);
@@ -79,10 +79,12 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   return respond(c, { id, meta, body: toClient, cache: 'miss', runs: run.runs });
 }
 
-function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined): RgbImage {
+/** Decode the image; decoder failures that are not already ApiErrors become 422 corrupt_image. */
+export async function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined): Promise<RgbImage> {
   try {
-    return decodeImage(bytes, background);
-  } catch {
+    return await decodeImage(bytes, background);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
     throw new ApiError(422, 'corrupt_image', 'The image could not be decoded.');
   }
 }

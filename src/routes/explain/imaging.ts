@@ -58,8 +58,12 @@ export function readImageHeader(bytes: Uint8Array): ImageHeader | null {
   return { format: 'jpeg', width: 0, height: 0 };
 }
 
-/** Decode to RGB; alpha is composited on `background`. Throws on corrupt data. */
-export function decodeImage(bytes: Uint8Array, background: [number, number, number] = [255, 255, 255]): RgbImage {
+/** Decode to RGB; alpha is composited on `background`. Rejects on corrupt data. */
+export async function decodeImage(bytes: Uint8Array, background: [number, number, number] = [255, 255, 255]): Promise<RgbImage> {
+  return decodeSync(bytes, background);
+}
+
+function decodeSync(bytes: Uint8Array, background: [number, number, number]): RgbImage {
   const header = readImageHeader(bytes);
   if (header?.format === 'jpeg') {
     const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: 100 });
