@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { listLayers, prepare } from '../../src/prepare/index.js';
 import { nodeRunner } from '../../cli/ort-node.js';
 import type { RunTensor } from '../../src/runtime/runner.js';
+import { decodeModel } from '../../src/onnx/proto.js';
 
 const ROOT = join(import.meta.dirname, '../fixtures/models');
 const names = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => existsSync(join(ROOT, d, 'fixture.json'))).sort() : [];
@@ -67,6 +68,14 @@ describe.skipIf(names.length === 0)('prepare on the PyTorch fixtures', () => {
     // Tiny fixtures keep many small weights in fp32; the <= 0.3 size target is checked on full-size models (bench).
     expect(report.sizes.prepared).toBeLessThan(report.sizes.source);
     expect(report.quantization!.quantized.length).toBeGreaterThan(0);
+    // The backward graph reuses the (dequantized) weights: the only fp32 constants prepare adds are
+    // per-channel vectors (quantization scales, BatchNormalization factors) or tiny, never weight copies.
+    const before = new Set(decodeModel(source).graph!.initializer.map((t) => t.name));
+    for (const t of decodeModel(model).graph!.initializer) {
+      const dims = t.dims.map(Number);
+      const n = dims.reduce((a, d) => a * d, 1);
+      if (t.dataType === 1 && !before.has(t.name)) expect(n, t.name).toBeLessThanOrEqual(Math.max(64, ...dims));
+    }
     const session = await runner.createSession(model);
     const rs: string[] = [];
     const input: RunTensor = { type: 'float32', dims: fx.input.shape, data: f32(name, fx.input.file) };
