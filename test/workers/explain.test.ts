@@ -77,4 +77,15 @@ describe('POST /v1/explain', () => {
     const image = await decodePng(res);
     expect([image.width, image.height]).toEqual([48, 32]);
   });
+
+  it('answers concurrent identical requests with identical bytes and stores exactly those bytes', async () => {
+    const body = testPng(56, 40, 6);
+    const responses = await Promise.all([1, 2, 3].map(() => png(body, '?colormap=jet&alpha=0.3')));
+    const bodies = await Promise.all(responses.map(async (r) => new Uint8Array(await r.arrayBuffer())));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[2]).toEqual(bodies[0]);
+    const stored = await waitForStored(responses[0].headers.get('x-explanation-id')!);
+    expect(new Uint8Array(await stored.arrayBuffer())).toEqual(bodies[0]);
+  });
 });
