@@ -69,7 +69,7 @@ describe('bodyLimit and problem+json', () => {
     });
     const streamed = await app.request('/echo', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
     expect(streamed.status).toBe(413);
-    expect((await streamed.json()).code).toBe('payload_too_large');
+    expect(((await streamed.json()) as { code: string }).code).toBe('payload_too_large');
   });
 
   it('renders unexpected errors as 500 internal without details', async () => {
