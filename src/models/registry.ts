@@ -69,15 +69,19 @@ export class ModelRegistry {
       this.sessions.set(sha, session);
       return session;
     }
-    session = this.create(env, id);
+    session = this.create(env, id, sha);
     this.sessions.set(sha, session);
     session.catch(() => this.sessions.delete(sha));
     this.evict();
     return session;
   }
 
-  private async create(env: Env, id: string): Promise<ModelSession> {
+  private async create(env: Env, id: string, sha: string): Promise<ModelSession> {
     const bytes = await readModelBytes(env, id);
+    if ((await sha256Hex(bytes)) !== sha.toLowerCase()) {
+      // the cache keys on the manifest's sha256: a model file that does not match it must not be served
+      throw new ApiError(503, 'model_unavailable', `The ONNX file of model '${id}' does not match its manifest's sha256.`);
+    }
     try {
       const session = await this.options.runner().createSession(bytes);
       this.created++;
@@ -108,4 +112,9 @@ export class ModelRegistry {
       release: () => session.release(),
     };
   }
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }

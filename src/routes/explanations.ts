@@ -10,7 +10,7 @@ import { readExplanation } from '../cache/store.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from './app-env.js';
 import { explanationUrl } from './explain/explain.js';
-import { explanationHeaders } from './explain/response.js';
+import { explanationHeaders, IMMUTABLE } from './explain/response.js';
 import { EXPLANATION_HEADERS, ExplanationJsonSchema, problems } from './schemas.js';
 
 const FILE = /^([A-Za-z0-9_-]{43})\.(png|json)$/;
@@ -40,6 +40,7 @@ const route = createRoute({
         'application/json': { schema: z.union([ExplanationJsonSchema, MetadataSchema]) },
       },
     },
+    304: { description: 'Not modified (If-None-Match matched the ETag).' },
     ...problems(404),
   },
 });
@@ -58,6 +59,11 @@ export const explanationsApp = new OpenAPIHono<AppEnv>({
   if (!isExplanationId(id)) throw notFound();
   const stored = await readExplanation(c.env.EXPLANATIONS, id);
   if (!stored) throw notFound();
+  const etag = ext === 'png' || stored.meta.contentType !== 'image/png' ? `"${id}"` : `"${id}.json"`;
+  if ((c.req.header('if-none-match') ?? '').split(',').some((t) => t.trim() === etag)) {
+    await stored.body.cancel();
+    return new Response(null, { status: 304, headers: { ETag: etag, 'Cache-Control': IMMUTABLE } }) as never;
+  }
   const { meta } = stored;
   const isPng = meta.contentType === 'image/png';
   if (ext === 'png' && !isPng) {
@@ -76,6 +82,6 @@ export const explanationsApp = new OpenAPIHono<AppEnv>({
       width: meta.width, height: meta.height, timings: meta.timings, created: meta.created,
     },
     200,
-    { 'Cache-Control': 'public, max-age=31536000, immutable', ETag: `"${id}.json"` },
+    { 'Cache-Control': IMMUTABLE, ETag: etag },
   );
 });

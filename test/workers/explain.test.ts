@@ -40,6 +40,8 @@ describe('POST /v1/explain', () => {
     const image = await decodePng(second.clone());
     expect(new Uint8Array(await second.arrayBuffer())).toEqual(bytes);
     expect([image.width, image.height]).toEqual([32, 32]);
+    const revalidated = await call(`/v1/explanations/${id}.png`, { headers: { 'if-none-match': `"${id}"` } });
+    expect(revalidated.status).toBe(304);
     const meta = await (await call(`/v1/explanations/${id}.json`)).json<Record<string, unknown>>();
     expect(meta).toMatchObject({ id, method: 'gradcam', model: 'default', width: 32, height: 32 });
   });

@@ -36,6 +36,16 @@ describe('models', () => {
     expect((await decodePng(png)).width).toBe(20);
   });
 
+  it('refuses a stored model whose ONNX file does not match the manifest sha256 (503, nothing cached)', async () => {
+    const e = env as unknown as TestEnv;
+    const manifest = JSON.parse(new TextDecoder().decode(e.TINY_JSON));
+    await e.MODELS.put('stale.onnx', e.TINY_ONNX);
+    await e.MODELS.put('stale.json', JSON.stringify({ ...manifest, sha256: '0'.repeat(64) }));
+    const res = await call('/v1/explain?model=stale', { method: 'POST', headers: { 'content-type': 'image/png' }, body: testPng(20, 20, 10) });
+    expect(res.status).toBe(503);
+    expect((await res.json<{ code: string }>()).code).toBe('model_unavailable');
+  });
+
   it('reports health with the WASM memory under 128 MB', async () => {
     await call('/v1/classify', { method: 'POST', headers: { 'content-type': 'image/png' }, body: testPng(30, 30, 11) });
     const health = await (await call('/healthz')).json<{ status: string; wasmMemoryBytes: number; sessions: number }>();
