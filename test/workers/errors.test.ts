@@ -50,6 +50,7 @@ describe('errors are problem+json with a code, never cached', () => {
     expect((await problem(await post(testPng(8, 8), 'image/png', '?alpha=2'), 400, 'bad_option')).option).toBe('alpha');
     expect((await problem(await post(testPng(8, 8), 'image/png', '?layer=nope'), 400, 'bad_option')).option).toBe('layer');
     expect((await problem(await post(testPng(8, 8), 'image/png', '?width=5000'), 400, 'bad_option')).option).toBe('width');
+    expect((await problem(await post(testPng(8, 8), 'image/png', '?colour=gray'), 400, 'bad_option')).option).toBe('colour');
     await problem(await post(testPng(8, 8), 'image/png', '?class=10'), 400, 'class_out_of_range');
     await problem(await post(testPng(8, 8), 'image/png', '?model=missing'), 404, 'model_not_found');
     await problem(await call(`/v1/explanations/${'x'.repeat(43)}.png`), 404, 'explanation_not_found');

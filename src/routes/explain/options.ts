@@ -24,7 +24,7 @@ export const ExplainOptionsSchema = z.object({
   alpha: z.coerce.number().min(0).max(1).default(0.5).openapi({ description: 'Image weight of the overlay.' }),
   width: dimension.optional().openapi({ description: "Output width; default the image's width (bounded)." }),
   height: dimension.optional().openapi({ description: "Output height; default the image's height (bounded)." }),
-});
+}).strict();
 
 /** Parsed explain options. */
 export type ExplainOptions = z.infer<typeof ExplainOptionsSchema>;
@@ -33,11 +33,15 @@ export type ExplainOptions = z.infer<typeof ExplainOptionsSchema>;
 export const ClassifyOptionsSchema = z.object({
   model: ExplainOptionsSchema.shape.model,
   top: z.coerce.number().int().min(1).max(1000).default(5).openapi({ description: 'How many classes to return.' }),
-});
+}).strict();
 
 /** The 400 bad_option error for the first issue of a failed parse. */
 export function badOption(error: z.ZodError): ApiError {
   const issue = error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    const option = issue.keys[0];
+    return new ApiError(400, 'bad_option', `Unknown option '${option}'.`, { option });
+  }
   const option = String(issue?.path[0] ?? 'options');
   return new ApiError(400, 'bad_option', `Option '${option}': ${issue?.message ?? 'invalid value'}.`, { option });
 }
