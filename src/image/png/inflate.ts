@@ -3,12 +3,16 @@
  * Bounded zlib decompression of the IDAT stream with the platform's native `DecompressionStream`
  * (workerd and Node both have it, so no JavaScript inflate is bundled).
  *
- * The output size of a valid PNG is known from IHDR, so the decompressor is read into a buffer of
- * exactly that size and stopped as soon as it is full: a "zlib bomb" (a few kilobytes that inflate to
- * gigabytes) costs at most the declared image size, never more. Extra data after the image is ignored,
- * as libpng does; a stream that ends early or is not valid zlib is a corrupt image.
+ * The output size of a valid PNG is known from IHDR, so the output goes into a buffer of exactly that
+ * size. Whatever inflates beyond it is read and dropped, up to {@link MAX_EXCESS} bytes (so the zlib
+ * checksum at the end is still verified); more than that is a "zlib bomb" (a few kilobytes that
+ * inflate to gigabytes) and is refused without inflating the rest. A stream that ends early, fails its
+ * checksum or is not zlib is a corrupt image.
  */
 import { corruptImage } from '../failures.js';
+
+/** Bytes of surplus image data tolerated (and discarded) after the declared image. */
+export const MAX_EXCESS = 1 << 20;
 
 /**
  * Inflate the concatenation of `parts` (one zlib stream) into exactly `size` bytes.
@@ -22,23 +26,30 @@ export async function inflateExactly(parts: readonly Uint8Array[], size: number)
   const reader = stream.readable.getReader();
   const writing = writeAll(writer, parts);
   const out = new Uint8Array(size);
-  let filled = 0;
+  let total = 0;
   try {
-    while (filled < size) {
-      const { done, value } = await reader.read();
+    for (;;) {
+      const { done, value } = await readChunk(reader);
       if (done) break;
-      const take = Math.min(value.length, size - filled);
-      out.set(take === value.length ? value : value.subarray(0, take), filled);
-      filled += take;
+      if (total < size) out.set(value.subarray(0, Math.min(value.length, size - total)), total);
+      total += value.length;
+      if (total > size + MAX_EXCESS) throw corruptImage('The PNG image data inflates to far more than the header declares.');
     }
-  } catch {
-    throw corruptImage('The PNG image data is not a valid zlib stream.');
   } finally {
     await reader.cancel().catch(() => undefined);
     await writing;
   }
-  if (filled < size) throw corruptImage(`The PNG image data is truncated (${filled} of ${size} bytes).`);
+  if (total < size) throw corruptImage(`The PNG image data is truncated (${total} of ${size} bytes).`);
   return out;
+}
+
+/** One read, with decompression errors (bad zlib, bad checksum, early end) reported as corrupt. */
+async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadableStreamReadResult<Uint8Array>> {
+  try {
+    return await reader.read();
+  } catch {
+    throw corruptImage('The PNG image data is not a valid zlib stream (corrupt or truncated).');
+  }
 }
 
 /** Feed the parts to the decompressor; errors surface on the reading side, so they are swallowed here. */
@@ -47,6 +58,6 @@ async function writeAll(writer: WritableStreamDefaultWriter<BufferSource>, parts
     for (const part of parts) await writer.write(part);
     await writer.close();
   } catch {
-    // The reader was cancelled (enough data) or the stream failed (reported by the reader).
+    // The reader was cancelled or the stream failed (reported by the reader).
   }
 }
