@@ -4,20 +4,16 @@
  * benchmark compares an explanation with, and a cheap call on its own.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { limitsOf } from '../env.js';
-import { bodyLimit } from '../middleware/body-limit/index.js';
-import { mediaType } from '../middleware/media-type/index.js';
 import type { AppEnv } from './app-env.js';
-import { BODY_TYPES, readImageInput } from './explain/image-input.js';
+import { readImageInput } from './explain/image-input.js';
 import { decodeOrThrow } from './explain/explain.js';
 import { preprocess } from './explain/imaging.js';
 import { runLogits } from './explain/model-run.js';
 import { ClassifyOptionsSchema, parseOptions } from './explain/options.js';
 import { topK } from './explain/targets.js';
+import { imageRequest } from './image-request.js';
 import { openapiHook } from './problem.js';
 import { ClassScoreSchema, problems } from './schemas.js';
-
-const binary = z.string().openapi({ format: 'binary' });
 
 const ClassificationSchema = z
   .object({ model: z.string(), top: z.array(ClassScoreSchema), logits: z.array(z.number()), timings: z.record(z.string(), z.number()) })
@@ -27,19 +23,7 @@ const route = createRoute({
   method: 'post',
   path: '/classify',
   summary: 'Classify an image (forward pass only)',
-  middleware: [mediaType({ accept: BODY_TYPES }), bodyLimit({ maxBytes: (c) => limitsOf(c.env).maxBodyBytes })] as const,
-  request: {
-    query: ClassifyOptionsSchema.partial(),
-    body: {
-      // Not marked required: zod-openapi would then run the form validator on raw image bodies too.
-      description: 'The image (required): a raw PNG or JPEG body, or a form with a `file` field.',
-      content: {
-        'image/png': { schema: binary },
-        'image/jpeg': { schema: binary },
-        'multipart/form-data': { schema: ClassifyOptionsSchema.partial().extend({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) },
-      },
-    },
-  },
+  ...imageRequest(ClassifyOptionsSchema),
   responses: {
     200: { description: 'The top-k classes and the logits.', content: { 'application/json': { schema: ClassificationSchema } } },
     ...problems(400, 404, 413, 415, 422, 503),

@@ -2,36 +2,20 @@
  * @module
  * POST /v1/explain: one image in, one explanation out (PNG overlay or heatmap, streamed; or JSON).
  */
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { limitsOf } from '../../env.js';
-import { bodyLimit } from '../../middleware/body-limit/index.js';
-import { mediaType } from '../../middleware/media-type/index.js';
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
+import { binary, imageRequest } from '../image-request.js';
+import { openapiHook } from '../problem.js';
 import { EXPLANATION_HEADERS, ExplanationJsonSchema, problems } from '../schemas.js';
 import { explain } from './explain.js';
-import { BODY_TYPES, readImageInput } from './image-input.js';
+import { readImageInput } from './image-input.js';
 import { ExplainOptionsSchema, parseOptions } from './options.js';
-import { openapiHook } from '../problem.js';
-
-const binary = z.string().openapi({ format: 'binary' });
 
 const route = createRoute({
   method: 'post',
   path: '/explain',
   summary: 'Explain a classification with a class activation map',
-  middleware: [mediaType({ accept: BODY_TYPES }), bodyLimit({ maxBytes: (c) => limitsOf(c.env).maxBodyBytes })] as const,
-  request: {
-    query: ExplainOptionsSchema.partial(),
-    body: {
-      // Not marked required: zod-openapi would then run the form validator on raw image bodies too.
-      description: 'The image (required): a raw PNG or JPEG body, or a form with a `file` field.',
-      content: {
-        'image/png': { schema: binary },
-        'image/jpeg': { schema: binary },
-        'multipart/form-data': { schema: ExplainOptionsSchema.partial().extend({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) },
-      },
-    },
-  },
+  ...imageRequest(ExplainOptionsSchema),
   responses: {
     200: {
       description: 'The explanation: a PNG (overlay, heatmap) or JSON (output=json).',
