@@ -4,6 +4,7 @@
  * benchmark compares an explanation with, and a cheap call on its own.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { limitsOf } from '../env.js';
 import type { AppEnv } from './app-env.js';
 import { readImageInput } from './explain/image-input.js';
 import { decodeOrThrow } from './explain/explain.js';
@@ -37,7 +38,7 @@ export const classifyApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook })
   const registry = c.get('registry');
   const manifest = await registry.manifest(c.env, opts.model);
   const start = performance.now();
-  const image = await decodeOrThrow(input.bytes, manifest.input.background);
+  const image = await decodeOrThrow(input.bytes, manifest.input.background, limitsOf(c.env).maxPixels);
   const tensor = preprocess(image, manifest.input);
   const prepared = performance.now();
   const model = await registry.load(c.env, opts.model, manifest);

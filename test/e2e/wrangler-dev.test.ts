@@ -69,7 +69,7 @@ describe('wrangler dev end to end', () => {
     const health = (await (await fetch(`${dev.url}/healthz`)).json()) as { wasmMemoryBytes: number };
     expect(health.wasmMemoryBytes).toBeGreaterThan(0);
     expect(health.wasmMemoryBytes).toBeLessThan(128 * 1024 * 1024);
-    const bad = await explain(new Uint8Array([1, 2, 3]), 'image/png');
+    const bad = await explain(png(8, 8, 3).slice(0, 40), 'image/png');
     expect(bad.status).toBe(422);
     expect(bad.headers.get('content-type')).toBe('application/problem+json');
   });

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { crc32 } from '../../src/image/crc32.js';
 import { call, testPng } from './helpers.js';
 
 interface Problem {
@@ -23,12 +24,13 @@ async function problem(res: Response, status: number, code: string): Promise<Pro
 const post = (body: BodyInit, type = 'image/png', query = '') =>
   call(`/v1/explain${query}`, { method: 'POST', headers: { 'content-type': type }, body });
 
-/** A PNG whose header declares `width` x `height` but carries no image data. */
+/** A PNG whose (valid) header declares `width` x `height` but that carries no image data. */
 function pngHeaderOnly(width: number, height: number): Uint8Array {
   const bytes = testPng(4, 4).slice(0, 33);
   const view = new DataView(bytes.buffer);
   view.setUint32(16, width);
   view.setUint32(20, height);
+  view.setUint32(29, crc32(bytes.subarray(12, 29)));
   return bytes;
 }
 
@@ -42,7 +44,9 @@ describe('errors are problem+json with a code, never cached', () => {
     await problem(await post('hello', 'text/plain'), 415, 'unsupported_media_type');
     await problem(await post(new Uint8Array(10 * 1024 * 1024 + 1)), 413, 'payload_too_large');
     await problem(await post(pngHeaderOnly(10000, 5000)), 413, 'image_too_large');
-    await problem(await post(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9])), 422, 'corrupt_image');
+    await problem(await post(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9])), 415, 'unsupported_media_type');
+    await problem(await post(new Uint8Array(0)), 422, 'corrupt_image');
+    await problem(await post(testPng(8, 8), 'image/jpeg'), 415, 'unsupported_media_type');
     await problem(await post(pngHeaderOnly(64, 64)), 422, 'corrupt_image');
     const colormap = await problem(await post(testPng(8, 8), 'image/png', '?colormap=rainbow'), 400, 'bad_option');
     expect(colormap.option).toBe('colormap');

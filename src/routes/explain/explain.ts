@@ -41,7 +41,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
 
   const timings: Record<string, number> = {};
   let t = timer();
-  const image = await decodeOrThrow(input.bytes, manifest.input.background);
+  const image = await decodeOrThrow(input.bytes, manifest.input.background, limitsOf(c.env).maxPixels);
   timings.decode = t();
   t = timer();
   const tensor = preprocess(image, manifest.input);
@@ -80,9 +80,9 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
 }
 
 /** Decode the image; decoder failures that are not already ApiErrors become 422 corrupt_image. */
-export async function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined): Promise<RgbImage> {
+export async function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined, maxPixels: number): Promise<RgbImage> {
   try {
-    return await decodeImage(bytes, background);
+    return await decodeImage(bytes, { background, maxPixels });
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw new ApiError(422, 'corrupt_image', 'The image could not be decoded.');

@@ -10,8 +10,8 @@ import { essence } from '../../middleware/media-type/index.js';
 import type { AppEnv } from '../app-env.js';
 import { readImageHeader, type ImageHeader } from './imaging.js';
 
-/** Media types accepted as request bodies. */
-export const IMAGE_TYPES = ['image/png', 'image/jpeg'] as const;
+/** Media types accepted as request bodies (with the aliases src/image recognises). */
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/x-png', 'image/jpg', 'image/pjpeg'] as const;
 /** Every accepted request media type. */
 export const BODY_TYPES: readonly string[] = [...IMAGE_TYPES, 'multipart/form-data'];
 
@@ -22,7 +22,7 @@ export interface ImageInput {
   fields: Record<string, string>;
 }
 
-async function fromForm(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; fields: Record<string, string> }> {
+async function fromForm(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; type: string; fields: Record<string, string> }> {
   let form: Record<string, string | File>;
   try {
     form = (await c.req.parseBody()) as Record<string, string | File>;
@@ -37,20 +37,19 @@ async function fromForm(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; fields
   }
   const fields: Record<string, string> = {};
   for (const [name, value] of Object.entries(form)) if (typeof value === 'string') fields[name] = value;
-  return { bytes: new Uint8Array(await file.arrayBuffer()), fields };
+  return { bytes: new Uint8Array(await file.arrayBuffer()), type, fields };
 }
 
 /**
- * Read the image and check it: 422 corrupt_image when it is neither PNG nor JPEG or has no size,
- * 413 image_too_large when its header declares more pixels than the limit.
+ * Read the image and check its header (src/image): 415 when it is neither PNG nor JPEG or not what its media
+ * type says, 422 when the header is broken, 413 image_too_large when it declares more pixels than the limit.
  */
 export async function readImageInput(c: Context<AppEnv>): Promise<ImageInput> {
-  const multipart = essence(c.req.header('content-type')) === 'multipart/form-data';
-  const { bytes, fields } = multipart ? await fromForm(c) : { bytes: new Uint8Array(await c.req.arrayBuffer()), fields: {} };
-  const header = readImageHeader(bytes);
-  if (!header || header.width === 0 || header.height === 0) {
-    throw new ApiError(422, 'corrupt_image', 'The body is not a readable PNG or JPEG image.');
-  }
+  const declared = essence(c.req.header('content-type'));
+  const { bytes, type, fields } =
+    declared === 'multipart/form-data' ? await fromForm(c) : { bytes: new Uint8Array(await c.req.arrayBuffer()), type: declared, fields: {} };
+  const header = readImageHeader(bytes, type);
+  if (header.width === 0 || header.height === 0) throw new ApiError(422, 'corrupt_image', 'The image has no pixels.');
   const { maxPixels } = limitsOf(c.env);
   if (header.width * header.height > maxPixels) {
     throw new ApiError(413, 'image_too_large', `The image is ${header.width}x${header.height}, more than ${maxPixels} pixels.`, { limit: maxPixels });

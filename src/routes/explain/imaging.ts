@@ -2,28 +2,20 @@
  * @module
  * The explain route's only door to image code (decode, preprocess, render, PNG encode).
  *
- * TEMPORARY: src/image (the image helper's module) has not landed yet, so this adapter carries minimal
- * stand-ins built on fast-png and jpeg-js: no EXIF orientation, no antialiased resize, jet/gray only among
- * the colormaps, and the PNG is encoded in one piece rather than streamed. When src/image lands, this file
- * becomes a thin re-export of its functions with the same signatures.
+ * Header reading and decoding are src/image's. TEMPORARY: its preprocessing, rendering and PNG encoder have
+ * not landed yet, so this adapter carries minimal stand-ins: bilinear resize without antialiasing, jet and
+ * gray only among the colormaps, and a PNG encoded in one piece by fast-png rather than streamed. When they
+ * land, this file becomes a thin re-export of src/image's functions.
  */
-import { decode as decodePng, encode as encodePng } from 'fast-png';
-import jpeg from 'jpeg-js';
+import { encode as encodePng } from 'fast-png';
 import type { InputSpec } from '../../manifest.js';
 
-/** An 8-bit RGB image, row-major, 3 bytes per pixel. */
-export interface RgbImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-/** What an image header tells before decoding. */
-export interface ImageHeader {
-  format: 'png' | 'jpeg';
-  width: number;
-  height: number;
-}
+/** Decoding and header reading come from src/image. */
+export { readImageHeader } from '../../image/header.js';
+export type { ImageHeader } from '../../image/header.js';
+export type { RgbImage } from '../../image/types.js';
+import { decodeImage as decodeWithLimits } from '../../image/decode.js';
+import type { RgbImage } from '../../image/types.js';
 
 /** Rendering options of a CAM map. */
 export interface RenderOptions {
@@ -38,75 +30,9 @@ export interface RenderOptions {
 /** Colormaps the renderer knows. */
 export const COLORMAPS: readonly string[] = ['jet', 'turbo', 'viridis', 'inferno', 'gray'];
 
-/** Width and height from a PNG IHDR or a JPEG SOFn marker; null when the bytes are neither. */
-export function readImageHeader(bytes: Uint8Array): ImageHeader | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length >= 24 && view.getUint32(0) === 0x89504e47 && view.getUint32(12) === 0x49484452) {
-    return { format: 'png', width: view.getUint32(16), height: view.getUint32(20) };
-  }
-  if (bytes.length < 4 || view.getUint16(0) !== 0xffd8) return null;
-  let p = 2;
-  while (p + 9 < bytes.length) {
-    if (bytes[p] !== 0xff) return null;
-    const marker = bytes[p + 1];
-    if (marker === 0xff) { p++; continue; }
-    const length = view.getUint16(p + 2);
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return { format: 'jpeg', width: view.getUint16(p + 7), height: view.getUint16(p + 5) };
-    p += 2 + length;
-  }
-  return { format: 'jpeg', width: 0, height: 0 };
-}
-
-/** Decode to RGB; alpha is composited on `background`. Rejects on corrupt data. */
-export async function decodeImage(bytes: Uint8Array, background: [number, number, number] = [255, 255, 255]): Promise<RgbImage> {
-  return decodeSync(bytes, background);
-}
-
-function decodeSync(bytes: Uint8Array, background: [number, number, number]): RgbImage {
-  const header = readImageHeader(bytes);
-  if (header?.format === 'jpeg') {
-    const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: 100 });
-    return { width: img.width, height: img.height, data: img.data };
-  }
-  const png = decodePng(bytes);
-  const { width, height, channels } = png;
-  const src = png.palette ? expandPalette(png) : png.data;
-  const max = png.depth === 16 ? 65535 : png.palette ? 255 : (1 << png.depth) - 1;
-  const out = new Uint8Array(width * height * 3);
-  const colour = channels >= 3;
-  const hasAlpha = channels === 2 || channels === 4;
-  const n = png.palette ? 4 : channels;
-  for (let i = 0; i < width * height; i++) {
-    const a = hasAlpha || png.palette ? src[i * n + n - 1] / (png.palette ? 255 : max) : 1;
-    for (let k = 0; k < 3; k++) {
-      const v = (colour || png.palette ? src[i * n + k] : src[i * n]) / (png.palette ? 255 : max);
-      out[i * 3 + k] = Math.round(255 * (v * a) + background[k] * (1 - a));
-    }
-  }
-  return { width, height, data: out };
-}
-
-function expandPalette(png: ReturnType<typeof decodePng>): Uint8Array {
-  const palette = png.palette!;
-  const trns = png.transparency;
-  const out = new Uint8Array(png.width * png.height * 4);
-  const bits = png.depth;
-  const perRow = Math.ceil((png.width * bits) / 8);
-  for (let y = 0; y < png.height; y++) {
-    for (let x = 0; x < png.width; x++) {
-      const bitPos = x * bits;
-      const byte = png.data[y * perRow + (bitPos >> 3)];
-      const index = bits === 8 ? byte : (byte >> (8 - bits - (bitPos & 7))) & ((1 << bits) - 1);
-      const entry = palette[index] ?? [0, 0, 0];
-      const o = (y * png.width + x) * 4;
-      out[o] = entry[0];
-      out[o + 1] = entry[1];
-      out[o + 2] = entry[2];
-      out[o + 3] = (entry as number[])[3] ?? (trns && index < trns.length ? trns[index] : 255);
-    }
-  }
-  return out;
+/** Decode to RGB in display orientation; alpha is composited on `background`. Rejects with ApiErrors. */
+export function decodeImage(bytes: Uint8Array, options: { background?: readonly [number, number, number]; maxPixels: number }): Promise<RgbImage> {
+  return decodeWithLimits(bytes, options);
 }
 
 /** Source indices and weights of bilinear sampling with half-pixel centres along one axis. */
