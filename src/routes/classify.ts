@@ -11,6 +11,7 @@ import { decodeOrThrow } from './explain/explain.js';
 import { preprocess } from './explain/imaging.js';
 import { runLogits } from './explain/model-run.js';
 import { ClassifyOptionsSchema, parseOptions } from './explain/options.js';
+import { serverTiming, Stopwatch } from './explain/stopwatch.js';
 import { topK } from './explain/targets.js';
 import { imageRequest } from './image-request.js';
 import { openapiHook } from './problem.js';
@@ -37,18 +38,14 @@ export const classifyApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook })
   const opts = parseOptions(ClassifyOptionsSchema, { ...c.req.query(), ...input.fields });
   const registry = c.get('registry');
   const manifest = await registry.manifest(c.env, opts.model);
-  const start = performance.now();
-  const image = await decodeOrThrow(input.bytes, manifest.input.background, limitsOf(c.env).maxPixels);
-  const tensor = preprocess(image, manifest.input);
-  const prepared = performance.now();
-  const model = await registry.load(c.env, opts.model, manifest);
-  const logits = await runLogits(model.session, manifest, tensor);
-  const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;
-  const body = {
-    model: opts.model, top: topK(manifest, logits, opts.top), logits: [...logits],
-    timings: { decode_preprocess: ms(start, prepared), model: ms(prepared, performance.now()) },
-  };
+  const watch = new Stopwatch();
+  const image = await watch.time('decode', () => decodeOrThrow(input.bytes, manifest.input.background, limitsOf(c.env).maxPixels));
+  const tensor = await watch.time('preprocess', () => preprocess(image, manifest.input));
+  const model = await watch.time('load', () => registry.load(c.env, opts.model, manifest));
+  const logits = await watch.time('model', () => runLogits(model.session, manifest, tensor));
+  const body = { model: opts.model, top: topK(manifest, logits, opts.top), logits: [...logits], timings: watch.timings };
   const res = c.json(body, 200);
+  res.headers.set('Server-Timing', serverTiming(watch.timings));
   if (c.env.DEBUG_COUNTERS === '1') res.headers.set('X-Debug-Model-Runs', String(registry.runs));
   return res;
 });

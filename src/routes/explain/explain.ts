@@ -6,27 +6,32 @@
 import type { Context } from 'hono';
 import { explanationId, type CanonicalOptions } from '../../cache/key.js';
 import { collect, readExplanation, writeExplanation, type ExplanationMeta } from '../../cache/store.js';
-import { camMethod } from '../../cam/registry.js';
+import { camMethod, type CamMethod } from '../../cam/registry.js';
 import { limitsOf } from '../../env.js';
 import { ApiError } from '../../errors.js';
+import type { LayerSpec, Manifest } from '../../manifest.js';
 import type { AppEnv } from '../app-env.js';
 import { decodeImage, encodePngStream, preprocess, renderCam, type RgbImage } from './imaging.js';
 import type { ImageInput } from './image-input.js';
 import { runForExplanation } from './model-run.js';
 import type { ExplainOptions } from './options.js';
-import { outputSize } from './output-size.js';
+import { outputSize, type Size } from './output-size.js';
 import { explanationHeaders, type ExplanationResponse } from './response.js';
+import { Stopwatch } from './stopwatch.js';
 import { resolveClass, resolveLayer, softmax, topK } from './targets.js';
 
-function timer(): () => number {
-  const start = performance.now();
-  return () => Math.round((performance.now() - start) * 10) / 10;
+/** What a request asks for, resolved against the model's manifest. */
+interface Plan {
+  manifest: Manifest;
+  method: CamMethod;
+  layer: LayerSpec;
+  classIndex: number | null;
+  size: Size;
+  id: string;
 }
 
-/** Handle one explain request (image already read and checked). */
-export async function explain(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions): Promise<Response> {
-  const registry = c.get('registry');
-  const manifest = await registry.manifest(c.env, opts.model);
+async function plan(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions): Promise<Plan> {
+  const manifest = await c.get('registry').manifest(c.env, opts.model);
   const method = camMethod(opts.method)!;
   const layer = resolveLayer(manifest, opts.layer);
   const classIndex = resolveClass(manifest, opts.class);
@@ -36,47 +41,43 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
     colormap: opts.colormap, alpha: opts.alpha, ...size,
   };
   const id = await explanationId(c.env.CACHE_SECRET, input.bytes, canonical);
-  const hit = await readExplanation(c.env.EXPLANATIONS, id);
-  if (hit) return respond(c, { id, meta: hit.meta, body: hit.body, cache: 'hit' });
+  return { manifest, method, layer, classIndex, size, id };
+}
 
-  const timings: Record<string, number> = {};
-  let t = timer();
-  const image = await decodeOrThrow(input.bytes, manifest.input.background, limitsOf(c.env).maxPixels);
-  timings.decode = t();
-  t = timer();
-  const tensor = preprocess(image, manifest.input);
-  timings.preprocess = t();
-  t = timer();
-  const model = await registry.load(c.env, opts.model, manifest);
-  timings.load = t();
-  t = timer();
-  const run = await runForExplanation(model.session, manifest, layer, tensor, classIndex);
-  timings.model = t();
-  t = timer();
-  const map = method.map(run);
-  timings.cam = t();
+/** Handle one explain request (image already read and checked): cache hit, or compute and respond. */
+export async function explain(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions): Promise<Response> {
+  const p = await plan(c, input, opts);
+  const hit = await readExplanation(c.env.EXPLANATIONS, p.id);
+  if (hit) return respond(c, { id: p.id, meta: hit.meta, body: hit.body, cache: 'hit' });
+
+  const watch = new Stopwatch();
+  const registry = c.get('registry');
+  const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels));
+  const tensor = await watch.time('preprocess', () => preprocess(image, p.manifest.input));
+  const model = await watch.time('load', () => registry.load(c.env, opts.model, p.manifest));
+  const run = await watch.time('model', () => runForExplanation(model.session, p.manifest, p.layer, tensor, p.classIndex));
+  const map = await watch.time('cam', () => p.method.map(run));
   const meta: ExplanationMeta = {
     contentType: opts.output === 'json' ? 'application/json' : 'image/png',
-    model: opts.model, method: method.name, layer: layer.name, classIndex: run.classIndex,
-    label: manifest.labels?.[run.classIndex] ?? null, score: softmax(run.logits)[run.classIndex],
-    ...(opts.output === 'json' ? {} : size), timings, created: new Date().toISOString(),
+    model: opts.model, method: p.method.name, layer: p.layer.name, classIndex: run.classIndex,
+    label: p.manifest.labels?.[run.classIndex] ?? null, score: softmax(run.logits)[run.classIndex],
+    ...(opts.output === 'json' ? {} : p.size), timings: watch.timings, created: new Date().toISOString(),
   };
   if (opts.output === 'json') {
     const body = new TextEncoder().encode(JSON.stringify({
-      id, url: explanationUrl(c, id, 'json'), model: opts.model, method: method.name, layer: layer.name,
+      id: p.id, url: explanationUrl(c, p.id, 'json'), model: opts.model, method: meta.method, layer: meta.layer,
       class: { index: meta.classIndex, label: meta.label, score: meta.score },
-      top: topK(manifest, run.logits, 5), logits: [...run.logits],
-      map: { shape: [run.height, run.width], data: [...map] }, timings,
+      top: topK(p.manifest, run.logits, 5), logits: [...run.logits],
+      map: { shape: [run.height, run.width], data: [...map] }, timings: watch.timings,
     }));
-    c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, id, body, meta));
-    return respond(c, { id, meta, body, cache: 'miss', runs: run.runs });
+    c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, p.id, body, meta));
+    return respond(c, { id: p.id, meta, body, cache: 'miss' });
   }
-  t = timer();
-  const rendered = renderCam(map, run.width, run.height, image, { ...size, colormap: opts.colormap, alpha: opts.alpha, overlay: opts.output === 'overlay' });
-  timings.render = t();
+  const overlay = opts.output === 'overlay';
+  const rendered = await watch.time('render', () => renderCam(map, run.width, run.height, image, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }));
   const [toClient, toCache] = encodePngStream(rendered).tee();
-  c.executionCtx.waitUntil(collect(toCache).then((bytes) => writeExplanation(c.env.EXPLANATIONS, id, bytes, meta)).catch(() => undefined));
-  return respond(c, { id, meta, body: toClient, cache: 'miss', runs: run.runs });
+  c.executionCtx.waitUntil(collect(toCache).then((bytes) => writeExplanation(c.env.EXPLANATIONS, p.id, bytes, meta)).catch(() => undefined));
+  return respond(c, { id: p.id, meta, body: toClient, cache: 'miss' });
 }
 
 /** Decode the image; decoder failures that are not already ApiErrors become 422 corrupt_image. */

@@ -4,6 +4,7 @@
  * cache hit and a stored explanation look exactly like the original miss.
  */
 import type { ExplanationMeta } from '../../cache/store.js';
+import { serverTiming } from './stopwatch.js';
 
 /** An explanation about to be sent. */
 export interface ExplanationResponse {
@@ -11,7 +12,6 @@ export interface ExplanationResponse {
   meta: ExplanationMeta;
   body: ReadableStream<Uint8Array> | Uint8Array;
   cache: 'hit' | 'miss' | 'stored';
-  runs?: number;
 }
 
 /** Explanations are immutable (their id is a keyed hash of everything that determines them). */
@@ -36,7 +36,7 @@ export function explanationHeaders(r: ExplanationResponse, url: string): Headers
     ETag: `"${r.id}"`,
     'Cache-Control': IMMUTABLE,
     Link: `<${url}>; rel="canonical"`,
-    'Server-Timing': Object.entries(meta.timings).map(([k, v]) => `${k};dur=${v}`).join(', '),
+    'Server-Timing': serverTiming(meta.timings),
   });
   if (meta.label !== null) headers.set('X-Explanation-Label', encodeURIComponent(meta.label));
   return headers;
