@@ -53,7 +53,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const watch = new Stopwatch();
   const registry = c.get('registry');
   const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels));
-  const tensor = await watch.time('preprocess', () => preprocess(image, p.manifest.input));
+  const tensor = await watch.time('preprocess', () => preprocess(image, p.manifest.input).data);
   const model = await watch.time('load', () => registry.load(c.env, opts.model, p.manifest));
   const run = await watch.time('model', () => runForExplanation(model.session, p.manifest, p.layer, tensor, p.classIndex));
   const map = await watch.time('cam', () => p.method.map(run));

@@ -2,9 +2,9 @@
  * @module
  * The explain route's only door to image code (decode, preprocess, render, PNG encode).
  *
- * Header reading and decoding are src/image's. TEMPORARY: its preprocessing, rendering and PNG encoder have
- * not landed yet, so this adapter carries minimal stand-ins: bilinear resize without antialiasing, jet and
- * gray only among the colormaps, and a PNG encoded in one piece by fast-png rather than streamed. When they
+ * Header reading, decoding and preprocessing are src/image's. TEMPORARY: its rendering and PNG encoder have
+ * not landed yet, so this adapter carries minimal stand-ins: bilinear upsampling, jet and gray only among
+ * the colormaps, and a PNG encoded in one piece by fast-png rather than streamed. When they
  * land, this file becomes a thin re-export of src/image's functions.
  */
 import { encode as encodePng } from 'fast-png';
@@ -15,6 +15,8 @@ export { readImageHeader } from '../../image/header.js';
 export type { ImageHeader } from '../../image/header.js';
 export type { RgbImage } from '../../image/types.js';
 import { decodeImage as decodeWithLimits } from '../../image/decode.js';
+import { preprocessSpecOf } from '../../image/preprocess/from-manifest.js';
+import { preprocess as preprocessImage, type PreprocessedImage } from '../../image/preprocess/index.js';
 import type { RgbImage } from '../../image/types.js';
 
 /** Rendering options of a CAM map. */
@@ -77,17 +79,12 @@ function resizeChannels(src: ArrayLike<number>, w: number, h: number, channels: 
   return out;
 }
 
-/** Resize (stretch, bilinear) and normalise to the model's NCHW float32 input. */
-export function preprocess(image: RgbImage, spec: InputSpec): Float32Array {
-  const [, , H, W] = spec.shape as [unknown, number, number, number];
-  const rgb = resizeChannels(image.data, image.width, image.height, 3, W, H);
-  const out = new Float32Array(3 * H * W);
-  for (let c = 0; c < 3; c++) {
-    const scale = 1 / (255 * spec.std[c]);
-    const shift = spec.mean[c] / spec.std[c];
-    for (let i = 0; i < H * W; i++) out[c * H * W + i] = rgb[i * 3 + c] * scale - shift;
-  }
-  return out;
+/**
+ * The model's input tensor from an RGB image, as the manifest's input section says (src/image: torchvision-
+ * exact resize with antialiasing, crop, ToTensor + Normalize), with the source region it covers.
+ */
+export function preprocess(image: RgbImage, spec: InputSpec): PreprocessedImage {
+  return preprocessImage(image, preprocessSpecOf(spec));
 }
 
 function jet(v: number, out: Float32Array, at: number): void {
