@@ -8,7 +8,7 @@
  * Cropping after resizing (torchvision's `Resize` then `CenterCrop`) is folded in: only the output
  * pixels inside the crop are computed, with the coefficients of the full-size resize.
  */
-import type { RgbImage } from '../types.js';
+import type { Box, RgbImage } from '../types.js';
 
 const PRECISION_BITS = 32 - 8 - 2;
 const HALF = 1 << (PRECISION_BITS - 1);
@@ -28,12 +28,19 @@ export interface Window {
   readonly length: number;
 }
 
+/** The source interval [start, end) that is resized (Pillow's `box`, stored as float32 like Pillow). */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
- * Pillow's precompute_coeffs + normalize_coeffs_8bpc for a resize of `inSize` to `outSize`, restricted
- * to the outputs of `window`.
+ * Pillow's precompute_coeffs + normalize_coeffs_8bpc for a resize of the span of `inSize` (default all)
+ * to `outSize`, restricted to the outputs of `window`.
  */
-export function bilinearTaps(inSize: number, outSize: number, window: Window): Taps {
-  const scale = inSize / outSize;
+export function bilinearTaps(inSize: number, outSize: number, window: Window, span: Span = { start: 0, end: inSize }): Taps {
+  const in0 = Math.fround(span.start);
+  const scale = Math.fround(Math.fround(span.end) - in0) / outSize;
   const filterScale = Math.max(scale, 1);
   const support = filterScale; // the triangle's support is 1, widened by the filter scale
   const stride = Math.ceil(support) * 2 + 1;
@@ -46,7 +53,7 @@ export function bilinearTaps(inSize: number, outSize: number, window: Window): T
   const inverse = 1 / filterScale; // Pillow multiplies by the reciprocal (rounding differs from dividing)
   const raw = new Float64Array(stride);
   for (let i = 0; i < window.length; i++) {
-    const center = (window.start + i + 0.5) * scale;
+    const center = in0 + (window.start + i + 0.5) * scale;
     const first = Math.max(Math.trunc(center - support + 0.5), 0);
     const count = Math.min(Math.trunc(center + support + 0.5), inSize) - first;
     let sum = 0;
@@ -125,26 +132,39 @@ function cropRows(src: RgbImage, x: Window, y: Window): RgbImage {
   return { width: x.length, height: y.length, data: out };
 }
 
+/** Which part of the resize to compute: windows of the output, or a source box (Pillow's `box`). */
+export interface ResizeParts {
+  /** Output columns to keep (default all). */
+  readonly x?: Window;
+  /** Output rows to keep (default all). */
+  readonly y?: Window;
+  /** Source rectangle to resize (default the whole image); fractional values allowed. */
+  readonly box?: Box;
+}
+
 /**
- * Resize to `width` x `height` as Pillow does, keeping only the window `crop` of the result.
+ * Resize to `width` x `height` as Pillow does, optionally from a source box, keeping only a window
+ * of the result.
  *
  * @example
  * resizeRgb(image, 256, 192);                                  // Image.resize((256, 192), BILINEAR)
  * resizeRgb(image, 298, 256, { x: { start: 37, length: 224 }, y: { start: 16, length: 224 } });
+ * resizeRgb(image, 100, 100, { box: { x: 10.5, y: 0, width: 50, height: 50 } });
  */
-export function resizeRgb(image: RgbImage, width: number, height: number, crop?: { x: Window; y: Window }): RgbImage {
-  const x = crop?.x ?? { start: 0, length: width };
-  const y = crop?.y ?? { start: 0, length: height };
-  const needX = width !== image.width;
-  const needY = height !== image.height;
+export function resizeRgb(image: RgbImage, width: number, height: number, parts: ResizeParts = {}): RgbImage {
+  const x = parts.x ?? { start: 0, length: width };
+  const y = parts.y ?? { start: 0, length: height };
+  const box = parts.box ?? { x: 0, y: 0, width: image.width, height: image.height };
+  const spanX = { start: box.x, end: box.x + box.width };
+  const spanY = { start: box.y, end: box.y + box.height };
+  const needX = width !== image.width || spanX.start !== 0 || spanX.end !== width;
+  const needY = height !== image.height || spanY.start !== 0 || spanY.end !== height;
   if (!needX && !needY) return cropRows(image, x, y);
-  const tapsY = needY ? bilinearTaps(image.height, height, y) : null;
-  let rowStart = y.start;
-  let rows = y.length;
-  if (tapsY) {
-    rowStart = tapsY.first[0];
-    rows = tapsY.first[y.length - 1] + tapsY.count[y.length - 1] - rowStart;
-  }
-  const wide = needX ? horizontal(image, bilinearTaps(image.width, width, x), rowStart, rows) : cropRows(image, x, { start: rowStart, length: rows });
+  const tapsY = needY ? bilinearTaps(image.height, height, y, spanY) : null;
+  const rowStart = tapsY ? tapsY.first[0] : y.start;
+  const rows = tapsY ? tapsY.first[y.length - 1] + tapsY.count[y.length - 1] - rowStart : y.length;
+  const wide = needX
+    ? horizontal(image, bilinearTaps(image.width, width, x, spanX), rowStart, rows)
+    : cropRows(image, x, { start: rowStart, length: rows });
   return tapsY ? vertical(wide, tapsY, rowStart) : wide;
 }
