@@ -16,16 +16,20 @@ import type { FloatMap } from '../types.js';
  * minMaxScale({ width: 2, height: 1, data: Float32Array.of(2, 4) }).data; // [0, 0.99999995]
  */
 export function minMaxScale(map: FloatMap): FloatMap {
-  const src = map.data.map((v) => (Number.isFinite(v) ? v : 0));
+  const src = map.data;
   let min = Infinity;
-  for (let i = 0; i < src.length; i++) if (src[i] < min) min = src[i];
-  const shifted = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const v = Number.isFinite(src[i]) ? src[i] : 0;
+    if (v < min) min = v;
+  }
+  const out = new Float32Array(src.length);
   let max = 0;
   for (let i = 0; i < src.length; i++) {
-    shifted[i] = src[i] - min; // Float32Array stores round to float32, as numpy's float32 subtraction does
-    if (shifted[i] > max) max = shifted[i];
+    const v = src[i];
+    out[i] = (Number.isFinite(v) ? v : 0) - min; // Float32Array stores round to float32, as numpy's subtraction
+    if (out[i] > max) max = out[i];
   }
   const divisor = Math.fround(1e-7 + max);
-  for (let i = 0; i < shifted.length; i++) shifted[i] = shifted[i] / divisor;
-  return { width: map.width, height: map.height, data: shifted };
+  for (let i = 0; i < out.length; i++) out[i] = out[i] / divisor;
+  return { width: map.width, height: map.height, data: out };
 }

@@ -5,10 +5,21 @@
  *   heat = float32(heatmap) / 255; img = float32(image) / 255;
  *   cam = (1 - image_weight) * heat + image_weight * img;  cam = cam / max(cam);  uint8(255 * cam).
  * The division by the maximum brightens the result so its brightest channel value is 255.
+ *
+ * Both inputs are bytes, so every term is a 256-entry table and the result a function of the byte
+ * pair: the per-pixel work is two table reads for the maximum and one for the output.
  */
 import type { RgbImage } from '../types.js';
 
 const f32 = Math.fround;
+
+/** `weight * (v / 255)` in float32 for every byte v. */
+function weightedTable(weight: number): Float32Array {
+  const w = f32(weight);
+  const table = new Float32Array(256);
+  for (let v = 0; v < 256; v++) table[v] = f32(w * f32(v / 255));
+  return table;
+}
 
 /**
  * The overlay of `heat` on `image` (same size) with `imageWeight` in [0, 1] (pytorch-grad-cam: 0.5).
@@ -20,17 +31,21 @@ export function blendOverlay(heat: RgbImage, image: RgbImage, imageWeight: numbe
   if (heat.width !== image.width || heat.height !== image.height) {
     throw new Error(`blendOverlay: heatmap ${heat.width}x${heat.height} and image ${image.width}x${image.height} differ`);
   }
-  const heatWeight = f32(1 - imageWeight);
-  const weight = f32(imageWeight);
-  const byteToUnit = new Float32Array(256).map((_, v) => v / 255);
-  const cam = new Float32Array(heat.data.length);
+  const heatTerm = weightedTable(1 - imageWeight);
+  const imageTerm = weightedTable(imageWeight);
+  const h = heat.data;
+  const g = image.data;
   let max = 0;
-  for (let i = 0; i < cam.length; i++) {
-    cam[i] = f32(heatWeight * byteToUnit[heat.data[i]]) + f32(weight * byteToUnit[image.data[i]]);
-    if (cam[i] > max) max = cam[i];
+  for (let i = 0; i < h.length; i++) {
+    const cam = f32(heatTerm[h[i]] + imageTerm[g[i]]);
+    if (cam > max) max = cam;
   }
-  const data = new Uint8Array(cam.length);
+  const data = new Uint8Array(h.length);
   if (max === 0) return { width: heat.width, height: heat.height, data };
-  for (let i = 0; i < cam.length; i++) data[i] = Math.trunc(f32(255 * f32(cam[i] / max)));
+  const result = new Uint8Array(65536);
+  for (let a = 0; a < 256; a++) {
+    for (let b = 0; b < 256; b++) result[(a << 8) | b] = Math.trunc(f32(255 * f32(f32(heatTerm[a] + imageTerm[b]) / max)));
+  }
+  for (let i = 0; i < h.length; i++) data[i] = result[(h[i] << 8) | g[i]];
   return { width: heat.width, height: heat.height, data };
 }
