@@ -53,9 +53,9 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const watch = new Stopwatch();
   const registry = c.get('registry');
   const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels));
-  const tensor = await watch.time('preprocess', () => preprocess(image, p.manifest.input).data);
+  const pre = await watch.time('preprocess', () => preprocess(image, p.manifest.input));
   const model = await watch.time('load', () => registry.load(c.env, opts.model, p.manifest));
-  const run = await watch.time('model', () => runForExplanation(model.session, p.manifest, p.layer, tensor, p.classIndex));
+  const run = await watch.time('model', () => runForExplanation(model.session, p.manifest, p.layer, pre.data, p.classIndex));
   const map = await watch.time('cam', () => p.method.map(run));
   const meta: ExplanationMeta = {
     contentType: opts.output === 'json' ? 'application/json' : 'image/png',
@@ -74,7 +74,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
     return respond(c, { id: p.id, meta, body, cache: 'miss' });
   }
   const overlay = opts.output === 'overlay';
-  const rendered = await watch.time('render', () => renderCam(map, run.width, run.height, image, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }));
+  const rendered = await watch.time('render', () => renderCam(map, run.width, run.height, { image, region: pre.region }, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }));
   const [toClient, toCache] = encodePngStream(rendered).tee();
   c.executionCtx.waitUntil(collect(toCache).then((bytes) => writeExplanation(c.env.EXPLANATIONS, p.id, bytes, meta)).catch(() => undefined));
   return respond(c, { id: p.id, meta, body: toClient, cache: 'miss' });

@@ -20,7 +20,7 @@ export const ExplainOptionsSchema = z.object({
   layer: z.string().min(1).max(200).optional().openapi({ description: "Layer name; default: the manifest's default layer." }),
   output: z.enum(['overlay', 'heatmap', 'json']).default('overlay')
     .openapi({ description: 'overlay (PNG over the image), heatmap (PNG), or json (logits, top-k, raw map).' }),
-  colormap: z.enum(COLORMAPS as [string, ...string[]]).default('jet'),
+  colormap: z.enum(COLORMAPS).default('jet'),
   alpha: z.coerce.number().min(0).max(1).default(0.5).openapi({ description: 'Image weight of the overlay.' }),
   width: dimension.optional().openapi({ description: "Output width; default the image's width (bounded)." }),
   height: dimension.optional().openapi({ description: "Output height; default the image's height (bounded)." }),
