@@ -94,6 +94,15 @@ async function main(): Promise<void> {
   const overlay = renderCam(camMap(), options);
   const encoded = await encodePng(overlay);
   row('encode PNG overlay 1024x768 (default filter)', await median(() => encodePng(overlay)), `${(encoded.length / 1024).toFixed(0)} KiB`);
+  for (const [w, h] of [[1024, 768], [448, 336]]) {
+    const small = syntheticPhoto(w, h);
+    const bytes = new Uint8Array(jpeg.encode({ ...small, data: rgba(small) }, 90).data);
+    row(`total ${w}x${h}: decode+preprocess+render+encode`, await median(async () => {
+      const image = await decodeImage(bytes);
+      preprocess(image, stretch(224));
+      await encodePng(renderCam(camMap(), { width: w, height: h, image }));
+    }));
+  }
   await compareFilters();
 }
 

@@ -6,7 +6,8 @@ Run: /usr/bin/python3 tools/make_preprocess_fixtures.py   (needs python3-torchvi
 For a landscape and a portrait source image (raw RGB, committed), each case applies
   transforms.Resize(size) [+ CenterCrop(crop)] -> the 8-bit image (NAME.rgb), then
   ToTensor() + Normalize(mean, std) -> the float32 NCHW tensor (NAME.f32, little-endian; small cases),
-which the TypeScript preprocessing must reproduce bit for bit. Cases cover downscaling by non-integer
+which the TypeScript preprocessing must reproduce bit for bit. Also Image.resize with a fractional
+source box (BOX_CASES), as used to draw an overlay over the region a centre crop covers. Cases cover downscaling by non-integer
 factors (antialiasing), upscaling, one axis unchanged, and centre crops whose offset is a half
 (Python's round-half-to-even).
 """
@@ -45,6 +46,13 @@ def cases():
     ]
 
 
+# Image.resize(size, BILINEAR, box=(x0, y0, x1, y1)): how an overlay's background is cut from the image
+BOX_CASES = [
+    ('box-down-40x30', (40, 30), (10.5, 5.25, 70.75, 50.5)),
+    ('box-up-90x70', (90, 70), (3.3, 7.9, 40.1, 35.6)),
+]
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     sources = {'landscape': source(97, 61, 1), 'portrait': source(61, 97, 2)}
@@ -67,7 +75,12 @@ def main() -> None:
                           width=w, height=h, resize='shorter-side' if crop else 'stretch',
                           crop='center' if crop else 'none', resizeShorterTo=size if crop else None,
                           mean=MEAN, std=STD, tensor=has_tensor))
-    (OUT / 'index.json').write_text(json.dumps(index, indent=1) + '\n')
+    boxes = []
+    for name, size, box in BOX_CASES:
+        image = Image.fromarray(sources['landscape']).resize(size, Image.BILINEAR, box=box)
+        (OUT / f'{name}.rgb').write_bytes(np.asarray(image).tobytes())
+        boxes.append(dict(name=name, source='landscape', width=size[0], height=size[1], box=box))
+    (OUT / 'index.json').write_text(json.dumps(dict(cases=index, boxes=boxes), indent=1) + '\n')
     print(f'{len(index)} cases in {OUT}')
 
 

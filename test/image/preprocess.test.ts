@@ -15,7 +15,15 @@ interface Case extends PreprocessSpec {
 }
 
 const DIR = 'images/preprocess';
-const cases = fixtureJson<Case[]>(`${DIR}/index.json`).map((c) => ({ ...c, resizeShorterTo: c.resizeShorterTo ?? undefined }));
+interface BoxCase {
+  name: string;
+  source: string;
+  width: number;
+  height: number;
+  box: [number, number, number, number];
+}
+const index = fixtureJson<{ cases: Case[]; boxes: BoxCase[] }>(`${DIR}/index.json`);
+const cases = index.cases.map((c) => ({ ...c, resizeShorterTo: c.resizeShorterTo ?? undefined }));
 
 describe('preprocess matches torchvision Resize [+ CenterCrop] + ToTensor + Normalize on PIL images', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
@@ -27,6 +35,15 @@ describe('preprocess matches torchvision Resize [+ CenterCrop] + ToTensor + Norm
     const bytes = fixtureBytes(`${DIR}/${c.name}.f32`);
     const expected = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     expect(out.data).toEqual(expected);
+  });
+});
+
+describe('resizeRgb with a source box matches Pillow Image.resize(size, BILINEAR, box)', () => {
+  it.each(index.boxes.map((b) => [b.name, b] as const))('%s', (_name, b) => {
+    const image = { width: 97, height: 61, data: fixtureBytes(`${DIR}/${b.source}.rgb`) };
+    const [x0, y0, x1, y1] = b.box;
+    const out = resizeRgb(image, b.width, b.height, { box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } });
+    expect(compareBytes(out.data, fixtureBytes(`${DIR}/${b.name}.rgb`)).maxDiff).toBe(0);
   });
 });
 

@@ -31,6 +31,7 @@ export function blendOverlay(heat: RgbImage, image: RgbImage, imageWeight: numbe
   if (heat.width !== image.width || heat.height !== image.height) {
     throw new Error(`blendOverlay: heatmap ${heat.width}x${heat.height} and image ${image.width}x${image.height} differ`);
   }
+  if (!(imageWeight >= 0 && imageWeight <= 1)) throw new RangeError(`blendOverlay: image weight ${imageWeight} is not in [0, 1]`);
   const heatTerm = weightedTable(1 - imageWeight);
   const imageTerm = weightedTable(imageWeight);
   const h = heat.data;
