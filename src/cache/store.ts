@@ -54,20 +54,3 @@ export async function writeExplanation(kv: KVNamespace | undefined, id: string, 
     console.warn('explanation cache write failed', err);
   }
 }
-
-/** Collect a stream into one buffer (the cache's copy of a tee'd response body). */
-export async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    size += chunk.byteLength;
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}

@@ -5,13 +5,13 @@
  */
 import type { Context } from 'hono';
 import { explanationId, type CanonicalOptions } from '../../cache/key.js';
-import { collect, readExplanation, writeExplanation, type ExplanationMeta } from '../../cache/store.js';
+import { readExplanation, writeExplanation, type ExplanationMeta } from '../../cache/store.js';
 import { camMethod, type CamMethod } from '../../cam/registry.js';
 import { limitsOf } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import type { LayerSpec, Manifest } from '../../manifest.js';
 import type { AppEnv } from '../app-env.js';
-import { decodeImage, encodePngStream, preprocess, renderCam, type RgbImage } from './imaging.js';
+import { collectBytes, decodeImage, encodePngStream, preprocess, renderCam, type RgbImage } from './imaging.js';
 import type { ImageInput } from './image-input.js';
 import { runForExplanation } from './model-run.js';
 import type { ExplainOptions } from './options.js';
@@ -76,7 +76,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const overlay = opts.output === 'overlay';
   const rendered = await watch.time('render', () => renderCam(map, run.width, run.height, { image, region: pre.region }, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }));
   const [toClient, toCache] = encodePngStream(rendered).tee();
-  c.executionCtx.waitUntil(collect(toCache).then((bytes) => writeExplanation(c.env.EXPLANATIONS, p.id, bytes, meta)).catch(() => undefined));
+  c.executionCtx.waitUntil(collectBytes(toCache).then((bytes) => writeExplanation(c.env.EXPLANATIONS, p.id, bytes, meta)).catch(() => undefined));
   return respond(c, { id: p.id, meta, body: toClient, cache: 'miss' });
 }
 

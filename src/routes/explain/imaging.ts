@@ -1,21 +1,13 @@
 /**
  * @module
- * The explain route's only door to image code (decode, preprocess, render, PNG encode).
- *
- * Header reading, decoding, preprocessing and rendering are src/image's. TEMPORARY: its streaming PNG
- * encoder has not landed yet, so the PNG is encoded in one piece by fast-png here.
+ * The explain route's door to the image code (src/image): the few calls it makes, in the shapes the route
+ * uses (manifest input spec, raw map as a Float32Array, the preprocessed region under an overlay).
  */
-import { encode as encodePng } from 'fast-png';
-import { decodeImage as decodeWithLimits } from '../../image/decode.js';
-import { preprocessSpecOf } from '../../image/preprocess/from-manifest.js';
-import { preprocess as preprocessImage, type PreprocessedImage } from '../../image/preprocess/index.js';
-import { renderCam as renderWithImage, type ColormapName } from '../../image/render/index.js';
-import type { Box, RgbImage } from '../../image/types.js';
+import { decodeImage as decodeWithLimits, preprocess as preprocessImage, preprocessSpecOf, renderCam as renderWithImage } from '../../image/index.js';
+import type { Box, ColormapName, PreprocessedImage, RgbImage } from '../../image/index.js';
 import type { InputSpec } from '../../manifest.js';
 
-export { readImageHeader, type ImageHeader } from '../../image/header.js';
-export type { RgbImage } from '../../image/types.js';
-export { COLORMAPS } from '../../image/render/index.js';
+export { COLORMAPS, collectBytes, encodePngStream, readImageHeader, type ImageHeader, type RgbImage } from '../../image/index.js';
 
 /** Rendering options of a CAM map. */
 export interface RenderOptions {
@@ -39,28 +31,17 @@ export function decodeImage(bytes: Uint8Array, options: { background?: readonly 
 }
 
 /**
- * The model's input tensor from an RGB image, as the manifest's input section says (src/image: torchvision-
- * exact resize with antialiasing, crop, ToTensor + Normalize), with the source region it covers.
+ * The model's input tensor from an RGB image, as the manifest's input section says (torchvision-exact
+ * resize with antialiasing, crop, ToTensor + Normalize), with the source region it covers.
  */
 export function preprocess(image: RgbImage, spec: InputSpec): PreprocessedImage {
   return preprocessImage(image, preprocessSpecOf(spec));
 }
 
-/** Render a raw CAM map (h x w) over `image` or alone, with pytorch-grad-cam's pipeline (src/image/render). */
-export function renderCam(map: Float32Array, mapW: number, mapH: number, image: PreprocessedSource, o: RenderOptions): RgbImage {
+/** Render a raw CAM map (h x w) over the image or alone, with pytorch-grad-cam's pipeline. */
+export function renderCam(map: Float32Array, mapW: number, mapH: number, source: PreprocessedSource, o: RenderOptions): RgbImage {
   return renderWithImage({ width: mapW, height: mapH, data: map }, {
     width: o.width, height: o.height, colormap: o.colormap, alpha: o.alpha,
-    output: o.overlay ? 'overlay' : 'heatmap', image: image.image, imageRegion: image.region,
-  });
-}
-
-/** Encode RGB as PNG, as a stream. */
-export function encodePngStream(image: RgbImage): ReadableStream<Uint8Array> {
-  const bytes = encodePng({ width: image.width, height: image.height, data: image.data, channels: 3, depth: 8 });
-  return new ReadableStream({
-    start(controller) {
-      controller.enqueue(bytes);
-      controller.close();
-    },
+    output: o.overlay ? 'overlay' : 'heatmap', image: source.image, imageRegion: source.region,
   });
 }
