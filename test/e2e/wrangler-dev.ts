@@ -3,7 +3,7 @@
  * Starts `wrangler dev` (the production-like local runtime: a real wrangler bundle in workerd, unlike the
  * vitest pool) on a free localhost port, for the end-to-end test and the service benchmark.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,15 +45,29 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number, ou
   throw new Error(`wrangler dev not ready after ${timeoutMs} ms:\n${output()}`);
 }
 
+/** Options of {@link startWranglerDev}. */
+export interface StartOptions {
+  /** Extra vars (`--var NAME:value`). */
+  vars?: Record<string, string>;
+  /** Local KV entries to write first: binding -> key -> file path (e.g. prepared models in MODELS). */
+  kv?: Record<string, Record<string, string>>;
+  timeoutMs?: number;
+}
+
 /**
  * Start `wrangler dev` with fresh local state (KV) and the debug run counter on.
  *
  * @example
  * const dev = await startWranglerDev(); await fetch(`${dev.url}/healthz`); await dev.stop();
  */
-export async function startWranglerDev(options: { vars?: Record<string, string>; timeoutMs?: number } = {}): Promise<WranglerDev> {
+export async function startWranglerDev(options: StartOptions = {}): Promise<WranglerDev> {
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), 'gradcam-edge-dev-'));
+  for (const [binding, entries] of Object.entries(options.kv ?? {})) {
+    for (const [key, path] of Object.entries(entries)) {
+      execFileSync('npx', ['wrangler', 'kv', 'key', 'put', key, '--binding', binding, '--path', path, '--local', '--persist-to', state], { stdio: 'ignore' });
+    }
+  }
   const vars = Object.entries({ DEBUG_COUNTERS: '1', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', ...vars];
   const child = spawn('npx', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
