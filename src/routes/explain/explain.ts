@@ -30,7 +30,7 @@ interface Plan {
   id: string;
 }
 
-async function plan(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions): Promise<Plan> {
+async function plan(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions, watch: Stopwatch): Promise<Plan> {
   const manifest = await c.get('registry').manifest(c.env, opts.model);
   const method = camMethod(opts.method)!;
   const layer = resolveLayer(manifest, opts.layer);
@@ -40,17 +40,17 @@ async function plan(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions)
     modelSha256: manifest.sha256, method: method.name, layer: layer.name, classIndex, output: opts.output,
     colormap: opts.colormap, alpha: opts.alpha, ...size,
   };
-  const id = await explanationId(c.env.CACHE_SECRET, input.bytes, canonical);
+  const id = await watch.time('id', () => explanationId(c.env.CACHE_SECRET, input.bytes, canonical));
   return { manifest, method, layer, classIndex, size, id };
 }
 
 /** Handle one explain request (image already read and checked): cache hit, or compute and respond. */
 export async function explain(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions): Promise<Response> {
-  const p = await plan(c, input, opts);
-  const hit = await readExplanation(c.env.EXPLANATIONS, p.id);
+  const watch = new Stopwatch();
+  const p = await plan(c, input, opts, watch);
+  const hit = await watch.time('lookup', () => readExplanation(c.env.EXPLANATIONS, p.id));
   if (hit) return respond(c, { id: p.id, meta: hit.meta, body: hit.body, cache: 'hit' });
 
-  const watch = new Stopwatch();
   const registry = c.get('registry');
   const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels));
   const pre = await watch.time('preprocess', () => preprocess(image, p.manifest.input));
