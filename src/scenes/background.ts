@@ -47,24 +47,30 @@ function strokeCoverage(rng: Rng, size: number): Float32Array {
   }
   const half = rng.range(0.6, 3);
   const coverage = new Float32Array(size * size);
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      let d = Infinity;
-      for (let s = 0; s + 3 < points.length; s += 2) {
-        d = Math.min(d, segmentDistance(x + 0.5, y + 0.5, points[s]!, points[s + 1]!, points[s + 2]!, points[s + 3]!));
-      }
-      coverage[y * size + x] = Math.max(0, Math.min(1, half - d + 0.5));
-    }
+  for (let s = 0; s + 3 < points.length; s += 2) {
+    paintSegment(coverage, size, half, points[s]!, points[s + 1]!, points[s + 2]!, points[s + 3]!);
   }
   return coverage;
+}
+
+/** Max-accumulates the coverage of a round-capped segment of half-width `half`. */
+function paintSegment(coverage: Float32Array, size: number, half: number, ax: number, ay: number, bx: number, by: number): void {
+  const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - half - 1)), x1 = Math.min(size, Math.ceil(Math.max(ax, bx) + half + 1));
+  const y0 = Math.max(0, Math.floor(Math.min(ay, by) - half - 1)), y1 = Math.min(size, Math.ceil(Math.max(ay, by) + half + 1));
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const a = Math.max(0, Math.min(1, half - segmentDistance(x + 0.5, y + 0.5, ax, ay, bx, by) + 0.5));
+      if (a > coverage[y * size + x]!) coverage[y * size + x] = a;
+    }
+  }
 }
 
 /** An irregular blob: a circle whose radius is modulated by a few random harmonics. */
 function blobCoverage(rng: Rng, size: number): Float32Array {
   const cx = rng.range(0, size), cy = rng.range(0, size), r0 = rng.range(0.03, 0.12) * size;
-  const harmonics = [2, 3, 4, 5].map((k) => ({ k, amp: rng.range(0, 0.3), phase: rng.range(0, 2 * Math.PI) }));
+  const harmonics = [2, 3, 5].map((k) => ({ k, amp: rng.range(0, 0.2), phase: rng.range(0, 2 * Math.PI) }));
   const coverage = new Float32Array(size * size);
-  const reach = Math.ceil(r0 * 2.3);
+  const reach = Math.ceil(r0 * 1.7);
   for (let y = Math.max(0, Math.floor(cy - reach)); y < Math.min(size, cy + reach); y++) {
     for (let x = Math.max(0, Math.floor(cx - reach)); x < Math.min(size, cx + reach); x++) {
       const dx = x + 0.5 - cx, dy = y + 0.5 - cy, theta = Math.atan2(dy, dx);

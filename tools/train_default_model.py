@@ -1,0 +1,212 @@
+#!/usr/bin/python3
+"""Train the shipped default model: a torchvision MobileNetV2 on generated scenes.
+
+Reads the shards written by tools/make-scenes.ts (layout in build/scenes/manifest.json),
+trains on CPU with fixed seeds, evaluates on the held-out `val` split each epoch, and
+exports the final model to ONNX (input `input`, NCHW float32 normalised with MEAN/STD,
+output `logits`, dynamic batch).
+
+Usage: nice /usr/bin/python3 tools/train_default_model.py [--epochs 8] [--scenes build/scenes]
+       [--onnx models/default-fp32.onnx] [--labels models/default.labels.json]
+       [--state build/default-model.pt] [--summary build/train-summary.json]
+       [--bench-steps N]   (only time N training steps, then exit)
+"""
+import argparse
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+import torchvision
+
+WIDTH_MULT = 0.5
+# torchvision's MobileNetV2 settings (t, c, n, s) with the stride of the 160-channel stage set
+# to 1: output stride 16 instead of 32, so a 128 px input gives an 8 x 8 last feature map
+# (better localised class activation maps at a small extra cost).
+INVERTED_RESIDUAL_SETTING = [
+    [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2],
+    [6, 96, 3, 1], [6, 160, 3, 1], [6, 320, 1, 1],
+]
+# Per-channel normalisation applied to RGB in [0, 1]: (x - MEAN) / STD.
+MEAN = [0.5, 0.5, 0.5]
+STD = [0.25, 0.25, 0.25]
+BATCH = 64
+LR = 3e-3
+WEIGHT_DECAY = 0.05
+WARMUP_STEPS = 300
+LABEL_SMOOTHING = 0.05
+SEED = 20240604
+
+
+def log(msg, fh=None):
+    line = time.strftime('%H:%M:%S ') + msg
+    print(line, flush=True)
+
+
+def load_split(scenes_dir, manifest, split):
+    size = manifest['size']
+    pixels = size * size * 3
+    with_mask = split == 'val'
+    record = 1 + pixels + (size * size if with_mask else 0)
+    images, labels = [], []
+    for shard in manifest['splits'][split]:
+        raw = np.fromfile(os.path.join(scenes_dir, shard['file']), dtype=np.uint8)
+        raw = raw.reshape(shard['count'], record)
+        labels.append(raw[:, 0].astype(np.int64))
+        images.append(raw[:, 1:1 + pixels].reshape(-1, size, size, 3))
+    return torch.from_numpy(np.concatenate(images)), torch.from_numpy(np.concatenate(labels))
+
+
+def build_model(num_classes):
+    return torchvision.models.mobilenet_v2(
+        num_classes=num_classes, width_mult=WIDTH_MULT,
+        inverted_residual_setting=INVERTED_RESIDUAL_SETTING)
+
+
+def to_input(batch_uint8_nhwc):
+    """uint8 NHWC -> normalised float NCHW in channels_last memory format."""
+    x = batch_uint8_nhwc.permute(0, 3, 1, 2).float().div_(255.0)
+    mean = torch.tensor(MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(STD).view(1, 3, 1, 1)
+    return ((x - mean) / std).contiguous(memory_format=torch.channels_last)
+
+
+def augment(x, gen):
+    """Random horizontal and vertical flips (every class is mirror-invariant) and a mild
+    per-image brightness/contrast jitter, on a normalised batch."""
+    n = x.shape[0]
+    flip_h = torch.rand(n, generator=gen) < 0.5
+    flip_v = torch.rand(n, generator=gen) < 0.5
+    x = torch.where(flip_h.view(n, 1, 1, 1), x.flip(3), x)
+    x = torch.where(flip_v.view(n, 1, 1, 1), x.flip(2), x)
+    gain = 1 + (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.3
+    bias = (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.3
+    return (x * gain + bias).contiguous(memory_format=torch.channels_last)
+
+
+def lr_at(step, total):
+    if step < WARMUP_STEPS:
+        return LR * (step + 1) / WARMUP_STEPS
+    progress = (step - WARMUP_STEPS) / max(1, total - WARMUP_STEPS)
+    return LR * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+@torch.no_grad()
+def evaluate(model, images, labels, num_classes):
+    model.eval()
+    correct = torch.zeros(num_classes)
+    count = torch.zeros(num_classes)
+    for i in range(0, len(images), 200):
+        pred = model(to_input(images[i:i + 200])).argmax(1)
+        y = labels[i:i + 200]
+        count += torch.bincount(y, minlength=num_classes).float()
+        correct += torch.bincount(y[pred == y], minlength=num_classes).float()
+    model.train()
+    return (correct.sum() / count.sum()).item(), (correct / count.clamp(min=1)).tolist()
+
+
+def export_onnx(model, size, path):
+    model = model.to(memory_format=torch.contiguous_format).eval()
+    dummy = torch.zeros(1, 3, size, size)
+    torch.onnx.export(
+        model, dummy, path, opset_version=13, input_names=['input'], output_names=['logits'],
+        dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}}, do_constant_folding=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--scenes', default='build/scenes')
+    ap.add_argument('--epochs', type=int, default=8)
+    ap.add_argument('--onnx', default='models/default-fp32.onnx')
+    ap.add_argument('--labels', default='models/default.labels.json')
+    ap.add_argument('--state', default='build/default-model.pt')
+    ap.add_argument('--summary', default='build/train-summary.json')
+    ap.add_argument('--bench-steps', type=int, default=0)
+    args = ap.parse_args()
+
+    torch.set_num_threads(2)
+    torch.manual_seed(SEED)
+    np.random.seed(SEED)
+    gen = torch.Generator().manual_seed(SEED)
+    with open(os.path.join(args.scenes, 'manifest.json')) as f:
+        manifest = json.load(f)
+    labels_list = manifest['labels']
+    num_classes, size = len(labels_list), manifest['size']
+    train_x, train_y = load_split(args.scenes, manifest, 'train')
+    val_x, val_y = load_split(args.scenes, manifest, 'val')
+    log(f'train {len(train_x)} val {len(val_x)} size {size} classes {num_classes}')
+
+    model = build_model(num_classes).to(memory_format=torch.channels_last)
+    decay = [p for p in model.parameters() if p.ndim > 1]
+    no_decay = [p for p in model.parameters() if p.ndim <= 1]
+    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': WEIGHT_DECAY},
+                             {'params': no_decay, 'weight_decay': 0.0}], lr=LR)
+    steps_per_epoch = len(train_x) // BATCH
+    total = steps_per_epoch * args.epochs
+    log(f'model mobilenet_v2 width {WIDTH_MULT} os16, params {sum(p.numel() for p in model.parameters())}, '
+        f'{args.epochs} epochs x {steps_per_epoch} steps, batch {BATCH}, mean {MEAN} std {STD}')
+
+    history, step, started = [], 0, time.time()
+    for epoch in range(args.epochs):
+        epoch_start = time.time()
+        order = torch.randperm(len(train_x), generator=gen)
+        loss_sum, correct, seen = 0.0, 0, 0
+        for b in range(steps_per_epoch):
+            idx = order[b * BATCH:(b + 1) * BATCH]
+            x = augment(to_input(train_x[idx]), gen)
+            y = train_y[idx]
+            for group in opt.param_groups:
+                group['lr'] = lr_at(step, total)
+            logits = model(x)
+            loss = F.cross_entropy(logits, y, label_smoothing=LABEL_SMOOTHING)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            step += 1
+            loss_sum += loss.item() * len(y)
+            correct += (logits.argmax(1) == y).sum().item()
+            seen += len(y)
+            if b % 50 == 0:
+                rate = seen / (time.time() - epoch_start)
+                log(f'epoch {epoch + 1} step {b}/{steps_per_epoch} loss {loss_sum / seen:.4f} '
+                    f'acc {correct / seen:.4f} lr {lr_at(step, total):.5f} {rate:.1f} img/s')
+            if args.bench_steps and step >= args.bench_steps:
+                log(f'bench: {seen / (time.time() - epoch_start):.1f} img/s')
+                return
+        epoch_time = time.time() - epoch_start
+        val_acc, per_class = evaluate(model, val_x, val_y, num_classes)
+        history.append({'epoch': epoch + 1, 'train_loss': loss_sum / seen, 'train_acc': correct / seen,
+                        'val_acc': val_acc, 'epoch_seconds': epoch_time})
+        log(f'epoch {epoch + 1} done in {epoch_time:.0f} s: train loss {loss_sum / seen:.4f} '
+            f'acc {correct / seen:.4f}, val top-1 {val_acc:.4f}, per class '
+            + ' '.join(f'{labels_list[i]}={a:.3f}' for i, a in enumerate(per_class)))
+        torch.save(model.state_dict(), args.state)
+
+    total_time = time.time() - started
+    val_acc, per_class = evaluate(model, val_x, val_y, num_classes)
+    export_onnx(model, size, args.onnx)
+    with open(args.labels, 'w') as f:
+        json.dump(labels_list, f, indent=2)
+        f.write('\n')
+    summary = {
+        'architecture': f'torchvision mobilenet_v2 width_mult={WIDTH_MULT} output_stride=16',
+        'inverted_residual_setting': INVERTED_RESIDUAL_SETTING,
+        'input': {'size': size, 'layout': 'NCHW', 'range': 'RGB/255', 'mean': MEAN, 'std': STD,
+                  'resize': 'stretch to square, no crop'},
+        'labels': labels_list, 'train_scenes': len(train_x), 'val_scenes': len(val_x),
+        'epochs': args.epochs, 'batch': BATCH, 'lr': LR, 'weight_decay': WEIGHT_DECAY,
+        'seed': SEED, 'val_top1': val_acc, 'val_per_class': per_class,
+        'total_seconds': total_time, 'history': history, 'torch': torch.__version__,
+        'torchvision': torchvision.__version__,
+    }
+    with open(args.summary, 'w') as f:
+        json.dump(summary, f, indent=2)
+    log(f'final val top-1 {val_acc:.4f}; total training time {total_time / 60:.1f} min; '
+        f'exported {args.onnx}')
+
+
+if __name__ == '__main__':
+    main()
