@@ -67,11 +67,13 @@ def build_model(num_classes):
 
 
 def to_input(batch_uint8_nhwc):
-    """uint8 NHWC -> normalised float NCHW in channels_last memory format."""
+    """uint8 NHWC -> normalised float NCHW (contiguous). channels_last is deliberately not
+    used: with the Debian torch 1.13 build its MobileNetV2 gradients disagree with the
+    contiguous ones (checked on one batch), and a run with it did not learn."""
     x = batch_uint8_nhwc.permute(0, 3, 1, 2).float().div_(255.0)
     mean = torch.tensor(MEAN).view(1, 3, 1, 1)
     std = torch.tensor(STD).view(1, 3, 1, 1)
-    return ((x - mean) / std).contiguous(memory_format=torch.channels_last)
+    return ((x - mean) / std).contiguous()
 
 
 def augment(x, gen):
@@ -84,7 +86,7 @@ def augment(x, gen):
     x = torch.where(flip_v.view(n, 1, 1, 1), x.flip(2), x)
     gain = 1 + (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.3
     bias = (torch.rand(n, 1, 1, 1, generator=gen) - 0.5) * 0.3
-    return (x * gain + bias).contiguous(memory_format=torch.channels_last)
+    return (x * gain + bias).contiguous()
 
 
 def lr_at(step, total):
@@ -109,7 +111,7 @@ def evaluate(model, images, labels, num_classes):
 
 
 def export_onnx(model, size, path):
-    model = model.to(memory_format=torch.contiguous_format).eval()
+    model = model.eval()
     dummy = torch.zeros(1, 3, size, size)
     torch.onnx.export(
         model, dummy, path, opset_version=13, input_names=['input'], output_names=['logits'],
@@ -139,7 +141,7 @@ def main():
     val_x, val_y = load_split(args.scenes, manifest, 'val')
     log(f'train {len(train_x)} val {len(val_x)} size {size} classes {num_classes}')
 
-    model = build_model(num_classes).to(memory_format=torch.channels_last)
+    model = build_model(num_classes)
     decay = [p for p in model.parameters() if p.ndim > 1]
     no_decay = [p for p in model.parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': WEIGHT_DECAY},
