@@ -17,9 +17,13 @@ import { imageRequest } from './image-request.js';
 import { openapiHook } from './problem.js';
 import { ClassScoreSchema, problems } from './schemas.js';
 
-const ClassificationSchema = z
+/** The response of POST /v1/classify. */
+export const ClassificationSchema = z
   .object({ model: z.string(), top: z.array(ClassScoreSchema), logits: z.array(z.number()), timings: z.record(z.string(), z.number()) })
   .openapi('Classification');
+
+/** The response of POST /v1/classify (typed for clients). */
+export type Classification = z.infer<typeof ClassificationSchema>;
 
 const route = createRoute({
   method: 'post',

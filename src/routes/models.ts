@@ -13,7 +13,8 @@ import { classCount } from './explain/model-run.js';
 import { openapiHook } from './problem.js';
 import { problems } from './schemas.js';
 
-const ModelSchema = z
+/** A model as GET /v1/models describes it. */
+export const ModelSchema = z
   .object({
     id: z.string(),
     default: z.boolean(),
@@ -26,6 +27,9 @@ const ModelSchema = z
     quantization: z.string(),
   })
   .openapi('Model');
+
+/** A model as GET /v1/models describes it (typed for clients). */
+export type ModelInfo = z.infer<typeof ModelSchema>;
 
 function describe(id: string, m: Manifest) {
   const [, , height, width] = m.input.shape as [unknown, number, number, number];

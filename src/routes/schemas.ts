@@ -46,6 +46,12 @@ export const ExplanationJsonSchema = z
   })
   .openapi('ExplanationJson');
 
+/** The JSON explanation (typed for clients). */
+export type ExplanationJson = z.infer<typeof ExplanationJsonSchema>;
+
+/** An application/problem+json body (typed for clients). */
+export type Problem = z.infer<typeof ProblemSchema>;
+
 const header = (description: string) => ({ schema: { type: 'string' as const }, description });
 
 /** Response headers of an explanation. */
