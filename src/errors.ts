@@ -38,6 +38,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers of the problem (e.g. Retry-After, WWW-Authenticate). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(`${code}: ${detail}`);
     this.name = 'ApiError';
