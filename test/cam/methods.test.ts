@@ -27,7 +27,7 @@ function close(actual: ArrayLike<number>, expected: number[], what: string): voi
   expect(actual.length, what).toBe(expected.length);
   const scale = Math.max(1e-12, ...expected.map(Math.abs));
   for (let i = 0; i < expected.length; i++) {
-    expect(Math.abs(actual[i] - expected[i]) / scale, `${what}[${i}]`).toBeLessThan(2e-5);
+    expect(Math.abs(actual[i] - expected[i]) / scale, `${what}[${i}]`).toBeLessThan(1e-5);
   }
 }
 

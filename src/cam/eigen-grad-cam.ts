@@ -1,0 +1,17 @@
+/**
+ * @module
+ * EigenGrad-CAM (pytorch-grad-cam's class-discriminative variant of Eigen-CAM): the first principal component
+ * of G * A (element-wise) instead of A: map = ReLU(projection of G * A), see principal-projection.ts.
+ */
+import { CamMethod, type CamInput } from './base.js';
+import { principalProjection } from './principal-projection.js';
+
+/** EigenGrad-CAM: Eigen-CAM of the gradient-weighted activation. */
+export class EigenGradCam extends CamMethod {
+  readonly name = 'eigengradcam';
+
+  protected override combine(input: CamInput): Float32Array {
+    const product = Float64Array.from(input.activation, (a, i) => a * input.gradient![i]);
+    return Float32Array.from(principalProjection(product, input.channels, input.height * input.width));
+  }
+}
