@@ -9,6 +9,7 @@ import { isExplanationId } from '../cache/key.js';
 import { readExplanation } from '../cache/store.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from './app-env.js';
+import { EmbedSchema, embedSnippets } from './embed.js';
 import { explanationUrl } from './explain/explain.js';
 import { explanationHeaders, IMMUTABLE } from './explain/response.js';
 import { EXPLANATION_HEADERS, ExplanationJsonSchema, problems } from './schemas.js';
@@ -20,7 +21,7 @@ const MetadataSchema = z
     id: z.string(), url: z.string(), png: z.string(), model: z.string(), method: z.string(), layer: z.string(),
     class: z.object({ index: z.number().int(), label: z.string().nullable(), score: z.number() }),
     width: z.number().int().optional(), height: z.number().int().optional(),
-    timings: z.record(z.string(), z.number()), created: z.string(),
+    timings: z.record(z.string(), z.number()), created: z.string(), embed: EmbedSchema,
   })
   .openapi('ExplanationMetadata');
 
@@ -80,6 +81,7 @@ export const explanationsApp = new OpenAPIHono<AppEnv>({
       id, url: explanationUrl(c, id, 'json'), png: explanationUrl(c, id, 'png'), model: meta.model, method: meta.method,
       layer: meta.layer, class: { index: meta.classIndex, label: meta.label, score: meta.score },
       width: meta.width, height: meta.height, timings: meta.timings, created: meta.created,
+      embed: embedSnippets({ base: c.req.url, id, isPng: true, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
     },
     200,
     { 'Cache-Control': IMMUTABLE, ETag: etag },

@@ -3,6 +3,7 @@
  * Response schemas shared by several routes (for the generated OpenAPI document).
  */
 import { z } from '@hono/zod-openapi';
+import { EmbedSchema } from './embed.js';
 
 /** An application/problem+json body (RFC 9457). */
 export const ProblemSchema = z
@@ -43,6 +44,7 @@ export const ExplanationJsonSchema = z
       data: z.array(z.number()).openapi({ description: 'The raw, unnormalised low-resolution map (after ReLU), row-major.' }),
     }),
     timings: z.record(z.string(), z.number()),
+    embed: EmbedSchema,
   })
   .openapi('ExplanationJson');
 

@@ -11,6 +11,7 @@ import { limitsOf } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import type { LayerSpec, Manifest } from '../../manifest.js';
 import type { AppEnv } from '../app-env.js';
+import { embedSnippets } from '../embed.js';
 import { collectBytes, decodeImage, encodePngStream, preprocess, renderCam, type RgbImage } from './imaging.js';
 import type { ImageInput } from './image-input.js';
 import { runForExplanation } from './model-run.js';
@@ -69,6 +70,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
       class: { index: meta.classIndex, label: meta.label, score: meta.score },
       top: topK(p.manifest, run.logits, 5), logits: [...run.logits],
       map: { shape: [run.height, run.width], data: [...map] }, timings: watch.timings,
+      embed: embedSnippets({ base: c.req.url, id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
     }));
     c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, p.id, body, meta));
     return respond(c, { id: p.id, meta, body, cache: 'miss' });

@@ -1,0 +1,71 @@
+/**
+ * @module
+ * Ready-to-paste snippets for an explanation: Markdown and HTML for its image (PNG explanations) and its badge
+ * (`/v1/explanations/{id}/badge.svg`), each linking to the stored explanation.
+ */
+import { z } from '@hono/zod-openapi';
+
+/** One embeddable picture. */
+export interface Snippet {
+  url: string;
+  markdown: string;
+  html: string;
+}
+
+/** The snippets of an explanation; `image` is null for a JSON explanation (it has no picture). */
+export interface EmbedSnippets {
+  image: Snippet | null;
+  badge: Snippet;
+}
+
+const SnippetSchema = z.object({ url: z.string(), markdown: z.string(), html: z.string() });
+
+/** Schema of {@link EmbedSnippets} (for the OpenAPI document). */
+export const EmbedSchema = z
+  .object({ image: SnippetSchema.nullable(), badge: SnippetSchema })
+  .openapi('Embed', { description: 'Ready-to-paste Markdown and HTML for the explanation image and its badge.' });
+
+/** What the snippets describe. */
+export interface EmbedSubject {
+  /** Absolute URL of any route of the service (the origin is taken from it). */
+  base: string;
+  id: string;
+  isPng: boolean;
+  method: string;
+  label: string | null;
+  classIndex: number;
+  score: number;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function escapeMarkdownAlt(text: string): string {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
+function snippet(url: string, link: string, alt: string): Snippet {
+  return {
+    url,
+    markdown: `[![${escapeMarkdownAlt(alt)}](${url})](${link})`,
+    html: `<a href="${escapeHtml(link)}"><img src="${escapeHtml(url)}" alt="${escapeHtml(alt)}"></a>`,
+  };
+}
+
+/**
+ * The snippets of one explanation.
+ *
+ * @example
+ * embedSnippets({ base: c.req.url, id, isPng: true, method: 'gradcam', label: 'cat', classIndex: 3, score: 0.9 }).badge.markdown;
+ * // '[![gradcam: cat 90.0%](https://host/v1/explanations/<id>/badge.svg)](https://host/v1/explanations/<id>.png)'
+ */
+export function embedSnippets(s: EmbedSubject): EmbedSnippets {
+  const at = (path: string) => new URL(`/v1/explanations/${s.id}${path}`, s.base).href;
+  const stored = at(s.isPng ? '.png' : '.json');
+  const alt = `${s.method}: ${s.label ?? `class ${s.classIndex}`} ${(s.score * 100).toFixed(1)}%`;
+  return {
+    image: s.isPng ? snippet(stored, stored, `${alt} (explanation)`) : null,
+    badge: snippet(at('/badge.svg'), stored, alt),
+  };
+}
