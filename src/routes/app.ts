@@ -7,6 +7,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ModelRegistry } from '../models/registry.js';
 import type { AppEnv } from './app-env.js';
+import { badgeApp } from './badge/index.js';
 import { classifyApp } from './classify.js';
 import { explainApp } from './explain/index.js';
 import { explanationsApp } from './explanations.js';
@@ -37,6 +38,7 @@ export function createApp(options: AppOptions) {
     .route('/v1', explainApp)
     .route('/v1', classifyApp)
     .route('/v1', explanationsApp)
+    .route('/v1', badgeApp)
     .route('/v1', modelsApp);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
