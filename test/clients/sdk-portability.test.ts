@@ -1,0 +1,36 @@
+/**
+ * The SDK must run in browsers, Deno and Workers: it bundles on its own for the browser platform (no
+ * runtime dependency, no Node built-in), its sources use no Node globals, and the service modules it
+ * imports are type-only (erased).
+ */
+import { build } from 'esbuild';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SDK = join(import.meta.dirname, '../../sdk/src');
+const sources = readdirSync(SDK).filter((f) => f.endsWith('.ts')).map((f) => ({ file: f, text: readFileSync(join(SDK, f), 'utf8') }));
+
+describe('SDK portability', () => {
+  it('imports only its own files at run time (service types are `import type`)', () => {
+    for (const { file, text } of sources) {
+      for (const m of text.matchAll(/^(import|export)\s+(type\s+)?[^'"]*from\s+'([^']+)'/gm)) {
+        const [, , typeOnly, target] = m;
+        if (!typeOnly) expect(target, `${file}: ${m[0]}`).toMatch(/^\.\/[\w-]+\.js$/);
+      }
+    }
+  });
+
+  it('uses no Node globals', () => {
+    for (const { file, text } of sources) expect(text, file).not.toMatch(/\b(process|Buffer|require|__dirname)\b[.(]/);
+  });
+
+  it('bundles for the browser with nothing external; reports the minified size', async () => {
+    const out = await build({ entryPoints: [join(SDK, 'index.ts')], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+    const js = out.outputFiles[0].text;
+    expect(js).not.toMatch(/\bfrom\s*["']|\bimport\s*\(/);
+    expect(js).toContain('x-explanation-id');
+    console.log(`sdk bundle: ${js.length} bytes minified`);
+    expect(js.length).toBeLessThan(16 * 1024);
+  });
+});
