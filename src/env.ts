@@ -16,6 +16,18 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   MAX_PIXELS?: string;
   MAX_OUTPUT_SIDE?: string;
+  /** Hex SHA-256 hashes of the API keys (secret; comma or whitespace separated). Unset: explain is open. */
+  API_KEYS?: string;
+  /** Hex SHA-256 hashes of the admin keys (secret), needed for model writes. Unset: writes are disabled. */
+  ADMIN_KEYS?: string;
+  /** `open` (default) or `keyed`: whether reading a stored explanation by id needs a key. */
+  EXPLANATIONS_ACCESS?: string;
+  /** Requests per key (or client address) as `<requests>/<seconds>`, or `off` (also when unset). */
+  RATE_LIMIT?: string;
+  /** Cloudflare Rate Limiting binding; when present it decides instead of the in-isolate token bucket. */
+  RATE_LIMITER?: RateLimit;
+  /** Origins allowed by CORS: `*`, a comma-separated list, or empty for none. */
+  CORS_ORIGINS?: string;
   /** "1" adds X-Debug-Model-Runs to responses (tests and benchmarks). */
   DEBUG_COUNTERS?: string;
 }

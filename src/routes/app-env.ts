@@ -8,6 +8,8 @@ import type { ModelRegistry } from '../models/registry.js';
 /** Variables set by the app for each request. */
 export interface AppVariables {
   registry: ModelRegistry;
+  /** The accepted API key's non-secret name (`key:<hash prefix>`), set by the API key middleware. */
+  principal?: string;
 }
 
 /** `new OpenAPIHono<AppEnv>()` in every sub-app. */

@@ -1,0 +1,79 @@
+/**
+ * @module
+ * Who may do what, and how often, from the Worker's configuration:
+ * - `POST` (explain, classify, other computations): an API key when keys are configured;
+ * - writes to models (`PUT`/`DELETE`/`POST`/`PATCH` under /v1/models): an admin key, always;
+ * - reading stored explanations (`GET /v1/explanations/...`): open, or a key with `EXPLANATIONS_ACCESS=keyed`;
+ * - other reads: open.
+ * Every /v1 request is rate limited per accepted key, else per client address (`RATE_LIMIT`, set in
+ * wrangler.toml; unset means no limit), and gets the configured CORS headers (`CORS_ORIGINS`).
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Env } from '../env.js';
+import { apiKeys, type Access } from '../middleware/api-keys/index.js';
+import { configuredCors } from '../middleware/cors/index.js';
+import { clientAddress, parseRate, rateLimit, TokenBuckets } from '../middleware/rate-limit/index.js';
+import type { AppEnv } from './app-env.js';
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The access level of a request under /v1.
+ *
+ * @example
+ * accessOf('PUT', '/v1/models/resnet', {}); // 'admin'
+ */
+export function accessOf(method: string, path: string, env: Pick<Env, 'EXPLANATIONS_ACCESS'>): Access {
+  const m = method.toUpperCase();
+  if (m === 'OPTIONS') return 'open';
+  if (path === '/v1/models' || path.startsWith('/v1/models/')) return SAFE.has(m) ? 'open' : 'admin';
+  if (!SAFE.has(m)) return 'user';
+  if (path.startsWith('/v1/explanations/')) return env.EXPLANATIONS_ACCESS === 'keyed' ? 'user' : 'open';
+  return 'open';
+}
+
+const rates = new Map<string, ReturnType<typeof parseRate>>();
+
+/** The configured rate (memoised per value; an invalid value is logged and {@link FALLBACK_RATE_LIMIT} used). */
+function rateOf(env: Env) {
+  const value = env.RATE_LIMIT ?? '';
+  if (!rates.has(value)) {
+    try {
+      rates.set(value, parseRate(value));
+    } catch (err) {
+      console.warn(String(err));
+      rates.set(value, parseRate(FALLBACK_RATE_LIMIT));
+    }
+  }
+  return rates.get(value)!;
+}
+
+/** The rate used when `RATE_LIMIT` is set but invalid (fail closed): 120 requests per minute. */
+export const FALLBACK_RATE_LIMIT = '120/60';
+
+/** The in-isolate buckets of the app (one set per isolate). */
+export const isolateBuckets = new TokenBuckets();
+
+/**
+ * The /v1 guards in order: CORS (answers preflights), API keys, rate limit.
+ *
+ * @example
+ * app.use('/v1/*', ...v1Guards());
+ */
+export function v1Guards(): MiddlewareHandler<AppEnv>[] {
+  const env = (c: Context) => c.env as Env;
+  return [
+    configuredCors({ origins: (c) => env(c).CORS_ORIGINS }),
+    apiKeys({
+      access: (c) => accessOf(c.req.method, c.req.path, env(c)),
+      keys: (c) => ({ user: env(c).API_KEYS, admin: env(c).ADMIN_KEYS }),
+      onPrincipal: (c, principal) => c.set('principal', principal),
+    }),
+    rateLimit({
+      rate: (c) => (c.req.method === 'OPTIONS' ? null : rateOf(env(c))),
+      client: (c) => (c.get('principal') as string | undefined) ?? clientAddress(c),
+      binding: (c) => env(c).RATE_LIMITER,
+      buckets: isolateBuckets,
+    }),
+  ];
+}
