@@ -21,3 +21,4 @@ export {
 export { confidenceChange, explanationInput, type ConfidencePair, type ConfidenceSummary } from './confidence.js';
 export { averageRanks, pearson, spearman } from './rank-correlation.js';
 export { softmaxRows } from './softmax.js';
+export { gaussianBlur, gaussianKernel } from './blur.js';

@@ -1,6 +1,6 @@
-/** Average drop / increase in confidence, the explanation-map input, Spearman and softmax on hand-computed cases. */
+/** Average drop / increase in confidence, the explanation-map input, Spearman, softmax and blur on hand-computed cases. */
 import { describe, expect, it } from 'vitest';
-import { averageRanks, confidenceChange, explanationInput, softmaxRows, spearman } from '../../src/quality/index.js';
+import { averageRanks, confidenceChange, explanationInput, gaussianBlur, gaussianKernel, softmaxRows, spearman } from '../../src/quality/index.js';
 
 describe('explanationInput', () => {
   const mean = [0.5, 0.25], std = [0.25, 0.5];
@@ -49,4 +49,28 @@ describe('softmaxRows', () => {
     [0.5, 0.5, 0.75, 0.25].forEach((v, i) => expect(p[i]).toBeCloseTo(v, 6));
   });
   it('is stable for large logits', () => expect(softmaxRows([1000, 1000], 1)[0]).toBeCloseTo(0.5, 6));
+});
+
+describe('gaussianBlur', () => {
+  it('has a normalised, symmetric kernel with the Gaussian ratio between taps', () => {
+    const k = gaussianKernel(5, 2);
+    expect(k.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(k[0]).toBeCloseTo(k[4]!, 15);
+    expect(k[1]! / k[2]!).toBeCloseTo(Math.exp(-1 / 8), 12);
+    expect(() => gaussianKernel(4, 1)).toThrow(RangeError);
+  });
+  it('spreads an impulse into the outer product of the kernel, channel by channel', () => {
+    const x = new Float32Array(2 * 7 * 7);
+    x[49 + 3 * 7 + 3] = 1; // channel 1, centre
+    const out = gaussianBlur(x, 2, 7, 7, 3, 1);
+    const k = gaussianKernel(3, 1);
+    expect(out.slice(0, 49).every((v) => v === 0)).toBe(true);
+    expect(out[49 + 2 * 7 + 4]).toBeCloseTo(k[0]! * k[2]!, 7);
+    expect(out[49 + 3 * 7 + 3]).toBeCloseTo(k[1]! * k[1]!, 7);
+    expect(out.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+  });
+  it('leaves a constant image unchanged, edges included', () => {
+    const out = gaussianBlur(new Float32Array(3 * 4 * 5).fill(0.25), 3, 4, 5);
+    expect(out.every((v) => Math.abs(v - 0.25) < 1e-7)).toBe(true);
+  });
 });
