@@ -5,7 +5,9 @@
  * the workerd model runner and tests or Node tools may pass another.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { securityHeaders } from '../middleware/security-headers/index.js';
 import type { ModelRegistry } from '../models/registry.js';
+import { v1Guards } from './access-policy.js';
 import type { AppEnv } from './app-env.js';
 import { badgeApp } from './badge/index.js';
 import { classifyApp } from './classify.js';
@@ -29,10 +31,12 @@ export interface AppOptions {
  */
 export function createApp(options: AppOptions) {
   const app = new OpenAPIHono<AppEnv>();
+  app.use(securityHeaders());
   app.use(async (c, next) => {
     c.set('registry', options.registry);
     await next();
   });
+  app.use('/v1/*', ...v1Guards());
   const routes = app
     .route('/', healthApp(options.wasmMemoryBytes))
     .route('/v1', explainApp)
