@@ -1,0 +1,254 @@
+"""gradcam-edge Python client: one module, standard library only (urllib).
+
+Explains images with a gradcam-edge service (Grad-CAM heatmaps of ONNX classifiers, served from
+Cloudflare Workers or ``npm start``)::
+
+    from gradcam_edge import Client, GradcamEdgeError
+
+    client = Client("http://127.0.0.1:8787")          # default: $GRADCAM_EDGE_URL or http://127.0.0.1:8787
+    cam = client.explain("cat.jpg", colormap="turbo", class_="cat")
+    open("cam.png", "wb").write(cam.png)
+    print(cam.label, cam.score, cam.snippets()["badge_markdown"])
+
+Options are the service's (``model``, ``class``, ``method``, ``layer``, ``colormap``, ``alpha``, ``width``,
+``height``, ...; see ``GET /openapi.json``). ``class`` is a Python keyword: pass ``class_=`` or
+``**{"class": 3}``. Failures raise :class:`GradcamEdgeError` carrying the problem+json ``code``.
+Requests answered 429 or 503 are retried with exponential backoff, honouring ``Retry-After``.
+"""
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import random
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+
+__all__ = ["Client", "Explanation", "GradcamEdgeError", "explain", "explain_json", "models", "DEFAULT_URL"]
+
+DEFAULT_URL = "http://127.0.0.1:8787"
+
+#: An image: a file path, or PNG/JPEG bytes.
+ImageSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
+
+#: status, headers, body of a successful response.
+_Response = Tuple[int, Any, bytes]
+
+
+class GradcamEdgeError(Exception):
+    """A failed call: ``status`` (0 when no response arrived), ``code`` (the problem+json code, or
+    ``timeout``, ``network_error``, ``unexpected_response``), ``detail``, and ``option`` for ``bad_option``."""
+
+    def __init__(self, status: int, code: str, detail: str, problem: Optional[Dict[str, Any]] = None,
+                 retry_after: Optional[float] = None) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.problem = problem
+        self.option: Optional[str] = (problem or {}).get("option")
+        #: Seconds the service asked to wait (429/503 with Retry-After).
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A PNG explanation and its metadata (from the response headers)."""
+
+    png: bytes
+    id: str
+    url: str
+    class_index: int
+    label: Optional[str]
+    score: float
+    method: str
+    model: str
+    layer: str
+    cache: str
+    timings: Dict[str, float] = field(default_factory=dict)
+
+    @property
+    def badge_url(self) -> str:
+        """URL of the explanation's compact badge (SVG)."""
+        return urllib.parse.urljoin(self.url, f"/v1/explanations/{self.id}/badge.svg")
+
+    def snippets(self) -> Dict[str, str]:
+        """Markdown and HTML for the image and the badge: ``image_markdown``, ``image_html``,
+        ``badge_markdown``, ``badge_html``."""
+        name = self.label if self.label is not None else f"class {self.class_index}"
+        alt = f"{self.method}: {name} ({self.score * 100:.1f}%)"
+        md_alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+        esc = lambda s: "".join(f"&#{ord(c)};" if c in "&<>\"'" else c for c in s)  # noqa: E731
+        return {
+            "image_markdown": f"![{md_alt}]({self.url})",
+            "image_html": f'<img src="{esc(self.url)}" alt="{esc(alt)}">',
+            "badge_markdown": f"[![{md_alt}]({self.badge_url})]({self.url})",
+            "badge_html": f'<a href="{esc(self.url)}"><img src="{esc(self.badge_url)}" alt="{esc(alt)}"></a>',
+        }
+
+
+def sniff_image_type(data: bytes) -> str:
+    """``image/png`` or ``image/jpeg`` from the signature, else ``application/octet-stream`` (answered 415)."""
+    if data[:4] == b"\x89PNG":
+        return "image/png"
+    if data[:3] == b"\xff\xd8\xff":
+        return "image/jpeg"
+    return "application/octet-stream"
+
+
+def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """Retry-After in seconds (RFC 9110: delay-seconds or an HTTP-date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
+
+
+def _server_timing(value: Optional[str]) -> Dict[str, float]:
+    timings: Dict[str, float] = {}
+    for entry in (value or "").split(","):
+        name, *params = [p.strip() for p in entry.split(";")]
+        dur = next((p[4:] for p in params if p.startswith("dur=")), None)
+        if name and dur is not None:
+            timings[name] = float(dur)
+    return timings
+
+
+def _query(options: Mapping[str, Any]) -> str:
+    fields = {(k[:-1] if k.endswith("_") else k): v for k, v in options.items() if v is not None}
+    return urllib.parse.urlencode({k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in fields.items()})
+
+
+def _error_from(status: int, body: bytes, retry_after: Optional[float]) -> GradcamEdgeError:
+    try:
+        problem = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        problem = None
+    if isinstance(problem, dict) and isinstance(problem.get("code"), str):
+        return GradcamEdgeError(status, problem["code"], str(problem.get("detail", "")), problem, retry_after)
+    text = body[:200].decode("utf-8", "replace").strip()
+    return GradcamEdgeError(status, "unexpected_response", f"HTTP {status}" + (f": {text}" if text else ""), None, retry_after)
+
+
+class Client:
+    """A client of one gradcam-edge service.
+
+    ``timeout`` is in seconds per network operation; ``retries`` retries 429 and 503 answers, waiting
+    ``Retry-After`` when given (up to ``max_delay``) or ``backoff * 2**attempt`` with jitter.
+    """
+
+    def __init__(self, url: Optional[str] = None, timeout: float = 30.0, retries: int = 3, backoff: float = 0.25,
+                 max_delay: float = 30.0, headers: Optional[Mapping[str, str]] = None) -> None:
+        self.url = (url or os.environ.get("GRADCAM_EDGE_URL") or DEFAULT_URL).rstrip("/")
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.max_delay = max_delay
+        self.headers = dict(headers or {})
+
+    def explain(self, image: ImageSource, **options: Any) -> Explanation:
+        """Explain an image; returns the PNG (overlay, or ``output="heatmap"``) and its metadata."""
+        status, headers, body = self._post("/v1/explain", image, options)
+        if not headers.get("X-Explanation-Id"):
+            raise GradcamEdgeError(status, "unexpected_response", "The response carries no X-Explanation-Id header.")
+        label = headers.get("X-Explanation-Label")
+        return Explanation(
+            png=body, id=headers["X-Explanation-Id"], url=headers.get("X-Explanation-Url", ""),
+            class_index=int(headers.get("X-Explanation-Class", "-1")),
+            label=urllib.parse.unquote(label) if label is not None else None,
+            score=float(headers.get("X-Explanation-Score", "nan")), method=headers.get("X-Explanation-Method", ""),
+            model=headers.get("X-Explanation-Model", ""), layer=urllib.parse.unquote(headers.get("X-Explanation-Layer", "")),
+            cache=headers.get("X-Cache", "miss"), timings=_server_timing(headers.get("Server-Timing")),
+        )
+
+    def explain_json(self, image: ImageSource, **options: Any) -> Dict[str, Any]:
+        """Explain an image as JSON: logits, top-5, the raw low-resolution map and its shape, class, id, url."""
+        return self._json(self._post("/v1/explain", image, {**options, "output": "json"}))
+
+    def classify(self, image: ImageSource, **options: Any) -> Dict[str, Any]:
+        """Classify an image (forward pass only): ``{model, top, logits, timings}``."""
+        return self._json(self._post("/v1/classify", image, options))
+
+    def models(self) -> List[Dict[str, Any]]:
+        """The available models (input size, labels, layers, methods)."""
+        return self._json(self._send("GET", "/v1/models", None, {}))["models"]
+
+    def explanation_url(self, id: str, ext: str = "png") -> str:
+        """URL of a stored explanation (``png`` or ``json``)."""
+        return f"{self.url}/v1/explanations/{urllib.parse.quote(id)}.{ext}"
+
+    def badge_url(self, id: str) -> str:
+        """URL of an explanation's badge (SVG)."""
+        return f"{self.url}/v1/explanations/{urllib.parse.quote(id)}/badge.svg"
+
+    def _post(self, path: str, image: ImageSource, options: Mapping[str, Any]) -> _Response:
+        if isinstance(image, (bytes, bytearray, memoryview)):
+            data = bytes(image)
+        else:
+            with open(os.fspath(image), "rb") as f:
+                data = f.read()
+        query = _query(options)
+        return self._send("POST", path + (f"?{query}" if query else ""), data, {"Content-Type": sniff_image_type(data)})
+
+    def _json(self, response: _Response) -> Any:
+        status, _headers, body = response
+        try:
+            return json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise GradcamEdgeError(status, "unexpected_response", "The response is not JSON.") from None
+
+    def _delay(self, attempt: int, retry_after: Optional[float]) -> Optional[float]:
+        if attempt >= self.retries:
+            return None
+        if retry_after is not None:
+            return retry_after if retry_after <= self.max_delay else None
+        ceiling = min(self.max_delay, self.backoff * 2 ** attempt)
+        return ceiling / 2 + random.random() * ceiling / 2
+
+    def _send(self, method: str, path: str, data: Optional[bytes], headers: Mapping[str, str]) -> _Response:
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers={**self.headers, **headers})
+        attempt = 0
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=self.timeout) as res:
+                    return res.status, res.headers, res.read()
+            except urllib.error.HTTPError as err:
+                retry_after = parse_retry_after(err.headers.get("Retry-After"))
+                body = err.read()
+                delay = self._delay(attempt, retry_after) if err.code in (429, 503) else None
+                if delay is None:
+                    raise _error_from(err.code, body, retry_after) from None
+                time.sleep(delay)
+                attempt += 1
+            except (socket.timeout, TimeoutError) as err:
+                raise GradcamEdgeError(0, "timeout", f"No answer within {self.timeout} s.") from err
+            except urllib.error.URLError as err:
+                if isinstance(err.reason, (socket.timeout, TimeoutError)):
+                    raise GradcamEdgeError(0, "timeout", f"No answer within {self.timeout} s.") from err
+                raise GradcamEdgeError(0, "network_error", f"The service could not be reached ({err.reason}).") from err
+
+
+def explain(image: ImageSource, **options: Any) -> Explanation:
+    """:meth:`Client.explain` with the default client (``$GRADCAM_EDGE_URL`` or :data:`DEFAULT_URL`)."""
+    return Client().explain(image, **options)
+
+
+def explain_json(image: ImageSource, **options: Any) -> Dict[str, Any]:
+    """:meth:`Client.explain_json` with the default client."""
+    return Client().explain_json(image, **options)
+
+
+def models() -> List[Dict[str, Any]]:
+    """:meth:`Client.models` with the default client."""
+    return Client().models()
