@@ -5,6 +5,10 @@
  * activation A and gradient G of the target layer, both C x h x w, row-major, as the prepared model outputs
  * them (src/manifest.ts). The result is the raw, unnormalised low-resolution map (h x w, after ReLU);
  * normalising, upsampling and colouring are the render pipeline's job.
+ *
+ * A few methods need more model runs than the one that gave A and G (Score-CAM's masked inputs, Smooth
+ * Grad-CAM++'s noisy copies): they set `needsModel` and override {@link CamMethod.explain}, which receives a
+ * {@link ModelAccess} that runs a batch of images through the prepared model.
  */
 
 /** One image's activation and gradient at one layer. */
@@ -18,19 +22,66 @@ export interface CamInput {
   width: number;
 }
 
+/** The result of one batch of extra images run through the prepared model, seeded with the explained class. */
+export interface BatchRun {
+  /** count x K logits. */
+  logits: Float32Array;
+  /** K. */
+  classes: number;
+  /** count x C x h x w gradients at the explained layer (only when asked for). */
+  gradient?: Float32Array;
+}
+
+/** Extra model runs for methods that need them; the explain service builds it per request. */
+export interface ModelAccess {
+  /** The explained image's preprocessed input tensor, without the batch dimension. */
+  readonly input: Float32Array;
+  /** The input's layout and spatial size (the channel count is input.length / (height * width)). */
+  readonly layout: 'NCHW' | 'NHWC';
+  readonly inputHeight: number;
+  readonly inputWidth: number;
+  /** The explained class: every extra image gets a one-hot seed row of it. */
+  readonly classIndex: number;
+  /** Run `count` images (concatenated, each laid out like `input`) in as few batches as the model allows. */
+  run(images: Float32Array, count: number, outputs: { gradient: boolean }): Promise<BatchRun>;
+}
+
+/** Per-request parameters of the methods that have some. */
+export interface MethodParams {
+  /** Smooth Grad-CAM++: the number of noisy copies. */
+  n?: number;
+  /** Smooth Grad-CAM++: the noise's standard deviation as a fraction of the input's range. */
+  sigma?: number;
+}
+
 /** A CAM method. Subclasses override {@link CamMethod.channelWeights} or {@link CamMethod.combine}. */
 export abstract class CamMethod {
   /** The method's name in the API (`method=`). */
   abstract readonly name: string;
   /** Whether the method reads G (gradient-free methods can skip the backward seed). */
   readonly needsGradient: boolean = true;
+  /** Whether {@link CamMethod.explain} runs the model again (the explain service then passes a ModelAccess). */
+  readonly needsModel: boolean = false;
+
+  /** The name and parameters, as they enter cache keys (e.g. `smoothgradcam++(n=8,sigma=0.15)`). */
+  get key(): string {
+    return this.name;
+  }
+
+  /** This method with request parameters applied; methods without parameters return themselves. */
+  withParams(_params: MethodParams): CamMethod {
+    return this;
+  }
+
+  /** The raw map of one request; by default {@link CamMethod.map} of the explained image's A and G. */
+  async explain(input: CamInput, _model?: ModelAccess): Promise<Float32Array> {
+    return this.map(input);
+  }
 
   /** The raw map: ReLU of {@link CamMethod.combine}, h x w. */
   map(input: CamInput): Float32Array {
     checkShapes(input, this.needsGradient);
-    const map = this.combine(input);
-    for (let i = 0; i < map.length; i++) if (!(map[i] > 0)) map[i] = 0;
-    return map;
+    return relu(this.combine(input));
   }
 
   /** The map before ReLU; by default sum_c w_c A_c with w from {@link CamMethod.channelWeights}. */
@@ -48,6 +99,12 @@ function checkShapes(input: CamInput, needsGradient: boolean): void {
   const size = input.channels * input.height * input.width;
   if (input.activation.length !== size) throw new Error(`activation has ${input.activation.length} values, expected ${size}`);
   if (needsGradient && input.gradient?.length !== size) throw new Error(`gradient has ${input.gradient?.length ?? 0} values, expected ${size}`);
+}
+
+/** max(x, 0) in place (NaN becomes 0). */
+export function relu(map: Float32Array): Float32Array {
+  for (let i = 0; i < map.length; i++) if (!(map[i] > 0)) map[i] = 0;
+  return map;
 }
 
 /** sum_c w_c A_c over channels (accumulated in float64), h x w. */

@@ -10,6 +10,8 @@ import { GradCamPlusPlus } from './grad-cam-plus-plus.js';
 import { HiResCam } from './hires-cam.js';
 import { LayerCam } from './layer-cam.js';
 import { NormGrad } from './norm-grad.js';
+import { ScoreCam } from './score-cam.js';
+import { SmoothGradCamPlusPlus } from './smooth-grad-cam-plus-plus.js';
 import { XGradCam } from './xgrad-cam.js';
 
 const METHODS: readonly CamMethod[] = [
@@ -21,6 +23,8 @@ const METHODS: readonly CamMethod[] = [
   new EigenCam(),
   new EigenGradCam(),
   new NormGrad(),
+  new SmoothGradCamPlusPlus(),
+  new ScoreCam(),
 ];
 
 /** Names of the available methods, default first. */
@@ -36,3 +40,4 @@ export function camMethod(name: string): CamMethod | undefined {
 
 export type { CamInput } from './base.js';
 export { CamMethod } from './base.js';
+export type { BatchRun, MethodParams, ModelAccess } from './base.js';

@@ -14,6 +14,7 @@ import type { AppEnv } from '../app-env.js';
 import { embedSnippets } from '../embed.js';
 import { collectBytes, decodeImage, encodePngStream, preprocess, renderCam, type RgbImage } from './imaging.js';
 import type { ImageInput } from './image-input.js';
+import { modelAccess } from './batch-run.js';
 import { runForExplanation } from './model-run.js';
 import type { ExplainOptions } from './options.js';
 import { outputSize, type Size } from './output-size.js';
@@ -33,12 +34,12 @@ interface Plan {
 
 async function plan(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions, watch: Stopwatch): Promise<Plan> {
   const manifest = await c.get('registry').manifest(c.env, opts.model);
-  const method = camMethod(opts.method)!;
+  const method = camMethod(opts.method)!.withParams({ n: opts.n, sigma: opts.sigma });
   const layer = resolveLayer(manifest, opts.layer);
   const classIndex = resolveClass(manifest, opts.class);
   const size = outputSize(input.header, { width: opts.width, height: opts.height }, limitsOf(c.env).maxOutputSide);
   const canonical: CanonicalOptions = {
-    modelSha256: manifest.sha256, method: method.name, layer: layer.name, classIndex, output: opts.output,
+    modelSha256: manifest.sha256, method: method.key, layer: layer.name, classIndex, output: opts.output,
     colormap: opts.colormap, alpha: opts.alpha, ...size,
   };
   const id = await watch.time('id', () => explanationId(c.env.CACHE_SECRET, input.bytes, canonical));
@@ -57,7 +58,8 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const pre = await watch.time('preprocess', () => preprocess(image, p.manifest.input));
   const model = await watch.time('load', () => registry.load(c.env, opts.model, p.manifest));
   const run = await watch.time('model', () => runForExplanation(model.session, p.manifest, p.layer, pre.data, p.classIndex));
-  const map = await watch.time('cam', () => p.method.map(run));
+  const access = p.method.needsModel ? modelAccess(model.session, p.manifest, p.layer, pre.data, run.classIndex) : undefined;
+  const map = await watch.time('cam', () => p.method.explain(run, access));
   const meta: ExplanationMeta = {
     contentType: opts.output === 'json' ? 'application/json' : 'image/png',
     model: opts.model, method: p.method.name, layer: p.layer.name, classIndex: run.classIndex,

@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { DEFAULT_METHOD, METHOD_NAMES } from '../../cam/registry.js';
+import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES, MAX_NOISY_COPIES } from '../../cam/smooth-grad-cam-plus-plus.js';
 import { ApiError } from '../../errors.js';
 import { DEFAULT_MODEL } from '../../models/source.js';
 import { COLORMAPS } from './imaging.js';
@@ -24,6 +25,10 @@ export const ExplainOptionsSchema = z.object({
   alpha: z.coerce.number().min(0).max(1).default(0.5).openapi({ description: 'Image weight of the overlay.' }),
   width: dimension.optional().openapi({ description: "Output width; default the image's width (bounded)." }),
   height: dimension.optional().openapi({ description: "Output height; default the image's height (bounded)." }),
+  n: z.coerce.number().int().min(1).max(MAX_NOISY_COPIES).optional()
+    .openapi({ description: `Noisy copies for smoothgradcam++ (default ${DEFAULT_NOISY_COPIES}), run as one batch.` }),
+  sigma: z.coerce.number().min(0).max(1).optional()
+    .openapi({ description: `Noise std as a fraction of the input range, for smoothgradcam++ (default ${DEFAULT_NOISE_SIGMA}).` }),
 }).strict();
 
 /** Parsed explain options. */

@@ -1,0 +1,72 @@
+/**
+ * @module
+ * Extra batched runs for the CAM methods that need them (src/cam/base.ts `ModelAccess`): N images with N
+ * seed rows, row i seeding image i (the batch contract of src/manifest.ts). Batches are split at
+ * {@link MAX_BATCH} images, or at the model's fixed batch size when its input has one (e.g. 1).
+ */
+import type { BatchRun, ModelAccess } from '../../cam/base.js';
+import type { LayerSpec, Manifest } from '../../manifest.js';
+import type { ModelSession, RunTensor } from '../../runtime/runner.js';
+import { classCount } from './model-run.js';
+
+/** The most images sent in one session run (bounds the WASM memory a batch needs; see docs/methods.md). */
+export const MAX_BATCH = 16;
+
+/** The largest batch the model accepts in one run. */
+export function batchLimit(manifest: Manifest): number {
+  const n = manifest.input.shape[0];
+  return typeof n === 'number' && n > 0 ? Math.min(n, MAX_BATCH) : MAX_BATCH;
+}
+
+/**
+ * A {@link ModelAccess} over a loaded session, for one request's image and class. `onRun` is called once
+ * per session run (for run counters).
+ *
+ * @example
+ * const access = modelAccess(session, manifest, layer, pre.data, run.classIndex);
+ * const { logits } = await access.run(masked, 32, { gradient: false }); // 2 runs of 16 images
+ */
+export function modelAccess(session: ModelSession, manifest: Manifest, layer: LayerSpec, input: Float32Array, classIndex: number, onRun: () => void = () => undefined): ModelAccess {
+  const [, d1, d2, d3] = manifest.input.shape as [unknown, number, number, number];
+  const nhwc = manifest.input.layout === 'NHWC';
+  return {
+    input,
+    layout: manifest.input.layout,
+    inputHeight: nhwc ? d1 : d2,
+    inputWidth: nhwc ? d2 : d3,
+    classIndex,
+    async run(images, count, outputs) {
+      const size = input.length;
+      if (images.length !== count * size) throw new Error(`batch has ${images.length} values, expected ${count} x ${size}`);
+      const k = classCount(manifest);
+      const logits = new Float32Array(count * k);
+      let gradient: Float32Array | undefined;
+      const step = batchLimit(manifest);
+      for (let start = 0; start < count; start += step) {
+        const n = Math.min(step, count - start);
+        const seed = new Float32Array(n * k);
+        if (outputs.gradient) for (let i = 0; i < n; i++) seed[i * k + classIndex] = 1;
+        const feeds: Record<string, RunTensor> = {
+          [manifest.input.name]: { type: 'float32', dims: [n, d1, d2, d3], data: images.subarray(start * size, (start + n) * size) },
+          [manifest.seed.name]: { type: 'float32', dims: [n, k], data: seed },
+        };
+        const fetches = outputs.gradient ? [manifest.logits.name, layer.gradient] : [manifest.logits.name];
+        const out = await session.run(feeds, fetches);
+        onRun();
+        logits.set(floats(out[manifest.logits.name]).subarray(0, n * k), start * k);
+        if (outputs.gradient) {
+          const g = floats(out[layer.gradient]);
+          const per = g.length / n;
+          gradient ??= new Float32Array(count * per);
+          gradient.set(g, start * per);
+        }
+      }
+      return { logits, classes: k, gradient } satisfies BatchRun;
+    },
+  };
+}
+
+function floats(t: RunTensor | undefined): Float32Array {
+  if (!t || !(t.data instanceof Float32Array)) throw new Error('model output missing or not float32');
+  return t.data;
+}
