@@ -10,7 +10,7 @@ export default defineConfig({
       main: './src/index.ts',
       wrangler: { configPath: './wrangler.toml' },
       miniflare: {
-        bindings: { DEBUG_COUNTERS: '1', CACHE_SECRET: 'test-only-secret' },
+        bindings: { DEBUG_COUNTERS: '1', CACHE_SECRET: 'test-only-secret', RATE_LIMIT: 'off' },
         dataBlobBindings: {
           TINY_ONNX: 'test/fixtures/prepared/tiny.onnx',
           TINY_JSON: 'test/fixtures/prepared/tiny.json',

@@ -55,7 +55,7 @@ export interface StartOptions {
 }
 
 /**
- * Start `wrangler dev` with fresh local state (KV) and the debug run counter on.
+ * Start `wrangler dev` with fresh local state (KV), the debug run counter on and rate limiting off (`vars` may override).
  *
  * @example
  * const dev = await startWranglerDev(); await fetch(`${dev.url}/healthz`); await dev.stop();
@@ -68,7 +68,7 @@ export async function startWranglerDev(options: StartOptions = {}): Promise<Wran
       execFileSync('npx', ['wrangler', 'kv', 'key', 'put', key, '--binding', binding, '--path', path, '--local', '--persist-to', state], { stdio: 'ignore' });
     }
   }
-  const vars = Object.entries({ DEBUG_COUNTERS: '1', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const vars = Object.entries({ DEBUG_COUNTERS: '1', RATE_LIMIT: 'off', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', ...vars];
   const child = spawn('npx', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
   let log = '';
