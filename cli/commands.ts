@@ -17,5 +17,6 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
+  explain: { summary: 'explain images with a gradcam-edge service; PNGs + an index.html contact sheet', load: () => import('./explain.js') },
   prepare: { summary: 'add the gradient graph (and int8 weights) to an ONNX classifier', load: () => import('./prepare.js') },
 };
