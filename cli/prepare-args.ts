@@ -25,13 +25,17 @@ and its manifest <prepared>.json beside it.
 
 Options:
   --out <file>          the prepared model (.onnx); the manifest goes to the same name with .json
-  --layer <tensor>      a tensor to explain (repeatable); default: the layer before the global pooling
+  --layer <tensor>      a tensor to explain (repeatable); default: the layer before the global pooling;
+                        the image input's name gives pixel-level gradients (dS/dx)
   --quantize int8|none  store Conv/Gemm/MatMul weights as per-channel int8 (default none)
   --labels <file>       class labels: a JSON array, or one label per line
   --mean r,g,b          normalisation mean after scaling pixels to [0,1] (default ImageNet's)
   --std r,g,b           normalisation std (default ImageNet's)
   --input-size HxW      input size for a model whose input size is symbolic
   --resize stretch|shorter-side, --crop none|center   how clients fit an image (manifest only)
+  --input-gradients     also explain the image input (plain and Guided Backprop gradients), for
+                        method=saliency, smoothgrad and guided-gradcam
+  --guided              add Guided Backprop gradients to a --layer that names the image input
   --no-verify           skip the check run of the prepared model
   --list-layers         list the layers that can be explained (default marked with *) and exit
   --json                with --list-layers: print JSON
@@ -63,6 +67,7 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
       out: { type: 'string', short: 'o' }, layer: { type: 'string', multiple: true }, quantize: { type: 'string' },
       labels: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, 'input-size': { type: 'string' },
       resize: { type: 'string' }, crop: { type: 'string' }, 'no-verify': { type: 'boolean' },
+      guided: { type: 'boolean' }, 'input-gradients': { type: 'boolean' },
       'list-layers': { type: 'boolean' }, json: { type: 'boolean' },
     },
   });
@@ -78,6 +83,8 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
     resize: oneOf('resize', values.resize, ['stretch', 'shorter-side'] as const),
     crop: oneOf('crop', values.crop, ['none', 'center'] as const),
     verify: !values['no-verify'],
+    guided: values.guided,
+    inputGradients: values['input-gradients'],
   };
   return { modelPath: positionals[0]!, outPath: values.out, listLayers, json: values.json ?? false, labelsPath: values.labels, options };
 }

@@ -9,6 +9,12 @@
  * - the original outputs unchanged, plus for each layer its activation A (`layers[i].activation`,
  *   [N, C, h, w]) and gradient G (`layers[i].gradient`) with G = d(sum_k seed_k * logit_k)/dA, the
  *   vector-Jacobian product of the logits with the seed.
+ * Optional extensions, still `gradcam-edge/1` (readers that ignore unknown fields keep working): a layer may
+ * be the image input itself (`input: true`; A = the image tensor, G = dS/dx) and may carry a second gradient
+ * `guidedGradient` from a Guided Backprop backward graph fed by the same seed. A reader that ignores them
+ * sees the input as one more [N, 3, H, W] layer. Such gradients come from their own seed inputs
+ * (`layers[i].seed`, `layers[i].guidedSeed`): every run must feed every seed input of the model, an empty
+ * [0, K] tensor for the ones it does not need ({@link seedInputs} lists them).
  * Batch contract: either one image (N = 1) and S seed rows (G is [S, C, h, w]: S explanations from one
  * forward pass), or N images and N seed rows (G is [N, C, h, w], row i explains image i).
  */
@@ -43,6 +49,24 @@ export interface LayerSpec {
   shape: (string | number)[];
   /** True for the layer chosen when a request names none. */
   default?: boolean;
+  /**
+   * True when this "layer" is the image input itself (A is the preprocessed image, G = dS/dx): the source
+   * of pixel-level maps (saliency, SmoothGrad, Guided Grad-CAM). Never the default layer.
+   */
+  input?: boolean;
+  /**
+   * Output name of the Guided Backprop gradient (Springenberg et al. 2015: every ReLU-family op passes back
+   * only positive gradients at positive inputs), same shape as `gradient`, same seed. Present only when the
+   * model was prepared with `--guided` / `--input-gradients`.
+   */
+  guidedGradient?: string;
+  /**
+   * The seed input (float32 [S, K]) of `gradient` when it is not `seed.name`, and of `guidedGradient`.
+   * Layers with a seed of their own (the image input) have a backward graph of their own, so a run that
+   * does not need them feeds an empty seed [0, K] and does not pay for the long backward pass.
+   */
+  seed?: string;
+  guidedSeed?: string;
 }
 
 /** The `gradcam-edge/1` manifest. */
@@ -60,4 +84,11 @@ export interface Manifest {
   opset: number;
   /** Free-form provenance (tool version, date). */
   producer?: { name: string; version: string };
+}
+
+/** Every seed input of a prepared model: `seed.name` first, then the layers' own seeds. */
+export function seedInputs(manifest: Manifest): string[] {
+  const names = [manifest.seed.name];
+  for (const l of manifest.layers) for (const s of [l.seed, l.guidedSeed]) if (s && !names.includes(s)) names.push(s);
+  return names;
 }

@@ -11,7 +11,8 @@ npx tsx tools/make-scenes.ts --out build/scenes --size 128 --train 40000 --val 2
 nice /usr/bin/python3 tools/train_default_model.py --epochs "$EPOCHS" --scenes build/scenes \
   --onnx models/default-fp32.onnx --labels models/default.labels.json \
   --state build/default-model.pt --summary build/train-summary.json 2>&1 | tee build/train.log
-# Step 3 (wired by the lead once the prepare CLI exists): the mean/std below are the ones the
+# Step 3: --input-gradients adds the image input with plain and guided gradients (own seeds, so Grad-CAM
+# runs do not pay for them) for method=saliency, smoothgrad, guided-gradcam. The mean/std below are the ones the
 # training script normalises with (RGB/255, then (x - mean) / std); input 128 x 128, stretch, no crop.
 npx gradcam-edge prepare models/default-fp32.onnx --out models/default.onnx --quantize int8 \
-  --labels models/default.labels.json --mean 0.5,0.5,0.5 --std 0.25,0.25,0.25
+  --labels models/default.labels.json --mean 0.5,0.5,0.5 --std 0.25,0.25,0.25 --input-gradients

@@ -23,7 +23,18 @@ export class Emitter {
    * @param taken names already used in the model
    * @param seed the seed input, whose dim 0 is the batch of every gradient tensor
    */
-  constructor(readonly opset: number, private readonly taken: Set<string>, readonly seed: string) {}
+  constructor(readonly opset: number, private readonly taken: Set<string>, private currentSeed: string) {}
+
+  /** The seed input of the backward graph being built. */
+  get seed(): string {
+    return this.currentSeed;
+  }
+
+  /** Build the next backward graph from another seed input (its batch is looked up afresh). */
+  useSeed(seed: string): void {
+    this.currentSeed = seed;
+    this.batch = undefined;
+  }
 
   /** A name not used anywhere in the model. */
   fresh(hint: string): string {

@@ -27,6 +27,18 @@ export interface GradientRequest {
   seedName?: string;
   /** Guided Backprop (Springenberg et al. 2015): ReLU-family rules pass back only positive gradients. */
   guided?: boolean;
+  /**
+   * Layers (a subset of `layers`) whose plain gradient comes from a backward graph of its own, fed by its own
+   * seed input {@link ownSeedName}: a run that does not need it feeds an empty seed [0, K] and pays nothing
+   * for it (onnxruntime runs every node whatever the fetches). Used for the image input, whose backward
+   * pass is as long as the whole network.
+   */
+  ownSeed?: string[];
+  /**
+   * Layers (a subset of `layers`) that also get a Guided Backprop gradient, from a backward graph of its
+   * own fed by the seed input {@link guidedSeedName}.
+   */
+  guidedLayers?: string[];
 }
 
 /** One layer of the prepared model. */
@@ -34,6 +46,11 @@ export interface PreparedLayer {
   name: string;
   activation: string;
   gradient: string;
+  /** The seed input `gradient` is computed from. */
+  seed: string;
+  /** Output name of the Guided Backprop gradient, and its seed input, for layers in `guidedLayers`. */
+  guidedGradient?: string;
+  guidedSeed?: string;
   shape: Dim[];
 }
 
@@ -46,6 +63,12 @@ const FLOAT_TYPES = new Set<number>([DataType.FLOAT, DataType.DOUBLE, DataType.F
 export const activationName = (layer: string): string => `gradcam_A:${layer}`;
 /** Output name of a layer's gradient. */
 export const gradientName = (layer: string): string => `gradcam_G:${layer}`;
+/** Output name of a layer's Guided Backprop gradient. */
+export const guidedGradientName = (layer: string): string => `gradcam_GG:${layer}`;
+/** Seed input of a layer with a backward graph of its own. */
+export const ownSeedName = (seed: string, layer: string): string => `${seed}:${layer}`;
+/** Seed input of a layer's Guided Backprop graph. */
+export const guidedSeedName = (seed: string, layer: string): string => `${seed}:guided:${layer}`;
 
 /**
  * Add the backward graph. Returns a new model (the input model is not modified) whose inputs are the
@@ -78,23 +101,56 @@ export function addGradientGraph(model: ModelProto, shapes: ShapeMap, request: G
   if (opset < MIN_OPSET) throw new ApiError(422, 'invalid_model', `The model uses ai.onnx opset ${opset}; the gradient graph needs opset ${MIN_OPSET} or newer. Re-export it (torch.onnx.export(..., opset_version=13+)).`);
   const e = new Emitter(opset, known, seed);
   const copies = new Map<NodeProto, NodeProto>(path.nodes.map((n) => [n, onnx.NodeProto.create({ ...n, output: [...n.output] })]));
-  const grads = backward(e, path, copies, shapes, index, request, seed);
-
-  const layers: PreparedLayer[] = request.layers.map((l) => ({ name: l, activation: activationName(l), gradient: gradientName(l), shape: shapeOf(shapes, l) }));
-  const extraOutputs: ValueInfoProto[] = [];
+  const own = new Set(request.ownSeed ?? []);
+  const guided = new Set(request.guidedLayers ?? []);
+  for (const l of [...own, ...guided]) if (!request.layers.includes(l)) throw new ApiError(400, 'bad_option', `Layer "${l}" (own seed or guided) is not among the layers.`);
+  const seeds = [seed];
+  const layers: PreparedLayer[] = request.layers.map((l) => ({
+    name: l, activation: activationName(l), gradient: gradientName(l), seed: own.has(l) ? ownSeedName(seed, l) : seed, shape: shapeOf(shapes, l),
+  }));
+  const graphFor = (names: string[], seedInput: string, guidedRules: boolean): Contributions => {
+    if (seedInput !== seed) {
+      if (known.has(seedInput)) throw new ApiError(422, 'invalid_model', `The model already has a tensor named "${seedInput}".`);
+      known.add(seedInput);
+      seeds.push(seedInput);
+    }
+    e.useSeed(seedInput);
+    const sub = gradientPath(order, names, request.logits, isDiff, ancestors);
+    return backward(e, sub, copies, shapes, index, request.logits, seedInput, guidedRules);
+  };
+  const shared = request.layers.filter((l) => !own.has(l));
+  const grads = new Map<string, string | undefined>();
+  if (shared.length > 0) {
+    const c = graphFor(shared, seed, request.guided ?? false);
+    for (const l of shared) grads.set(gradientName(l), c.total(l));
+  }
   for (const l of layers) {
-    const g = grads.total(l.name);
-    if (!g) throw new Error(`internal: no gradient reached layer "${l.name}"`);
+    if (own.has(l.name)) grads.set(l.gradient, graphFor([l.name], l.seed, request.guided ?? false).total(l.name));
+    if (!guided.has(l.name)) continue;
+    l.guidedGradient = guidedGradientName(l.name);
+    l.guidedSeed = guidedSeedName(seed, l.name);
+    grads.set(l.guidedGradient, graphFor([l.name], l.guidedSeed, true).total(l.name));
+  }
+
+  const extraOutputs: ValueInfoProto[] = [];
+  const gradShape = (l: PreparedLayer) => l.shape.map((d) => (d === 'N' ? 'S' : d));
+  for (const l of layers) {
     e.nodes.push(makeNode('Identity', [l.name], [l.activation], {}, l.activation));
-    e.nodes.push(makeNode('Identity', [g], [l.gradient], {}, l.gradient));
-    extraOutputs.push(floatInfo(l.activation, l.shape), floatInfo(l.gradient, l.shape.map((d) => (d === 'N' ? 'S' : d))));
+    extraOutputs.push(floatInfo(l.activation, l.shape));
+    for (const out of [l.gradient, l.guidedGradient]) {
+      if (!out) continue;
+      const g = grads.get(out);
+      if (!g) throw new Error(`internal: no gradient reached layer "${l.name}"`);
+      e.nodes.push(makeNode('Identity', [g], [out], {}, out));
+      extraOutputs.push(floatInfo(out, gradShape(l)));
+    }
   }
   const logitsShape = shapeOf(shapes, request.logits).map((d) => (d === 'N' ? 'S' : d));
   const newGraph = onnx.GraphProto.create({
     ...graph,
     node: [...graph.node.map((n) => copies.get(n) ?? n), ...e.nodes],
     initializer: [...graph.initializer, ...e.initializers],
-    input: [...graph.input, floatInfo(seed, logitsShape)],
+    input: [...graph.input, ...seeds.map((name) => floatInfo(name, logitsShape))],
     output: [...graph.output, ...extraOutputs],
   });
   return { model: onnx.ModelProto.create({ ...model, graph: newGraph }), layers };
@@ -123,14 +179,14 @@ class Contributions {
   }
 }
 
-function backward(e: Emitter, path: ReturnType<typeof gradientPath>, copies: Map<NodeProto, NodeProto>, shapes: ShapeMap, index: GraphIndex, request: GradientRequest, seed: string): Contributions {
+function backward(e: Emitter, path: ReturnType<typeof gradientPath>, copies: Map<NodeProto, NodeProto>, shapes: ShapeMap, index: GraphIndex, logits: string, seed: string, guided: boolean): Contributions {
   const grads = new Contributions(e);
-  grads.add(request.logits, seed);
+  grads.add(logits, seed);
   for (let i = path.nodes.length - 1; i >= 0; i--) {
     const node = copies.get(path.nodes[i]!)!;
     const incoming = node.output.map((o) => (o ? grads.total(o) : undefined));
     if (incoming.every((g) => g === undefined)) continue;
-    const ctx = new GradContext(node, e, shapes, index, path.tensors, incoming, request.guided ?? false);
+    const ctx = new GradContext(node, e, shapes, index, path.tensors, incoming, guided);
     const dX = ruleFor(node.opType, node.domain)!(ctx);
     node.input.forEach((name, k) => {
       if (name && path.tensors.has(name) && dX[k]) grads.add(name, dX[k]!);

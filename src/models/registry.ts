@@ -10,6 +10,7 @@ import { ApiError } from '../errors.js';
 import type { Manifest } from '../manifest.js';
 import type { ModelRunner, ModelSession } from '../runtime/runner.js';
 import { serialSession } from './serial-session.js';
+import { withEmptySeeds } from './empty-seeds.js';
 import { BUNDLED_MODELS, readManifest, readModelBytes } from './source.js';
 
 /** A model ready to be explained: its manifest and a queued session. */
@@ -34,6 +35,8 @@ export class ModelRegistry {
   created = 0;
   /** Model runs in this isolate (for tests and benchmarks). */
   runs = 0;
+  /** Sessions dropped after a failed run (for health and tests). */
+  dropped = 0;
 
   constructor(private readonly options: ModelRegistryOptions) {}
 
@@ -58,8 +61,8 @@ export class ModelRegistry {
   /** The model `id` with its (lazily created, cached) session; pass its manifest when already read. */
   async load(env: Env, id: string, known?: Manifest): Promise<LoadedModel> {
     const manifest = known ?? (await this.manifest(env, id));
-    const session = await this.session(env, id, manifest.sha256);
-    return { id, manifest, session: this.counted(session) };
+    const pending = this.session(env, id, manifest.sha256);
+    return { id, manifest, session: withEmptySeeds(this.guarded(id, manifest.sha256, pending, await pending), manifest) };
   }
 
   private session(env: Env, id: string, sha: string): Promise<ModelSession> {
@@ -101,16 +104,35 @@ export class ModelRegistry {
     }
   }
 
-  private counted(session: ModelSession): ModelSession {
+  /**
+   * The session as handed to a request: runs are counted, and a run that fails (an ORT error mid-run, e.g.
+   * out of memory) drops the session so that the next request builds a fresh one; the failed request gets
+   * 503 model_unavailable with Retry-After.
+   */
+  private guarded(id: string, sha: string, pending: Promise<ModelSession>, session: ModelSession): ModelSession {
     return {
       inputNames: session.inputNames,
       outputNames: session.outputNames,
-      run: (feeds, fetches) => {
+      run: async (feeds, fetches) => {
         this.runs++;
-        return session.run(feeds, fetches);
+        try {
+          return await session.run(feeds, fetches);
+        } catch (err) {
+          console.error(`run of model '${id}' failed; dropping its session`, err);
+          this.drop(sha, pending);
+          throw new ApiError(503, 'model_unavailable', `Model '${id}' failed during the run and is being reloaded; retry.`, {}, { 'Retry-After': '1' });
+        }
       },
       release: () => session.release(),
     };
+  }
+
+  /** Forget a failed session (unless it was already replaced) and release it once its queue is empty. */
+  private drop(sha: string, pending: Promise<ModelSession>): void {
+    if (this.sessions.get(sha) !== pending) return;
+    this.sessions.delete(sha);
+    this.dropped++;
+    pending.then((s) => s.release()).catch(() => undefined);
   }
 }
 

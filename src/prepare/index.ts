@@ -87,21 +87,27 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const start = performance.now();
   const opts = checkOptions(options);
   const a = await analyseModel(modelBytes, runner, opts.inputSize);
-  const names = opts.layers ?? [a.defaultLayer.name];
-  checkLayers(names, a.candidates, a.shapes);
+  const names = layerNames(opts, a);
+  checkLayers(names.filter((n) => n !== a.input.name), a.candidates, a.shapes);
+  const guidedLayers = guidedLayerNames(opts, names, a.input.name);
   if (opts.labels) checkLabelCount(opts.labels, a.logits.classes);
 
   const t0 = performance.now();
-  const graph = addGradientGraph(a.model, a.shapes, { logits: a.logits.name, layers: names, seedName: SEED_NAME });
+  const graph = addGradientGraph(a.model, a.shapes, {
+    logits: a.logits.name, layers: names, seedName: SEED_NAME, guidedLayers, ownSeed: names.filter((n) => n === a.input.name),
+  });
   const t1 = performance.now();
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
   const t2 = performance.now();
   const bytes = encodeModel(graph.model);
   const t3 = performance.now();
 
-  const defaultName = names.includes(a.defaultLayer.name) ? a.defaultLayer.name : names[0];
+  const defaultName = names.includes(a.defaultLayer.name) ? a.defaultLayer.name : names.find((n) => n !== a.input.name) ?? names[0];
   const layers: LayerSpec[] = graph.layers.map((l) => ({
     name: l.name, activation: l.activation, gradient: l.gradient, shape: [...l.shape], default: l.name === defaultName,
+    ...(l.name === a.input.name ? { input: true } : {}),
+    ...(l.seed !== SEED_NAME ? { seed: l.seed } : {}),
+    ...(l.guidedGradient ? { guidedGradient: l.guidedGradient, guidedSeed: l.guidedSeed } : {}),
   }));
   if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes }, layers);
   const t4 = performance.now();
@@ -128,6 +134,19 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     notes: [...a.notes, ...quantizationNotes(quantization)],
   };
   return { model: bytes, manifest, report };
+}
+
+/** The layers to prepare: the requested ones (default: the default layer), plus the input with `inputGradients`. */
+function layerNames(opts: ReturnType<typeof checkOptions>, a: Analysis): string[] {
+  const names = opts.layers ?? [a.defaultLayer.name];
+  return opts.inputGradients && !names.includes(a.input.name) ? [...names, a.input.name] : names;
+}
+
+/** The layers that get a guided gradient: the image input, with `guided` or `inputGradients`. */
+function guidedLayerNames(opts: ReturnType<typeof checkOptions>, names: readonly string[], input: string): string[] {
+  if (!opts.guided && !opts.inputGradients) return [];
+  if (!names.includes(input)) throw new ApiError(400, 'bad_option', `--guided needs the image input among the layers: add --layer ${input} (or use --input-gradients).`);
+  return [input];
 }
 
 function quantizationNotes(q: QuantizeReport | null): string[] {

@@ -22,6 +22,16 @@ export interface PrepareOptions {
   crop?: 'none' | 'center';
   /** Colour an alpha channel is composited on (manifest only). Default white. */
   background?: [number, number, number];
+  /**
+   * Also output Guided Backprop gradients (Springenberg et al. 2015) for the layers that are the image input
+   * (needs the input among `layers`, or `inputGradients`). Default false.
+   */
+  guided?: boolean;
+  /**
+   * Add the image input to the layers (after the requested or default layers) with its plain and guided
+   * gradients: what `saliency`, `smoothgrad` and `guided-gradcam` need. Default false.
+   */
+  inputGradients?: boolean;
   /** Run the prepared model once to check it (default true). */
   verify?: boolean;
   /** Source file name recorded in the manifest. */
@@ -67,6 +77,8 @@ export function checkOptions(o: PrepareOptions): Checked {
     crop: o.crop ?? 'none',
     background: o.background ?? [255, 255, 255],
     verify: o.verify ?? true,
+    guided: o.guided ?? false,
+    inputGradients: o.inputGradients ?? false,
     sourceFile: o.sourceFile,
   };
 }

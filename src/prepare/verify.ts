@@ -20,12 +20,14 @@ function zeros(dims: number[]): RunTensor {
 export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number }, layers: readonly LayerSpec[]): Promise<void> {
   const seedTensor = zeros([1, seed.classes]);
   (seedTensor.data as Float32Array)[0] = 1;
-  const fetches = layers.flatMap((l) => [l.activation, l.gradient]);
+  const outputsOf = (l: LayerSpec) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])];
+  const fetches = layers.flatMap(outputsOf);
   let out: Record<string, RunTensor>;
   try {
     const session = await runner.createSession(model);
     try {
-      out = await session.run({ [input.name]: zeros(concrete(input.shape)), [seed.name]: seedTensor }, fetches);
+      const seeds = Object.fromEntries([seed.name, ...layers.flatMap((l) => [l.seed, l.guidedSeed])].filter((s): s is string => !!s).map((s) => [s, seedTensor]));
+      out = await session.run({ [input.name]: zeros(concrete(input.shape)), ...seeds }, fetches);
     } finally {
       await session.release();
     }
@@ -33,7 +35,7 @@ export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, inp
     throw new ApiError(500, 'internal', `The prepared model does not run in onnxruntime-web: ${(err as Error).message}. Please report this with the source model.`);
   }
   for (const l of layers) {
-    for (const name of [l.activation, l.gradient]) {
+    for (const name of outputsOf(l)) {
       const t = out[name];
       const want = concrete(l.shape);
       if (!t || t.dims.join() !== want.join() || !(t.data as Float32Array).every(Number.isFinite)) {

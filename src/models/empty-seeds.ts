@@ -1,0 +1,31 @@
+/**
+ * @module
+ * Feeds for the seed inputs a run leaves out. A prepared model may have several seed inputs (src/manifest.ts:
+ * the image input's plain and guided gradients come from backward graphs of their own); onnxruntime needs a
+ * value for every input, and an empty seed [0, K] makes a backward graph cost nothing. Wrapping the session
+ * once lets every caller feed only the seeds it needs.
+ */
+import { seedInputs, type Manifest } from '../manifest.js';
+import type { ModelSession, RunTensor } from '../runtime/runner.js';
+
+/**
+ * A session that adds an empty float32 [0, K] tensor for each of the manifest's seed inputs missing from
+ * the feeds.
+ *
+ * @example
+ * const session = withEmptySeeds(queued, manifest);
+ * await session.run({ input: image, 'gradcam_seed:input': oneHot }); // gradcam_seed is fed [0, K]
+ */
+export function withEmptySeeds(session: ModelSession, manifest: Manifest): ModelSession {
+  const seeds = seedInputs(manifest).filter((name) => session.inputNames.length === 0 || session.inputNames.includes(name));
+  const empty: RunTensor = { type: 'float32', dims: [0, Number(manifest.seed.shape[1])], data: new Float32Array(0) };
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    run(feeds, fetches) {
+      const missing = seeds.filter((name) => !(name in feeds));
+      return session.run(missing.length === 0 ? feeds : { ...feeds, ...Object.fromEntries(missing.map((name) => [name, empty])) }, fetches);
+    },
+    release: () => session.release(),
+  };
+}
