@@ -1,7 +1,7 @@
 /**
  * @module
- * The explanation cache on KV. Reads and writes never fail a request: a KV error is a miss (reads) or a
- * logged no-op (writes). A value is written whole, in one put, so concurrent identical requests (same id,
+ * The explanation cache on KV. Reads and writes never fail a request: a KV error or a read slower than
+ * {@link READ_TIMEOUT_MS} is a miss (reads), a write error a logged no-op. A value is written whole, in one put, so concurrent identical requests (same id,
  * same bytes) cannot leave a torn entry. Only successful explanations reach this module.
  */
 
@@ -29,11 +29,33 @@ export interface CachedExplanation {
 
 const PREFIX = 'explanation:';
 
-/** Read an explanation; null on a miss or any KV failure. */
-export async function readExplanation(kv: KVNamespace | undefined, id: string): Promise<CachedExplanation | null> {
+/** How long a cache read may take before it counts as a miss (a slow KV must not stall explanations). */
+export const READ_TIMEOUT_MS = 1500;
+
+type Read = { value: ReadableStream<Uint8Array> | null; metadata: ExplanationMeta | null };
+
+/** The read, or null when it has not finished after `ms`; a late value is cancelled. */
+async function withTimeout(read: Promise<Read>, ms: number): Promise<Read | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    const first = await Promise.race([read, late]);
+    if (first === null) {
+      console.warn(`explanation cache read took over ${ms} ms (treated as a miss)`);
+      read.then((r) => r.value?.cancel(), () => undefined);
+    }
+    return first;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Read an explanation; null on a miss, a KV failure, or a read slower than `timeoutMs`. */
+export async function readExplanation(kv: KVNamespace | undefined, id: string, timeoutMs = READ_TIMEOUT_MS): Promise<CachedExplanation | null> {
   if (!kv) return null;
   try {
-    const { value, metadata } = await kv.getWithMetadata<ExplanationMeta>(PREFIX + id, 'stream');
+    const read = await withTimeout(kv.getWithMetadata<ExplanationMeta>(PREFIX + id, 'stream'), timeoutMs);
+    const { value, metadata } = read ?? { value: null, metadata: null };
     if (!value || !metadata) {
       await value?.cancel();
       return null;

@@ -26,6 +26,16 @@ async function fromAssets(env: Env, file: string): Promise<Response | null> {
   return res.ok ? res : null;
 }
 
+/** A MODELS KV read; a KV failure is 503 model_unavailable with Retry-After (the model may be fine). */
+async function fromKv<T>(id: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    console.error(`reading model '${id}' from KV failed`, err);
+    throw new ApiError(503, 'model_unavailable', `Model '${id}' cannot be read right now; retry shortly.`, {}, { 'Retry-After': '5' });
+  }
+}
+
 function checkManifest(id: string, value: unknown): Manifest {
   const m = value as Partial<Manifest> | null;
   if (!m || m.format !== 'gradcam-edge/1' || !m.input || !m.seed || !m.logits || !Array.isArray(m.layers) || !m.sha256) {
@@ -42,7 +52,7 @@ export async function readManifest(env: Env, id: string): Promise<Manifest | nul
     if (!res) throw new ApiError(503, 'model_unavailable', `Bundled model '${id}' is missing from the assets.`);
     return checkManifest(id, await res.json());
   }
-  const stored = await env.MODELS?.get(`${id}.json`, 'json');
+  const stored = await fromKv(id, async () => env.MODELS?.get(`${id}.json`, 'json'));
   return stored ? checkManifest(id, stored) : null;
 }
 
@@ -52,24 +62,28 @@ export async function readModelBytes(env: Env, id: string): Promise<Uint8Array> 
     const res = await fromAssets(env, `${id}.onnx`);
     if (res) return new Uint8Array(await res.arrayBuffer());
   } else {
-    const stored = await env.MODELS?.get(`${id}.onnx`, 'arrayBuffer');
+    const stored = await fromKv(id, async () => env.MODELS?.get(`${id}.onnx`, 'arrayBuffer'));
     if (stored) return new Uint8Array(stored);
   }
   throw new ApiError(503, 'model_unavailable', `The ONNX file of model '${id}' is missing.`);
 }
 
-/** Ids of every available model: the bundled ones, then those stored in KV. */
+/** Ids of every available model: the bundled ones, then those stored in KV (only the bundled ones when KV fails). */
 export async function listModelIds(env: Env): Promise<string[]> {
   const ids = [...BUNDLED_MODELS];
   if (!env.MODELS) return ids;
   let cursor: string | undefined;
-  do {
-    const page = await env.MODELS.list({ cursor });
-    for (const key of page.keys) {
-      const id = key.name.endsWith('.json') ? key.name.slice(0, -5) : '';
-      if (isModelId(id) && !ids.includes(id)) ids.push(id);
-    }
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
+  try {
+    do {
+      const page = await env.MODELS.list({ cursor });
+      for (const key of page.keys) {
+        const id = key.name.endsWith('.json') ? key.name.slice(0, -5) : '';
+        if (isModelId(id) && !ids.includes(id)) ids.push(id);
+      }
+      cursor = page.list_complete ? undefined : page.cursor;
+    } while (cursor);
+  } catch (err) {
+    console.error('listing models in KV failed (only bundled models listed)', err);
+  }
   return ids;
 }

@@ -23,7 +23,10 @@ async function readLimited(body: ReadableStream<Uint8Array>, max: number): Promi
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch(() => {
+      // the client went away or the stream broke mid-body: a client error, not a 500
+      throw new ApiError(400, 'bad_request', 'The request body could not be read completely (did the client abort?).');
+    });
     if (done) break;
     size += value.byteLength;
     if (size > max) {
