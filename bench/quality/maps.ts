@@ -1,0 +1,81 @@
+/**
+ * @module
+ * The maps the benchmark compares, all as the service renders them (src/image unitMap: min-max scaled,
+ * OpenCV-bilinear upsampled to the input size, values in [0, 1)):
+ * - every method of the CAM registry on the default layer's A and G;
+ * - baselines: a centred Gaussian prior (sigma a quarter of the side), a seeded uniform random map drawn at
+ *   the CAM's resolution and upsampled like a CAM, and the raw input gradient (saliency, Simonyan et al.
+ *   2014: max over channels of |dS/dx|) when the model has the image input as a layer.
+ */
+import { camMethod, METHOD_NAMES, type ModelAccess } from '../../src/cam/registry.js';
+import { unitMap } from '../../src/image/index.js';
+import { createRng } from '../../src/scenes/prng.js';
+import type { FloatMap } from '../../src/quality/index.js';
+import type { Explained } from './prepared-model.js';
+
+/** Names of the baseline rows. */
+export const BASELINES = { gaussian: 'baseline: centred Gaussian', random: 'baseline: random map', saliency: 'baseline: input gradient' } as const;
+
+/** Geometry of one explained layer and of the input. */
+export interface MapGeometry {
+  channels: number;
+  height: number;
+  width: number;
+  /** Side of the (square) input. */
+  size: number;
+}
+
+/**
+ * The registry methods' maps for image `i` of an explanation batch, by method name. Methods that run the
+ * model again (`needsModel`) are included only when `access` is given; methods that throw are left out and
+ * their message recorded in `failures`.
+ */
+export async function methodMaps(e: Explained, i: number, g: MapGeometry, failures: Map<string, string>, access?: ModelAccess): Promise<Map<string, FloatMap>> {
+  const plane = g.channels * g.height * g.width;
+  const input = {
+    activation: e.activation.subarray(i * plane, (i + 1) * plane),
+    gradient: e.gradient.subarray(i * plane, (i + 1) * plane),
+    channels: g.channels, height: g.height, width: g.width,
+  };
+  const out = new Map<string, FloatMap>();
+  for (const name of METHOD_NAMES) {
+    const method = camMethod(name)!;
+    if (method.needsModel && !access) continue;
+    try {
+      const raw = await method.explain(input, access);
+      out.set(name, unitMap([{ width: g.width, height: g.height, data: raw }], g.size, g.size));
+    } catch (err) {
+      if (!failures.has(name)) failures.set(name, (err as Error).message);
+    }
+  }
+  return out;
+}
+
+/** Names of the registry methods that run the model again (evaluated on fewer scenes). */
+export function modelMethodNames(): string[] {
+  return METHOD_NAMES.filter((n) => camMethod(n)!.needsModel);
+}
+
+let gaussianCache: FloatMap | undefined;
+
+/** A centred isotropic Gaussian with sigma = side / 4, scaled to a maximum of 1. */
+export function gaussianPrior(size: number): FloatMap {
+  if (gaussianCache?.width === size) return gaussianCache;
+  const data = new Float32Array(size * size), c = (size - 1) / 2, s2 = 2 * (size / 4) ** 2;
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data[y * size + x] = Math.exp(-((x - c) ** 2 + (y - c) ** 2) / s2);
+  return (gaussianCache = { width: size, height: size, data });
+}
+
+/** Uniform noise on the CAM's h x w grid seeded by `seed`, rendered like a CAM. */
+export function randomMap(seed: number, g: MapGeometry): FloatMap {
+  const rng = createRng(seed ^ 0x5eed);
+  const data = Float32Array.from({ length: g.height * g.width }, () => rng.next());
+  return unitMap([{ width: g.width, height: g.height, data }], g.size, g.size);
+}
+
+/** max_c |dS/dx_c| of image i, scaled to [0, 1). */
+export function saliencyMap(inputGradient: Float32Array, i: number, size: number): FloatMap {
+  const plane = size * size, base = i * 3 * plane, data = new Float32Array(plane);
+  for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) data[p] = Math.max(data[p]!, Math.abs(inputGradient[base + c * plane + p]!));
+  return unitMap([{ width: size, height: size, data }], size, size);
+}

@@ -1,0 +1,73 @@
+/**
+ * @module
+ * Command line of the quality benchmark (`npm run quality -- [options]`).
+ */
+import { parseArgs } from 'node:util';
+import type { PassOptions } from './phases.js';
+
+export const QUALITY_USAGE = `Usage: npm run quality -- [options]
+  --model <prepared.onnx>   the prepared model (manifest beside it as .json); default models/default.onnx
+  --source <model.onnx>     its source model, for the input-gradient baseline (default: the manifest's source.file next to the model)
+  --scenes N                single-object scenes (default 500)
+  --pairs N                 two-object scenes, each explained for both classes (default 500)
+  --deletion-scenes N       scenes with deletion/insertion curves (default 100)
+  --sanity-scenes N         scenes compared with the randomised model (default 200)
+  --model-method-scenes N   scenes and pairs for the methods that run the model again per map (default 100)
+  --steps N                 deletion/insertion steps (default 16)
+  --tolerance PX            pointing-game tolerance in pixels (default: 15 px scaled from 384 px to the input side)
+  --threads N               onnxruntime-web threads (default 2)
+  --quick                   100 scenes, 100 pairs, 25 deletion and 50 sanity scenes; prints only
+  --out <file>              the report (default docs/quality.md; written unless --quick without --out)
+`;
+
+/** Parsed options. */
+export interface QualityOptions extends Omit<PassOptions, 'tolerance'> {
+  model: string;
+  source?: string;
+  tolerance?: number;
+  threads: number;
+  quick: boolean;
+  out?: string;
+}
+
+function int(name: string, text: string | undefined, dflt: number, min = 0): number {
+  if (text === undefined) return dflt;
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} needs an integer >= ${min} (got "${text}")`);
+  return v;
+}
+
+/** Parses the arguments after the script name. */
+export function parseQualityArgs(args: string[]): QualityOptions {
+  const { values } = parseArgs({
+    args, strict: true,
+    options: {
+      model: { type: 'string' }, source: { type: 'string' }, scenes: { type: 'string' }, pairs: { type: 'string' },
+      'deletion-scenes': { type: 'string' }, 'sanity-scenes': { type: 'string' }, 'model-method-scenes': { type: 'string' }, steps: { type: 'string' },
+      tolerance: { type: 'string' }, threads: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' },
+      batch: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(QUALITY_USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick ?? false;
+  const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
+  if (tolerance !== undefined && !(tolerance >= 0)) throw new Error(`--tolerance needs a number >= 0 (got "${values.tolerance}")`);
+  return {
+    model: values.model ?? 'models/default.onnx',
+    source: values.source,
+    scenes: int('scenes', values.scenes, quick ? 100 : 500, 1),
+    pairs: int('pairs', values.pairs, quick ? 100 : 500, 1),
+    deletionScenes: int('deletion-scenes', values['deletion-scenes'], quick ? 25 : 100),
+    sanityScenes: int('sanity-scenes', values['sanity-scenes'], quick ? 50 : 200),
+    modelMethodScenes: int('model-method-scenes', values['model-method-scenes'], quick ? 25 : 100),
+    steps: int('steps', values.steps, 16, 1),
+    tolerance,
+    threads: int('threads', values.threads, 2, 1),
+    batch: int('batch', values.batch, 16, 2),
+    quick,
+    out: values.out ?? (quick ? undefined : 'docs/quality.md'),
+  };
+}

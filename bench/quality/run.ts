@@ -1,0 +1,87 @@
+/**
+ * @module
+ * The explanation-quality benchmark (`npm run quality`): runs the shipped prepared model through
+ * onnxruntime-web on held-out generated scenes with known masks and scores every CAM method of the registry,
+ * plus baselines, on localisation, class-discriminativeness, faithfulness (deletion / insertion, average
+ * drop / increase) and a weight-randomisation sanity check; prints the table and writes docs/quality.md.
+ */
+import { readFileSync } from 'node:fs';
+import { nodeRunner } from '../../cli/ort-node.js';
+import type { Manifest } from '../../src/manifest.js';
+import type { ModelRunner } from '../../src/runtime/runner.js';
+import { Rows } from './accumulate.js';
+import { inputGradientCopy } from './derived.js';
+import { parseQualityArgs, type QualityOptions } from './options.js';
+import { pairPass, singlePass, type Models, type PassOptions, type PassReport } from './phases.js';
+import { PreparedModel } from './prepared-model.js';
+import { randomizeTopLayer } from './randomize.js';
+import { consoleReport, writeQualityMarkdown } from './report.js';
+
+/** Seed of the randomised top layer. */
+const RANDOM_LAYER_SEED = 20181003;
+
+function readManifest(modelPath: string): Manifest {
+  return JSON.parse(readFileSync(modelPath.replace(/\.onnx$/, '.json'), 'utf8')) as Manifest;
+}
+
+/** The trained and randomised models, and the input-gradient pair when one can be had. */
+async function loadModels(runner: ModelRunner, o: QualityOptions, notes: string[]): Promise<Models> {
+  const manifest = readManifest(o.model), bytes = new Uint8Array(readFileSync(o.model));
+  const randomize = (b: Uint8Array, m: Manifest) => {
+    const r = randomizeTopLayer(b, m.logits.name, RANDOM_LAYER_SEED);
+    return { bytes: r.bytes, note: r.note };
+  };
+  const trained = await PreparedModel.load(runner, bytes, manifest, o.batch);
+  const rnd = randomize(bytes, manifest);
+  notes.push(`sanity check: ${rnd.note}`);
+  const randomized = await PreparedModel.load(runner, rnd.bytes, manifest, o.batch);
+  if (trained.inputLayer) return { trained, randomized, saliency: { trained, randomized } };
+  const derived = await inputGradientCopy(o.model, manifest, runner, o.source);
+  if (!('bytes' in derived)) {
+    notes.push(`input-gradient baseline skipped: the model has no input layer and ${derived.note}`);
+    return { trained, randomized };
+  }
+  notes.push(`input-gradient baseline: the model has no input layer; ${derived.note}`);
+  const salRnd = randomize(derived.bytes, derived.manifest);
+  return {
+    trained, randomized,
+    saliency: {
+      trained: await PreparedModel.load(runner, derived.bytes, derived.manifest, o.batch),
+      randomized: await PreparedModel.load(runner, salRnd.bytes, derived.manifest, o.batch),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const o = parseQualityArgs(process.argv.slice(2));
+  const runner = nodeRunner({ numThreads: o.threads });
+  const notes: string[] = [];
+  const models = await loadModels(runner, o, notes);
+  const manifest = models.trained.manifest, size = Number(manifest.input.shape[2]);
+  const pass: PassOptions = { ...o, tolerance: o.tolerance ?? (15 * size) / 384 };
+  const report: PassReport = { top1: NaN, pairTop2: NaN, failures: new Map(), seconds: { singles: 0, pairs: 0 } };
+  const rows = new Rows();
+  console.error(`quality: ${o.scenes} scenes, ${o.pairs} pairs, ${o.deletionScenes} with deletion/insertion (${o.steps} steps), ${o.sanityScenes} sanity, ${o.threads} threads`);
+  await singlePass(models, rows, pass, report);
+  console.error(`quality: singles done in ${report.seconds.singles.toFixed(0)} s`);
+  await pairPass(models, rows, pass, report);
+  for (const [name, message] of report.failures) notes.push(`method ${name} failed and is left out: ${message}`);
+  const summaries = rows.summaries();
+  const facts = {
+    modelPath: o.model, sha256: manifest.sha256, layer: models.trained.layer.name, layerShape: models.trained.layerShape,
+    quantization: manifest.quantization.weights, inputSize: size, options: pass, threads: o.threads, report, notes,
+    totalSeconds: (performance.now() - started) / 1000, date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    command: ['npm run quality', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+  };
+  console.log(consoleReport(summaries, facts));
+  if (o.out) {
+    writeQualityMarkdown(o.out, summaries, facts);
+    console.error(`quality: wrote ${o.out}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
