@@ -11,6 +11,7 @@ import { v1Guards } from './access-policy.js';
 import type { AppEnv } from './app-env.js';
 import { badgeApp } from './badge/index.js';
 import { classifyApp } from './classify.js';
+import { demoApp } from './demo/index.js';
 import { explainApp } from './explain/index.js';
 import { explanationsApp } from './explanations.js';
 import { healthApp, type MemoryProbe } from './health.js';
@@ -39,6 +40,7 @@ export function createApp(options: AppOptions) {
   app.use('/v1/*', ...v1Guards());
   const routes = app
     .route('/', healthApp(options.wasmMemoryBytes))
+    .route('/', demoApp)
     .route('/v1', explainApp)
     .route('/v1', classifyApp)
     .route('/v1', explanationsApp)
