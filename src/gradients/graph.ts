@@ -15,6 +15,7 @@ import { Emitter, op } from './emit.js';
 import { GradContext } from './context.js';
 import { gradientPath, layersAvoiding, ancestorsOf } from './path.js';
 import { ruleFor } from './registry.js';
+import { gateSegment } from './gate.js';
 import { layerOffPath, unknownLayer, unsupportedOp } from './errors.js';
 
 /** What to differentiate. */
@@ -29,9 +30,9 @@ export interface GradientRequest {
   guided?: boolean;
   /**
    * Layers (a subset of `layers`) whose plain gradient comes from a backward graph of its own, fed by its own
-   * seed input {@link ownSeedName}: a run that does not need it feeds an empty seed [0, K] and pays nothing
-   * for it (onnxruntime runs every node whatever the fetches). Used for the image input, whose backward
-   * pass is as long as the whole network.
+   * seed input {@link ownSeedName}, inside an If that runs it only when that seed has rows (gate.ts): a run
+   * that does not need it feeds an empty seed [0, K] and pays nothing for it (onnxruntime runs every node
+   * whatever the fetches). Used for the image input, whose backward pass is as long as the whole network.
    */
   ownSeed?: string[];
   /**
@@ -124,16 +125,23 @@ export function addGradientGraph(model: ModelProto, shapes: ShapeMap, request: G
     const c = graphFor(shared, seed, request.guided ?? false);
     for (const l of shared) grads.set(gradientName(l), c.total(l));
   }
+  const gradShape = (l: PreparedLayer) => l.shape.map((d) => (d === 'N' ? 'S' : d));
+  const gated = (l: PreparedLayer, seedInput: string, out: string, guidedRules: boolean): void => {
+    const start = e.nodes.length;
+    const inner = graphFor([l.name], seedInput, guidedRules).total(l.name);
+    if (!inner) throw new Error(`internal: no gradient reached layer "${l.name}"`);
+    gateSegment(e, start, seedInput, [{ inner, outer: out, dims: gradShape(l) }]);
+    grads.set(out, out);
+  };
   for (const l of layers) {
-    if (own.has(l.name)) grads.set(l.gradient, graphFor([l.name], l.seed, request.guided ?? false).total(l.name));
+    if (own.has(l.name)) gated(l, l.seed, l.gradient, request.guided ?? false);
     if (!guided.has(l.name)) continue;
     l.guidedGradient = guidedGradientName(l.name);
     l.guidedSeed = guidedSeedName(seed, l.name);
-    grads.set(l.guidedGradient, graphFor([l.name], l.guidedSeed, true).total(l.name));
+    gated(l, l.guidedSeed, l.guidedGradient, true);
   }
 
   const extraOutputs: ValueInfoProto[] = [];
-  const gradShape = (l: PreparedLayer) => l.shape.map((d) => (d === 'N' ? 'S' : d));
   for (const l of layers) {
     e.nodes.push(makeNode('Identity', [l.name], [l.activation], {}, l.activation));
     extraOutputs.push(floatInfo(l.activation, l.shape));
@@ -141,7 +149,7 @@ export function addGradientGraph(model: ModelProto, shapes: ShapeMap, request: G
       if (!out) continue;
       const g = grads.get(out);
       if (!g) throw new Error(`internal: no gradient reached layer "${l.name}"`);
-      e.nodes.push(makeNode('Identity', [g], [out], {}, out));
+      if (g !== out) e.nodes.push(makeNode('Identity', [g], [out], {}, out));
       extraOutputs.push(floatInfo(out, gradShape(l)));
     }
   }

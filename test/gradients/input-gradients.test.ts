@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeRunner } from '../../cli/ort-node.js';
+import { decodeModel, encodeModel, onnx } from '../../src/onnx/proto.js';
 import { prepare } from '../../src/prepare/index.js';
 import { seedInputs } from '../../src/manifest.js';
 import type { RunTensor } from '../../src/runtime/runner.js';
@@ -21,6 +22,15 @@ const runner = nodeRunner();
 interface InputGradients {
   input: string;
   seeds: { seed: string; plain: { file: string }; guided: { file: string } }[];
+}
+
+/** The model with a symbolic batch on its image input (the fixtures export batch 1). */
+function batchedInput(bytes: Uint8Array, input: string): Uint8Array {
+  const model = decodeModel(bytes);
+  const dims = model.graph!.input.find((v) => v.name === input)!.type!.tensorType!.shape!.dim!;
+  dims[0] = onnx.TensorShapeProto.Dimension.create({ dimParam: 'N' });
+  model.graph!.valueInfo = [];
+  return encodeModel(model);
 }
 
 const fixtures = listFixtures()
@@ -58,5 +68,28 @@ describe('input gradients (plain and guided) vs PyTorch autograd', () => {
       expect(relL2(wantGuided, wantPlain)).toBeGreaterThan(0.1);
     });
     expect(out[manifest.layers.find((l) => l.default)!.gradient]!.dims[0]).toBe(0);
+  });
+
+  it('skips the gated input backward graphs on a batch of images (N = 2, empty input seeds)', async () => {
+    const { f } = fixtures.find((x) => x.f.name === 'mobilenet_v2')!;
+    const { model, manifest } = await prepare(batchedInput(readModel(f), f.input.name), { inputGradients: true }, runner);
+    const k = f.logits.shape[1]!;
+    const image = readF32(f, f.input.file);
+    const two = new Float32Array(image.length * 2);
+    two.set(image);
+    two.set(image, image.length);
+    const session = await runner.createSession(model);
+    const empty: RunTensor = { type: 'float32', dims: [0, k], data: new Float32Array(0) };
+    const out = await session.run({
+      [f.input.name]: { type: 'float32', dims: [2, ...f.input.shape.slice(1)], data: two },
+      gradcam_seed: { type: 'float32', dims: [2, k], data: new Float32Array(2 * k).fill(1) },
+      'gradcam_seed:input': empty,
+      'gradcam_seed:guided:input': empty,
+    });
+    await session.release();
+    const input = manifest.layers.find((l) => l.input)!;
+    expect(out[input.gradient]!.dims).toEqual([0, ...f.input.shape.slice(1)]);
+    expect(out[input.guidedGradient!]!.dims[0]).toBe(0);
+    expect(out[manifest.layers.find((l) => l.default)!.gradient]!.dims[0]).toBe(2);
   });
 });
