@@ -97,10 +97,13 @@ export function mutated(corpus: readonly Uint8Array[], steps = 4): fc.Arbitrary<
     .map(([i, ms]) => ms.reduce((bytes, m) => m(bytes), corpus[i]));
 }
 
-/** Runs per property: `FUZZ_RUNS` when set (the long script), else `ci`. */
-export function runs(ci: number): number {
+/**
+ * Runs per property: `ci` by default; with `FUZZ_RUNS` set (`npm run fuzz`), `FUZZ_RUNS / divisor` (slow
+ * properties pass a divisor, e.g. those that run the model).
+ */
+export function runs(ci: number, divisor = 1): number {
   const env = Number(process.env.FUZZ_RUNS);
-  return Number.isSafeInteger(env) && env > 0 ? env : ci;
+  return Number.isSafeInteger(env) && env > 0 ? Math.max(1, Math.round(env / divisor)) : ci;
 }
 
 /** Case counts by outcome, printed at the end of each suite (the report's figures). */
