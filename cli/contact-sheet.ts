@@ -27,14 +27,19 @@ figure{margin:0;padding:.6rem;background:#fff;border:1px solid #ddd;border-radiu
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:.4rem}.pair img{width:100%;height:auto;image-rendering:auto}
 figcaption{margin-top:.4rem}.score{font-weight:600}.error{color:#b00020}.muted{color:#777;font-size:12px;word-break:break-all}`;
 
+/** A relative file path as a URL path (spaces, `#`, `?` and the like percent-encoded). */
+function href(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
 function card(e: SheetEntry): string {
-  const original = `<img src="${escapeHtml(e.original)}" alt="original" loading="lazy">`;
+  const original = `<img src="${escapeHtml(href(e.original))}" alt="original" loading="lazy">`;
   if (e.error) {
     return `<figure><div class="pair">${original}<div class="error">error[${escapeHtml(e.error.code)}]</div></div>`
       + `<figcaption><span class="muted">${escapeHtml(e.source)}</span><br><span class="error">${escapeHtml(e.error.detail)}</span></figcaption></figure>`;
   }
   const name = e.label ?? `class ${e.classIndex}`;
-  const overlay = `<a href="${escapeHtml(e.url ?? e.explanation!)}"><img src="${escapeHtml(e.explanation!)}" alt="${escapeHtml(`${e.method}: ${name}`)}" loading="lazy"></a>`;
+  const overlay = `<a href="${escapeHtml(e.url ?? href(e.explanation!))}"><img src="${escapeHtml(href(e.explanation!))}" alt="${escapeHtml(`${e.method}: ${name}`)}" loading="lazy"></a>`;
   return `<figure><div class="pair">${original}${overlay}</div><figcaption>`
     + `<b>${escapeHtml(name)}</b> (class ${e.classIndex}) <span class="score">${((e.score ?? 0) * 100).toFixed(1)}%</span> `
     + `${escapeHtml(e.method ?? '')}, cache ${escapeHtml(e.cache ?? '')}<br><span class="muted">${escapeHtml(e.source)}</span></figcaption></figure>`;

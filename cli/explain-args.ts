@@ -11,6 +11,7 @@ import { DEFAULT_URL, type ExplainOptions } from '../sdk/src/index.js';
 export interface ExplainArgs {
   inputs: string[];
   url: string;
+  apiKey?: string;
   outDir: string;
   concurrency: number;
   timeoutMs: number;
@@ -28,6 +29,7 @@ contact sheet (original, overlay, class, score) in the output folder. Folders ar
 
 Options:
   --url <url>            the service (default $GRADCAM_EDGE_URL or ${DEFAULT_URL})
+  --api-key <key>        API key, if the deployment needs one (default $GRADCAM_EDGE_API_KEY)
   --model <id>           model id (GET /v1/models); default: the service's default model
   --method <name>        CAM method (default gradcam)
   --class <index|label>  class to explain (default: each image's top-1)
@@ -67,7 +69,7 @@ export function parseExplainArgs(args: string[], env: Record<string, string | un
     allowPositionals: true,
     strict: true,
     options: {
-      url: { type: 'string' }, model: { type: 'string' }, method: { type: 'string' }, class: { type: 'string' },
+      url: { type: 'string' }, 'api-key': { type: 'string' }, model: { type: 'string' }, method: { type: 'string' }, class: { type: 'string' },
       layer: { type: 'string' }, colormap: { type: 'string' }, alpha: { type: 'string' }, output: { type: 'string' },
       width: { type: 'string' }, height: { type: 'string' }, set: { type: 'string', multiple: true },
       out: { type: 'string', short: 'o' }, concurrency: { type: 'string', short: 'j' }, timeout: { type: 'string' },
@@ -76,10 +78,11 @@ export function parseExplainArgs(args: string[], env: Record<string, string | un
   });
   if (positionals.length === 0) throw new ApiError(400, 'bad_option', 'Give at least one image, folder or glob; see --help.');
   if (values.output === 'json') throw new ApiError(400, 'bad_option', '--output json is not an image; use overlay or heatmap (or the SDK\'s explainJson).');
-  const { url, out, concurrency, timeout, json, set, ...service } = values;
+  const { url, 'api-key': apiKey, out, concurrency, timeout, json, set, ...service } = values;
   return {
     inputs: positionals,
     url: url ?? env.GRADCAM_EDGE_URL ?? DEFAULT_URL,
+    apiKey: apiKey ?? env.GRADCAM_EDGE_API_KEY,
     outDir: out ?? 'gradcam-edge-out',
     concurrency: positiveInt('concurrency', concurrency, 4),
     timeoutMs: positiveInt('timeout', timeout, 60) * 1000,

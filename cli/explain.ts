@@ -62,7 +62,7 @@ export async function run(args: string[]): Promise<number> {
   const a = parseExplainArgs(args);
   const images = await expandInputs(a.inputs);
   await mkdir(join(a.outDir, 'originals'), { recursive: true });
-  const client = new GradcamEdge({ url: a.url, timeoutMs: a.timeoutMs });
+  const client = new GradcamEdge({ url: a.url, apiKey: a.apiKey, timeoutMs: a.timeoutMs });
   const progress = new Progress(images.length);
   const entries: SheetEntry[] = [];
   const abort = new AbortController();

@@ -6,9 +6,10 @@ Cloudflare Workers or ``npm start``)::
     from gradcam_edge import Client, GradcamEdgeError
 
     client = Client("http://127.0.0.1:8787")          # default: $GRADCAM_EDGE_URL or http://127.0.0.1:8787
+                                                      # api_key= (default $GRADCAM_EDGE_API_KEY) if needed
     cam = client.explain("cat.jpg", colormap="turbo", class_="cat")
     open("cam.png", "wb").write(cam.png)
-    print(cam.label, cam.score, cam.snippets()["badge_markdown"])
+    print(cam.label, cam.score, cam.snippets()["badge"]["markdown"])
 
 Options are the service's (``model``, ``class``, ``method``, ``layer``, ``colormap``, ``alpha``, ``width``,
 ``height``, ...; see ``GET /openapi.json``). ``class`` is a Python keyword: pass ``class_=`` or
@@ -77,19 +78,24 @@ class Explanation:
         """URL of the explanation's compact badge (SVG)."""
         return urllib.parse.urljoin(self.url, f"/v1/explanations/{self.id}/badge.svg")
 
-    def snippets(self) -> Dict[str, str]:
-        """Markdown and HTML for the image and the badge: ``image_markdown``, ``image_html``,
-        ``badge_markdown``, ``badge_html``."""
-        name = self.label if self.label is not None else f"class {self.class_index}"
-        alt = f"{self.method}: {name} ({self.score * 100:.1f}%)"
-        md_alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-        esc = lambda s: "".join(f"&#{ord(c)};" if c in "&<>\"'" else c for c in s)  # noqa: E731
-        return {
-            "image_markdown": f"![{md_alt}]({self.url})",
-            "image_html": f'<img src="{esc(self.url)}" alt="{esc(alt)}">',
-            "badge_markdown": f"[![{md_alt}]({self.badge_url})]({self.url})",
-            "badge_html": f'<a href="{esc(self.url)}"><img src="{esc(self.badge_url)}" alt="{esc(alt)}"></a>',
-        }
+    def snippets(self) -> Dict[str, Dict[str, str]]:
+        """Markdown and HTML for the image and the badge, as the service's ``embed`` field:
+        ``{"image": {"url", "markdown", "html"}, "badge": {...}}``."""
+        alt = f"{self.method}: {self.label if self.label is not None else f'class {self.class_index}'} {self.score * 100:.1f}%"
+        return {"image": _snippet(self.url, self.url, f"{alt} (explanation)"), "badge": _snippet(self.badge_url, self.url, alt)}
+
+
+def _escape_html(text: str) -> str:
+    return "".join(f"&#{ord(c)};" if c in "<>&\"'" else c for c in text)
+
+
+def _snippet(url: str, link: str, alt: str) -> Dict[str, str]:
+    md_alt = "".join(f"\\{c}" if c in "\\[]" else c for c in alt)
+    return {
+        "url": url,
+        "markdown": f"[![{md_alt}]({url})]({link})",
+        "html": f'<a href="{_escape_html(link)}"><img src="{_escape_html(url)}" alt="{_escape_html(alt)}"></a>',
+    }
 
 
 def sniff_image_type(data: bytes) -> str:
@@ -145,17 +151,22 @@ class Client:
     """A client of one gradcam-edge service.
 
     ``timeout`` is in seconds per network operation; ``retries`` retries 429 and 503 answers, waiting
-    ``Retry-After`` when given (up to ``max_delay``) or ``backoff * 2**attempt`` with jitter.
+    ``Retry-After`` when given (up to ``max_delay``) or ``backoff * 2**attempt`` with jitter. ``api_key``
+    (default ``$GRADCAM_EDGE_API_KEY``) is sent as ``Authorization: Bearer <key>``.
     """
 
     def __init__(self, url: Optional[str] = None, timeout: float = 30.0, retries: int = 3, backoff: float = 0.25,
-                 max_delay: float = 30.0, headers: Optional[Mapping[str, str]] = None) -> None:
+                 max_delay: float = 30.0, headers: Optional[Mapping[str, str]] = None,
+                 api_key: Optional[str] = None) -> None:
         self.url = (url or os.environ.get("GRADCAM_EDGE_URL") or DEFAULT_URL).rstrip("/")
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.max_delay = max_delay
         self.headers = dict(headers or {})
+        api_key = api_key or os.environ.get("GRADCAM_EDGE_API_KEY")
+        if api_key:
+            self.headers["Authorization"] = f"Bearer {api_key}"
 
     def explain(self, image: ImageSource, **options: Any) -> Explanation:
         """Explain an image; returns the PNG (overlay, or ``output="heatmap"``) and its metadata."""

@@ -14,6 +14,7 @@ import struct
 import threading
 import time
 import unittest
+import urllib.request
 import zlib
 
 import gradcam_edge as ge
@@ -135,7 +136,8 @@ class LiveServiceTests(unittest.TestCase):
         self.assertTrue(0.0 <= cam.score <= 1.0)
         self.assertTrue(cam.url.endswith(f"/v1/explanations/{cam.id}.png"))
         self.assertIn("model", cam.timings)
-        self.assertIn(cam.badge_url, cam.snippets()["badge_markdown"])
+        with urllib.request.urlopen(self.client.explanation_url(cam.id, "json")) as res:
+            self.assertEqual(cam.snippets(), json.load(res)["embed"])
         with open(os.path.join(OUT, "python-gradient-turbo.png"), "wb") as f:
             f.write(cam.png)
         with open(self.fixture("photo.jpg"), "rb") as f:

@@ -6,7 +6,7 @@ import { GradcamEdgeError } from './errors.js';
 import { imageBody } from './image-body.js';
 import { metadataFromHeaders } from './metadata.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
-import { snippets, type Snippets } from './snippets.js';
+import { snippets, type EmbedSnippets } from './snippets.js';
 import { send, translateFailure, type RequestSpec, type Transport } from './transport.js';
 import type {
   CallOptions, Classification, ClassifyOptions, ExplainJsonOptions, ExplainOptions, ExplanationJson,
@@ -24,7 +24,9 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retries on 429 and 503 (default 3, exponential backoff from 250 ms, Retry-After honoured up to 30 s). */
   retry?: Partial<RetryPolicy>;
-  /** Headers sent with every request (e.g. an Authorization header for a gateway). */
+  /** An API key of the deployment, sent as `Authorization: Bearer <key>` (needed when it configures keys). */
+  apiKey?: string;
+  /** Headers sent with every request. */
   headers?: Record<string, string>;
   /** A fetch implementation (default the global one). */
   fetch?: typeof fetch;
@@ -38,8 +40,8 @@ export interface Explanation extends ExplanationMetadata {
   bytes(): Promise<Uint8Array>;
   /** URL of the compact badge (method, label, score, thumbnail). */
   badgeUrl: string;
-  /** Markdown and HTML for the image and the badge. */
-  snippets: Snippets;
+  /** Markdown and HTML for the image and the badge (as the service's `embed`). */
+  snippets: EmbedSnippets;
 }
 
 const CALL_KEYS = new Set(['signal', 'timeoutMs', 'contentType']);
@@ -67,8 +69,9 @@ export class GradcamEdge {
     this.url = (options.url ?? DEFAULT_URL).replace(/\/+$/, '');
     const f = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#transport = {
-      baseUrl: this.url, fetch: f, headers: options.headers ?? {}, timeoutMs: options.timeoutMs ?? 30_000,
+      baseUrl: this.url, fetch: f, timeoutMs: options.timeoutMs ?? 30_000,
       retry: { ...DEFAULT_RETRY, ...options.retry },
+      headers: { ...options.headers, ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
     };
   }
 
@@ -77,13 +80,13 @@ export class GradcamEdge {
     const { response, signal } = await this.#postImage('v1/explain', image, options);
     const meta = metadataFromHeaders(response.headers);
     const timeoutMs = options.timeoutMs ?? this.#transport.timeoutMs;
-    const badgeUrl = this.badgeUrl(meta.id, meta.url);
+    const embed = snippets({ ...meta, base: meta.url || this.url, isPng: true });
     return {
       ...meta,
       body: response.body!,
       bytes: () => response.arrayBuffer().then((b) => new Uint8Array(b), (err) => Promise.reject(translateFailure(err, signal, timeoutMs))),
-      badgeUrl,
-      snippets: snippets({ ...meta, badgeUrl }),
+      badgeUrl: embed.badge.url,
+      snippets: embed,
     };
   }
 

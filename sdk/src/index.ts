@@ -14,5 +14,5 @@ export { GradcamEdgeError } from './errors.js';
 export { sniffImageType } from './image-body.js';
 export { parseServerTiming } from './metadata.js';
 export { DEFAULT_RETRY, retryAfterMs, type RetryPolicy } from './retry.js';
-export { altText, escapeHtml, snippets, type SnippetSource, type Snippets } from './snippets.js';
+export { altText, escapeHtml, snippets, type EmbedSnippets, type Snippet, type SnippetSubject } from './snippets.js';
 export type * from './types.js';

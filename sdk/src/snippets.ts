@@ -1,63 +1,62 @@
 /**
  * @module
- * Ready-to-paste Markdown and HTML for an explanation: the image itself, and the compact badge
- * (`/v1/explanations/{id}/badge.svg`) linking to it. Renders in GitHub Markdown, Grafana text panels and
- * plain HTML.
+ * Ready-to-paste Markdown and HTML for an explanation: its image, and the compact badge
+ * (`/v1/explanations/{id}/badge.svg`) linking to it. The same shape and text as the service's `embed`
+ * field (output=json, and `GET /v1/explanations/{id}.json`), computed here without a request; the client
+ * tests compare the two.
  */
+import type { EmbedSnippets, Snippet } from '../../src/routes/embed.js';
 
-/** What a snippet needs to know about an explanation. */
-export interface SnippetSource {
-  /** Absolute URL of the stored PNG. */
-  url: string;
-  /** Absolute URL of its badge. */
-  badgeUrl: string;
+export type { EmbedSnippets, Snippet };
+
+/** What the snippets describe. */
+export interface SnippetSubject {
+  /** Any absolute URL of the service (its origin is used). */
+  base: string;
+  id: string;
+  /** PNG explanations have an image snippet; JSON ones only a badge. */
+  isPng: boolean;
+  method: string;
   label: string | null;
   classIndex: number;
   score: number;
-  method: string;
-}
-
-/** Markdown and HTML for the image and the badge. */
-export interface Snippets {
-  imageMarkdown: string;
-  imageHtml: string;
-  badgeMarkdown: string;
-  badgeHtml: string;
-}
-
-/** The alt text, e.g. `gradcam: golden retriever (93.1%)`. */
-export function altText(s: Pick<SnippetSource, 'label' | 'classIndex' | 'score' | 'method'>): string {
-  const name = s.label ?? `class ${s.classIndex}`;
-  return `${s.method}: ${name} (${(s.score * 100).toFixed(1)}%)`;
 }
 
 /** Escape text for an HTML attribute value or element content. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  return text.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 function markdownAlt(text: string): string {
   return text.replace(/[\\[\]]/g, (ch) => `\\${ch}`);
 }
 
-function markdownUrl(url: string): string {
-  return url.replace(/[()\s]/g, (ch) => encodeURIComponent(ch));
+function snippet(url: string, link: string, alt: string): Snippet {
+  return {
+    url,
+    markdown: `[![${markdownAlt(alt)}](${url})](${link})`,
+    html: `<a href="${escapeHtml(link)}"><img src="${escapeHtml(url)}" alt="${escapeHtml(alt)}"></a>`,
+  };
+}
+
+/** The alt text, e.g. `gradcam: cat 93.1%`. */
+export function altText(s: Pick<SnippetSubject, 'label' | 'classIndex' | 'score' | 'method'>): string {
+  return `${s.method}: ${s.label ?? `class ${s.classIndex}`} ${(s.score * 100).toFixed(1)}%`;
 }
 
 /**
  * The snippets of an explanation.
  *
  * @example
- * snippets({ url, badgeUrl, label: 'cat', classIndex: 3, score: 0.9, method: 'gradcam' }).badgeMarkdown
- * // '[![gradcam: cat (90.0%)](https://…/badge.svg)](https://…/ID.png)'
+ * snippets({ base: url, id, isPng: true, method: 'gradcam', label: 'cat', classIndex: 3, score: 0.9 }).badge.markdown
+ * // '[![gradcam: cat 90.0%](https://host/v1/explanations/<id>/badge.svg)](https://host/v1/explanations/<id>.png)'
  */
-export function snippets(s: SnippetSource): Snippets {
+export function snippets(s: SnippetSubject): EmbedSnippets {
+  const at = (path: string) => new URL(`/v1/explanations/${encodeURIComponent(s.id)}${path}`, s.base).href;
+  const stored = at(s.isPng ? '.png' : '.json');
   const alt = altText(s);
-  const [url, badge] = [markdownUrl(s.url), markdownUrl(s.badgeUrl)];
   return {
-    imageMarkdown: `![${markdownAlt(alt)}](${url})`,
-    imageHtml: `<img src="${escapeHtml(s.url)}" alt="${escapeHtml(alt)}">`,
-    badgeMarkdown: `[![${markdownAlt(alt)}](${badge})](${url})`,
-    badgeHtml: `<a href="${escapeHtml(s.url)}"><img src="${escapeHtml(s.badgeUrl)}" alt="${escapeHtml(alt)}"></a>`,
+    image: s.isPng ? snippet(stored, stored, `${alt} (explanation)`) : null,
+    badge: snippet(at('/badge.svg'), stored, alt),
   };
 }

@@ -60,7 +60,8 @@ describe('SDK transport against a scripted server', () => {
     expect([cam.classIndex, cam.label, cam.score, cam.cache, cam.timings]).toEqual([2, 'red [square]', 0.5, 'miss', { model: 12.5, cam: 0.25 }]);
     expect(await cam.bytes()).toEqual(PNG);
     expect(cam.badgeUrl).toBe(`http://example.test/v1/explanations/${'A'.repeat(43)}/badge.svg`);
-    expect(cam.snippets.badgeMarkdown).toBe(`[![gradcam: red \\[square\\] (50.0%)](${cam.badgeUrl})](${cam.url})`);
+    expect(cam.snippets.badge.markdown).toBe(`[![gradcam: red \\[square\\] 50.0%](${cam.badgeUrl})](${cam.url})`);
+    expect(cam.snippets.image!.html).toBe(`<a href="${cam.url}"><img src="${cam.url}" alt="gradcam: red [square] 50.0% (explanation)"></a>`);
   });
 
   it('gives up after the configured retries with the last problem, and never retries other statuses', async () => {

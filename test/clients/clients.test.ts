@@ -1,0 +1,32 @@
+/**
+ * Every client against one real service: `wrangler dev` started once for this file (each start costs
+ * seconds of CPU), with an API key configured so the clients' key handling is exercised too.
+ */
+import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
+import { startWranglerDev, type WranglerDev } from '../e2e/wrangler-dev.js';
+import { describeCli } from './cli-live.js';
+import { writeFixtures, type ClientFixtures } from './fixtures.js';
+import type { LiveContext } from './live-context.js';
+import { describePython } from './python-live.js';
+import { describeSdk } from './sdk-live.js';
+
+const API_KEY = 'clients-test-key';
+let dev: WranglerDev | undefined;
+let fixtures: ClientFixtures | undefined;
+
+beforeAll(async () => {
+  fixtures = writeFixtures();
+  dev = await startWranglerDev({ vars: { API_KEYS: createHash('sha256').update(API_KEY).digest('hex') } });
+}, 120_000);
+afterAll(async () => {
+  await dev?.stop();
+  if (fixtures) rmSync(fixtures.dir, { recursive: true, force: true });
+});
+
+const ctx: LiveContext = { url: () => dev!.url, log: () => dev?.output() ?? '', apiKey: API_KEY, fixtures: () => fixtures! };
+
+describeSdk(ctx);
+describePython(ctx);
+describeCli(ctx);
