@@ -11,7 +11,9 @@ export class EigenGradCam extends CamMethod {
   readonly name = 'eigengradcam';
 
   protected override combine(input: CamInput): Float32Array {
-    const product = Float64Array.from(input.activation, (a, i) => a * input.gradient![i]);
+    const { activation: a, gradient: g } = input;
+    const product = new Float64Array(a.length);
+    for (let i = 0; i < a.length; i++) product[i] = a[i] * g![i];
     return Float32Array.from(principalProjection(product, input.channels, input.height * input.width));
   }
 }

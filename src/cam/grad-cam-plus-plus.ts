@@ -34,8 +34,12 @@ export class GradCamPlusPlus extends CamMethod {
 
   protected override channelWeights(input: CamInput): Float64Array {
     const g = input.gradient!;
-    const g2 = Float64Array.from(g, (v) => v * v);
-    const g3 = Float64Array.from(g, (v) => v * v * v);
+    const g2 = new Float64Array(g.length);
+    const g3 = new Float64Array(g.length);
+    for (let i = 0; i < g.length; i++) {
+      g2[i] = g[i] * g[i];
+      g3[i] = g2[i] * g[i];
+    }
     return plusPlusWeights(input.activation, g, g2, g3, input.channels, input.height * input.width);
   }
 }

@@ -39,7 +39,9 @@ export function channelMask(input: CamInput, c: number, outH: number, outW: numb
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
   }
-  return up.map((v) => (v - lo) / (hi - lo + SCORECAM_EPS));
+  const range = hi - lo + SCORECAM_EPS;
+  for (let i = 0; i < up.length; i++) up[i] = (up[i] - lo) / range;
+  return up;
 }
 
 /** The masked inputs of `channels` (concatenated, each laid out like `model.input`). */

@@ -30,7 +30,9 @@ export function noisyCopies(input: Float32Array, n: number, sigma: number): Floa
   }
   const std = sigma * (hi - lo);
   const z = gaussianNoise(n * input.length, NOISE_SEED);
-  return Float32Array.from(z, (v, i) => input[i % input.length] + std * v);
+  const out = new Float32Array(z.length);
+  for (let i = 0; i < z.length; i++) out[i] = input[i % input.length] + std * z[i];
+  return out;
 }
 
 /** The map from the clean activation and the n noisy copies' gradients (n x C x h x w), before ReLU. */
