@@ -54,14 +54,11 @@ export function globBase(pattern: string): string {
 async function* walk(dir: string): AsyncGenerator<string> {
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) {
-    const path = join(dir, e.name);
-    if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') yield* walk(path);
-    else if (e.isFile()) yield path;
-  }
+  for (const e of entries) if (e.isFile()) yield join(dir, e.name);
+  for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') yield* walk(join(dir, e.name));
 }
 
-/** The files under `dir`, recursively, sorted by path within each folder. */
+/** The files under `dir`, recursively: each folder's files by name, then its sub-folders. */
 export async function listFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
   for await (const f of walk(dir)) files.push(f);
