@@ -47,6 +47,16 @@ export interface PassReport {
   /** Methods that threw, with the message. */
   failures: Map<string, string>;
   seconds: { singles: number; pairs: number };
+  /** Images run through the models (all models): with gradient outputs, and forward only. */
+  images: { explained: number; forward: number };
+}
+
+/** Adds up the image counts of every model of the run. */
+export function countImages(models: Models): { explained: number; forward: number } {
+  const all = new Set([models.trained, models.randomized, ...(models.saliency ? [models.saliency.trained, models.saliency.randomized] : [])]);
+  let explained = 0, forward = 0;
+  for (const m of all) { explained += m.counts.explained; forward += m.counts.forward; }
+  return { explained, forward };
 }
 
 function geometry(model: PreparedModel): MapGeometry {

@@ -29,6 +29,8 @@ export class PreparedModel {
   readonly layerShape: [number, number, number];
   /** 3 * H * W: floats per input image. */
   readonly inputSize: number;
+  /** Images run so far: with the gradient outputs, and forward only. */
+  readonly counts = { explained: 0, forward: 0 };
 
   private constructor(private readonly session: ModelSession, readonly manifest: Manifest, private readonly batch: number) {
     this.layer = manifest.layers.find((l) => l.default) ?? manifest.layers[0]!;
@@ -71,6 +73,7 @@ export class PreparedModel {
       const seeds = new Float32Array(m * this.classes);
       for (let i = 0; i < m; i++) seeds[i * this.classes + classes[s + i]!] = 1;
       const r = await this.session.run(this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, seeds), fetches);
+      this.counts.explained += m;
       out.logits.set(r[this.manifest.logits.name]!.data as Float32Array, s * this.classes);
       out.activation.set(r[this.layer.activation]!.data as Float32Array, s * plane);
       out.gradient.set(r[this.layer.gradient]!.data as Float32Array, s * plane);
@@ -86,6 +89,7 @@ export class PreparedModel {
       const m = Math.min(this.batch, count - s);
       const r = await this.session.run(this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, new Float32Array(m * this.classes)), [this.manifest.logits.name]);
       probs.set(softmaxRows(r[this.manifest.logits.name]!.data as Float32Array, m), s * this.classes);
+      this.counts.forward += m;
     }
     return probs;
   };

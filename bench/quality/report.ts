@@ -46,7 +46,8 @@ export function targetLines(rows: readonly RowSummary[]): string[] {
 export function consoleReport(rows: readonly RowSummary[], f: RunFacts): string {
   return [resultsTable(rows, f.options.tolerance), '', ...targetLines(rows), ...f.notes.map((n) => `note: ${n}`),
     `accuracy: top-1 ${fmt(f.report.top1, 3)} on single scenes; class in top 2 for ${fmt(f.report.pairTop2, 3)} of pair explanations`,
-    `time: singles ${f.report.seconds.singles.toFixed(0)} s, pairs ${f.report.seconds.pairs.toFixed(0)} s, total ${f.totalSeconds.toFixed(0)} s (${f.threads} threads)`].join('\n');
+    `time: singles ${f.report.seconds.singles.toFixed(0)} s, pairs ${f.report.seconds.pairs.toFixed(0)} s, total ${f.totalSeconds.toFixed(0)} s (${f.threads} threads); `
+    + `${f.report.images.explained} images with gradients + ${f.report.images.forward} forward only`].join('\n');
 }
 
 function runSection(f: RunFacts): string {
@@ -64,7 +65,10 @@ function timingSection(f: RunFacts): string {
   const s = f.report.seconds;
   return `Single-object pass ${s.singles.toFixed(0)} s, pair pass ${s.pairs.toFixed(0)} s, total ${f.totalSeconds.toFixed(0)} s `
     + `wall time including model loading and the derived models (this machine: 2 shared cores, ${f.threads} threads). `
-    + 'The cost is dominated by deletion / insertion: per scene, (steps - 1) x 2 forward passes per map plus 4 shared end points, all batched.\n';
+    + `The models ran ${f.report.images.explained} images with gradient outputs and ${f.report.images.forward} forward only `
+    + `(${((1000 * (s.singles + s.pairs)) / Math.max(1, f.report.images.explained + f.report.images.forward)).toFixed(1)} ms per image overall, metric code included). `
+    + 'Most of it is deletion / insertion (per scene, 2 x (steps - 1) forward passes per map plus 4 shared end points, batched) '
+    + 'and the methods that run the model again (Score-CAM: 32 masked inputs per map; Smooth Grad-CAM++: 8 noisy copies).\n';
 }
 
 const METRICS = `## What each metric means

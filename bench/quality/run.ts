@@ -12,7 +12,7 @@ import type { ModelRunner } from '../../src/runtime/runner.js';
 import { Rows } from './accumulate.js';
 import { inputGradientCopy } from './derived.js';
 import { parseQualityArgs, type QualityOptions } from './options.js';
-import { pairPass, singlePass, type Models, type PassOptions, type PassReport } from './phases.js';
+import { countImages, pairPass, singlePass, type Models, type PassOptions, type PassReport } from './phases.js';
 import { PreparedModel } from './prepared-model.js';
 import { randomizeTopLayer } from './randomize.js';
 import { consoleReport, writeQualityMarkdown } from './report.js';
@@ -60,12 +60,13 @@ async function main(): Promise<void> {
   const models = await loadModels(runner, o, notes);
   const manifest = models.trained.manifest, size = Number(manifest.input.shape[2]);
   const pass: PassOptions = { ...o, tolerance: o.tolerance ?? (15 * size) / 384 };
-  const report: PassReport = { top1: NaN, pairTop2: NaN, failures: new Map(), seconds: { singles: 0, pairs: 0 } };
+  const report: PassReport = { top1: NaN, pairTop2: NaN, failures: new Map(), seconds: { singles: 0, pairs: 0 }, images: { explained: 0, forward: 0 } };
   const rows = new Rows();
   console.error(`quality: ${o.scenes} scenes, ${o.pairs} pairs, ${o.deletionScenes} with deletion/insertion (${o.steps} steps), ${o.sanityScenes} sanity, ${o.threads} threads`);
   await singlePass(models, rows, pass, report);
   console.error(`quality: singles done in ${report.seconds.singles.toFixed(0)} s`);
   await pairPass(models, rows, pass, report);
+  report.images = countImages(models);
   for (const [name, message] of report.failures) notes.push(`method ${name} failed and is left out: ${message}`);
   const summaries = rows.summaries();
   const facts = {
