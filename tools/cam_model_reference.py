@@ -70,18 +70,16 @@ def gaussian_noise(count: int, seed: int) -> np.ndarray:
 # ---- models: forward(x) -> (logits, {layer: activation}) -------------------------------------------------
 
 class Tiny(nn.Module):
-    """The network of tools/make_service_fixtures.py without its closed-form gradient outputs."""
+    """tools/make_service_fixtures.py's TinyPrepared, its closed-form gradient outputs ignored."""
 
     def __init__(self):
         super().__init__()
-        self.conv1 = nn.Conv2d(3, 8, 3, stride=2, padding=1)
-        self.conv2 = nn.Conv2d(8, 16, 3, stride=2, padding=1)
-        self.fc = nn.Linear(16, 10)
+        import make_service_fixtures  # noqa: E402 (tools/ on sys.path)
+        self.net = make_service_fixtures.TinyPrepared()
 
     def forward(self, x):
-        a1 = F.relu(self.conv1(x))
-        a2 = F.relu(self.conv2(a1))
-        return self.fc(a2.mean((2, 3))), {"relu1": a1, "relu2": a2}
+        logits, a1, _, a2, _ = self.net(x, torch.zeros(x.shape[0], 10, dtype=x.dtype))
+        return logits, {"relu1": a1, "relu2": a2}
 
 
 class MobileNet(nn.Module):
@@ -106,7 +104,7 @@ def load_onnx_weights(module: nn.Module, path: str) -> None:
 
 def tiny_model() -> nn.Module:
     model = Tiny()
-    load_onnx_weights(model, os.path.join(FIXTURES, "prepared", "tiny.onnx"))
+    load_onnx_weights(model.net, os.path.join(FIXTURES, "prepared", "tiny.onnx"))
     return model
 
 
