@@ -32,14 +32,14 @@ const request = fc.record({ body: image, type, options, form: fc.boolean() });
 interface Case {
   body: Uint8Array;
   type: string | null;
-  options: { key: string; value: string }[];
+  options: readonly { key: string; value: string }[];
   form: boolean;
 }
 
 function init(raw: Case): [string, RequestInit] {
   const c = { ...raw, type: raw.type ?? sniffed(raw.body) };
   if (!c.form) {
-    const query = new URLSearchParams(c.options.map((o) => [o.key, o.value])).toString();
+    const query = new URLSearchParams(c.options.map((o): [string, string] => [o.key, o.value])).toString();
     return [`/v1/explain${query ? `?${query}` : ''}`, { method: 'POST', headers: { 'content-type': c.type }, body: c.body }];
   }
   const form = new FormData();

@@ -1,4 +1,3 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +15,16 @@ interface TestEnv extends Env {
   TINY_JSON: ArrayBuffer;
 }
 const base = env as unknown as TestEnv;
+
+/** An execution context whose waitUntil work can be awaited. */
+function createExecutionContext(): ExecutionContext & { waits: Promise<unknown>[] } {
+  const waits: Promise<unknown>[] = [];
+  return { waits, waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext & { waits: Promise<unknown>[] };
+}
+
+async function waitOnExecutionContext(ctx: { waits: Promise<unknown>[] }): Promise<void> {
+  while (ctx.waits.length) await Promise.allSettled(ctx.waits.splice(0));
+}
 
 type Fetchable = { fetch(req: Request, env: Env, ctx: ExecutionContext): Response | Promise<Response> };
 
