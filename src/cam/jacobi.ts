@@ -47,7 +47,10 @@ function diagonal(m: Float64Array, n: number): number {
   return s;
 }
 
-/** Zero m[p][q] with a rotation applied on both sides of m, and accumulate it into the columns of v. */
+/**
+ * Zero m[p][q] with the rotation J(p, q, theta) applied as Jᵀ m J, using the symmetry of m (rows p and q
+ * and columns p and q change; the 2 x 2 block has closed-form entries), and accumulate it into v's columns.
+ */
 function rotate(m: Float64Array, v: Float64Array, n: number, p: number, q: number): void {
   const apq = m[p * n + q];
   if (apq === 0) return;
@@ -56,17 +59,20 @@ function rotate(m: Float64Array, v: Float64Array, n: number, p: number, q: numbe
   const c = 1 / Math.sqrt(t * t + 1);
   const s = t * c;
   for (let k = 0; k < n; k++) {
+    if (k === p || k === q) continue;
     const mkp = m[k * n + p];
     const mkq = m[k * n + q];
-    m[k * n + p] = c * mkp - s * mkq;
-    m[k * n + q] = s * mkp + c * mkq;
+    const kp = c * mkp - s * mkq;
+    const kq = s * mkp + c * mkq;
+    m[k * n + p] = kp;
+    m[p * n + k] = kp;
+    m[k * n + q] = kq;
+    m[q * n + k] = kq;
   }
-  for (let k = 0; k < n; k++) {
-    const mpk = m[p * n + k];
-    const mqk = m[q * n + k];
-    m[p * n + k] = c * mpk - s * mqk;
-    m[q * n + k] = s * mpk + c * mqk;
-  }
+  m[p * n + p] -= t * apq;
+  m[q * n + q] += t * apq;
+  m[p * n + q] = 0;
+  m[q * n + p] = 0;
   for (let k = 0; k < n; k++) {
     const vkp = v[k * n + p];
     const vkq = v[k * n + q];
