@@ -11,6 +11,7 @@ import { parseExplainArgs } from '../../cli/explain-args.js';
 import { expandInputs } from '../../cli/explain-inputs.js';
 import { forEachBounded } from '../../cli/explain.js';
 import { expandGlob, globBase, globToRegExp } from '../../cli/glob.js';
+import { Progress } from '../../cli/progress.js';
 
 describe('explain arguments', () => {
   it('separates service options from the CLI’s own and takes the URL and key from the environment', () => {
@@ -93,5 +94,32 @@ describe('contact sheet', () => {
     expect(html).toContain('a &#34;q&#34;');
     expect(html).toContain('50.0%');
     expect(html).toContain('2 images, 1 failed');
+  });
+});
+
+describe('progress bar', () => {
+  const sink = (isTTY: boolean) => {
+    const stream = { isTTY, columns: 60, text: '', write(s: string) { this.text += s; return true; } };
+    return stream as typeof stream & NodeJS.WriteStream;
+  };
+  it('draws on a terminal, above it the result lines, and clears at the end', () => {
+    const [err, out] = [sink(true), sink(false)];
+    const p = new Progress(4, err, out);
+    p.tick('a ok');
+    p.tick('b failed', true);
+    p.end();
+    expect(out.text).toBe('a ok\nb failed\n');
+    expect(err.text).toContain('] 0/4');
+    expect(err.text).toContain('] 2/4, 1 failed');
+    expect(err.text.endsWith('\r\x1b[2K')).toBe(true);
+  });
+  it('stays silent when stderr is not a terminal or there is one image', () => {
+    for (const [tty, total] of [[false, 4], [true, 1]] as const) {
+      const err = sink(tty);
+      const p = new Progress(total, err, sink(false));
+      p.tick('x');
+      p.end();
+      expect(err.text).toBe('');
+    }
   });
 });

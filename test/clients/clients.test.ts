@@ -1,11 +1,12 @@
 /**
- * Every client against one real service: `wrangler dev` started once for this file (each start costs
+ * Every client (SDK in Node and in Chromium, Python, CLI) against one real service: `wrangler dev` started once for this file (each start costs
  * seconds of CPU), with an API key configured so the clients' key handling is exercised too.
  */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
 import { startWranglerDev, type WranglerDev } from '../e2e/wrangler-dev.js';
+import { describeBrowser } from './browser-live.js';
 import { describeCli } from './cli-live.js';
 import { writeFixtures, type ClientFixtures } from './fixtures.js';
 import type { LiveContext } from './live-context.js';
@@ -30,3 +31,4 @@ const ctx: LiveContext = { url: () => dev!.url, log: () => dev?.output() ?? '', 
 describeSdk(ctx);
 describePython(ctx);
 describeCli(ctx);
+describeBrowser(ctx);
