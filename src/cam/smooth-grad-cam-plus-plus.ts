@@ -11,9 +11,13 @@ import { CamMethod, type CamInput, type MethodParams, type ModelAccess, relu, we
 import { plusPlusWeights } from './grad-cam-plus-plus.js';
 import { gaussianNoise, NOISE_SEED } from './noise.js';
 
-/** Default and largest number of noisy copies. */
+/** Default number of noisy copies. */
 export const DEFAULT_NOISY_COPIES = 8;
-export const MAX_NOISY_COPIES = 32;
+/**
+ * The largest number of noisy copies: the copies are one batch, and src/routes/explain/batch-run.ts sends at
+ * most 16 images per run (MAX_BATCH; the default model's WASM memory: 40 MB at 16 images, 61 MB at 32).
+ */
+export const MAX_NOISY_COPIES = 16;
 /** Default noise std, as a fraction of the input tensor's range. */
 export const DEFAULT_NOISE_SIGMA = 0.15;
 

@@ -81,8 +81,8 @@ describe.each([['tiny'], ['mobilenet_v2']])('every method through the API on the
     expect(g1.map.data).not.toEqual(g0.map.data);
   });
 
-  it('rejects n outside 1..32 with 400 bad_option', async () => {
-    const res = await h.request(`/v1/explain?model=${model}&method=smoothgradcam%2B%2B&n=33`, { method: 'POST', headers: { 'content-type': 'image/png' }, body });
+  it('rejects n outside 1..16 (one batch) with 400 bad_option', async () => {
+    const res = await h.request(`/v1/explain?model=${model}&method=smoothgradcam%2B%2B&n=17`, { method: 'POST', headers: { 'content-type': 'image/png' }, body });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { option?: string }).option).toBe('n');
   });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../src/cam/registry.js';
 import { SCORECAM_MAX_CHANNELS } from '../../src/cam/score-cam.js';
+import { MAX_NOISY_COPIES } from '../../src/cam/smooth-grad-cam-plus-plus.js';
 import { MAX_BATCH } from '../../src/routes/explain/batch-run.js';
 import { call, decodePng, testPng } from './helpers.js';
 
@@ -29,7 +30,7 @@ describe('every CAM method on the default model in workerd', () => {
     expect(json.map.data.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
   });
 
-  it('runs the noisy copies as one batch and Score-CAM in batches of at most MAX_BATCH', async () => {
+  it('runs the largest n of noisy copies as one batch and Score-CAM in batches of at most MAX_BATCH', async () => {
     const body = testPng(40, 40, 99);
     const counter = async (query: string) => {
       const res = await explain(body, `${query}&output=json`);
@@ -40,7 +41,7 @@ describe('every CAM method on the default model in workerd', () => {
     const start = await counter('method=gradcam&class=0');
     const hit = await counter('method=gradcam&class=0&sigma=0.5'); // sigma is not a Grad-CAM parameter: same id, a cache hit
     const gradcam = await counter('method=gradcam&class=1');
-    const smooth = await counter('method=smoothgradcam%2B%2B&class=0&n=6');
+    const smooth = await counter(`method=smoothgradcam%2B%2B&class=0&n=${MAX_NOISY_COPIES}`);
     const score = await counter('method=scorecam&class=0');
     expect(hit - start).toBe(0);
     expect(gradcam - hit).toBe(1);
