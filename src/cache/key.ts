@@ -17,6 +17,38 @@ export interface CanonicalOptions {
   alpha?: number;
   width?: number;
   height?: number;
+  /** Options of the CAM family; absent or default values leave an id as it was before they existed. */
+  extra?: ExtraOptions;
+}
+
+/** Explanation options beyond the first ones (targets, layers, augmentation, metrics). */
+export interface ExtraOptions {
+  /** All layers, when more than one. */
+  layers?: string[];
+  /** How several layers combine (only with several layers or guided-gradcam). */
+  combine?: 'mean' | 'product';
+  /** top=k, when k > 1. */
+  top?: number;
+  counterfactual?: boolean;
+  /** Contrastive class index. */
+  versus?: number | null;
+  aug?: 'none' | 'flip';
+  /** Requested metrics, sorted. */
+  metrics?: string[];
+}
+
+/** The extra options that differ from their defaults, in a fixed key order; null when none. */
+function extraPart(e: ExtraOptions | undefined): Record<string, unknown> | null {
+  if (!e) return null;
+  const out: Record<string, unknown> = {};
+  if (e.layers && e.layers.length > 1) out.layers = e.layers;
+  if (e.combine && e.combine !== 'mean') out.combine = e.combine;
+  if (e.top && e.top > 1) out.top = e.top;
+  if (e.counterfactual) out.counterfactual = true;
+  if (e.versus !== undefined && e.versus !== null) out.versus = e.versus;
+  if (e.aug && e.aug !== 'none') out.aug = e.aug;
+  if (e.metrics && e.metrics.length > 0) out.metrics = [...new Set(e.metrics)].sort();
+  return Object.keys(out).length > 0 ? out : null;
 }
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -28,11 +60,12 @@ export function isExplanationId(id: string): boolean {
 
 /**
  * A canonical, versioned text of the options: fixed key order, and fields that do not affect the output
- * dropped (JSON output ignores rendering options; a heatmap ignores alpha).
+ * dropped (JSON output ignores rendering options; a heatmap ignores alpha). Extra options at their defaults
+ * add nothing, so ids of requests that do not use them are unchanged.
  */
 export function canonicalOptions(o: CanonicalOptions): string {
   const rendered = o.output !== 'json';
-  return JSON.stringify([
+  const fields = [
     'gradcam-edge/explanation/1',
     o.modelSha256,
     o.method,
@@ -43,7 +76,9 @@ export function canonicalOptions(o: CanonicalOptions): string {
     o.output === 'overlay' ? o.alpha : null,
     rendered ? o.width : null,
     rendered ? o.height : null,
-  ]);
+  ];
+  const extra = extraPart(o.extra);
+  return JSON.stringify(extra ? [...fields, extra] : fields);
 }
 
 function base64url(bytes: ArrayBuffer): string {

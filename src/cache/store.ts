@@ -16,6 +16,10 @@ export interface ExplanationMeta {
   score: number;
   width?: number;
   height?: number;
+  /** top=k: the explained classes, left to right in the PNG strip. */
+  classes?: number[];
+  /** Requested explanation-quality metrics (drop, increase in percent; deletion, insertion AUC). */
+  metrics?: Record<string, number>;
   /** Milliseconds spent in each stage when the explanation was computed. */
   timings: Record<string, number>;
   created: string;

@@ -1,49 +1,41 @@
 /**
  * @module
  * The explanation service behind POST /v1/explain: options resolved against the manifest, the cache looked
- * up by id, and on a miss decode -> preprocess -> model run -> CAM map -> JSON or rendered PNG stream.
+ * up by id, and on a miss decode -> preprocess -> model run(s) and maps (compute.ts: one map per target;
+ * top=k shares one forward pass) -> optional metrics -> JSON, or a rendered PNG stream (k panels side by
+ * side for top=k).
  */
 import type { Context } from 'hono';
 import { explanationId, type CanonicalOptions } from '../../cache/key.js';
 import { readExplanation, writeExplanation, type ExplanationMeta } from '../../cache/store.js';
-import { camMethod, type CamMethod } from '../../cam/registry.js';
 import { limitsOf } from '../../env.js';
 import { ApiError } from '../../errors.js';
-import type { LayerSpec, Manifest } from '../../manifest.js';
+import type { Manifest } from '../../manifest.js';
 import type { AppEnv } from '../app-env.js';
 import { embedSnippets } from '../embed.js';
 import { collectBytes, decodeImage, encodePngStream, preprocess, renderCam, type RgbImage } from './imaging.js';
 import type { ImageInput } from './image-input.js';
-import { modelAccess } from './batch-run.js';
-import { runForExplanation } from './model-run.js';
+import { computeMaps } from './compute.js';
+import { mapJson, targetsJson } from './json-body.js';
+import { explanationMetrics } from './metrics.js';
 import type { ExplainOptions } from './options.js';
-import { outputSize, type Size } from './output-size.js';
+import { planRequest, type RequestPlan } from './request-plan.js';
 import { explanationHeaders, type ExplanationResponse } from './response.js';
 import { Stopwatch } from './stopwatch.js';
-import { resolveClass, resolveLayer, softmax, topK } from './targets.js';
+import { horizontalStrip } from './strip.js';
+import { softmax, topK } from './targets.js';
 
-/** What a request asks for, resolved against the model's manifest. */
-interface Plan {
+/** What a request asks for, resolved against the model's manifest, with its id. */
+interface Plan extends RequestPlan {
   manifest: Manifest;
-  method: CamMethod;
-  layer: LayerSpec;
-  classIndex: number | null;
-  size: Size;
   id: string;
 }
 
 async function plan(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions, watch: Stopwatch): Promise<Plan> {
   const manifest = await c.get('registry').manifest(c.env, opts.model);
-  const method = camMethod(opts.method)!.withParams({ n: opts.n, sigma: opts.sigma });
-  const layer = resolveLayer(manifest, opts.layer);
-  const classIndex = resolveClass(manifest, opts.class);
-  const size = outputSize(input.header, { width: opts.width, height: opts.height }, limitsOf(c.env).maxOutputSide);
-  const canonical: CanonicalOptions = {
-    modelSha256: manifest.sha256, method: method.key, layer: layer.name, classIndex, output: opts.output,
-    colormap: opts.colormap, alpha: opts.alpha, ...size,
-  };
-  const id = await watch.time('id', () => explanationId(c.env.CACHE_SECRET, input.bytes, canonical));
-  return { manifest, method, layer, classIndex, size, id };
+  const p = planRequest(manifest, opts, input.header, limitsOf(c.env).maxOutputSide);
+  const id = await watch.time('id', () => explanationId(c.env.CACHE_SECRET, input.bytes, p.canonical));
+  return { ...p, manifest, id };
 }
 
 /** Handle one explain request (image already read and checked): cache hit, or compute and respond. */
@@ -57,28 +49,39 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels));
   const pre = await watch.time('preprocess', () => preprocess(image, p.manifest.input));
   const model = await watch.time('load', () => registry.load(c.env, opts.model, p.manifest));
-  const run = await watch.time('model', () => runForExplanation(model.session, p.manifest, p.layer, pre.data, p.classIndex));
-  const access = p.method.needsModel ? modelAccess(model.session, p.manifest, p.layer, pre.data, run.classIndex) : undefined;
-  const map = await watch.time('cam', () => p.method.explain(run, access));
+  const computed = await watch.time('model', () => computeMaps(model.session, p.manifest, pre.data, p.compute));
+  const probabilities = softmax(computed.logits);
+  const first = computed.explained[0];
+  const metrics = p.metrics.length === 0 ? undefined
+    : (await watch.time('metrics', () => explanationMetrics(model.session, p.manifest, pre.data, first.map, first.target.classIndex, probabilities[first.target.classIndex], p.metrics))).values;
+  const classIndex = first.target.classIndex;
+  const layerNames = p.compute.layers.map((l) => l.name).join(',');
   const meta: ExplanationMeta = {
     contentType: opts.output === 'json' ? 'application/json' : 'image/png',
-    model: opts.model, method: p.method.name, layer: p.layer.name, classIndex: run.classIndex,
-    label: p.manifest.labels?.[run.classIndex] ?? null, score: softmax(run.logits)[run.classIndex],
-    ...(opts.output === 'json' ? {} : p.size), timings: watch.timings, created: new Date().toISOString(),
+    model: opts.model, method: p.methodKey, layer: layerNames, classIndex,
+    label: p.manifest.labels?.[classIndex] ?? null, score: probabilities[classIndex],
+    ...(computed.explained.length > 1 ? { classes: computed.explained.map((e) => e.target.classIndex) } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(opts.output === 'json' ? {} : { width: p.size.width * computed.explained.length, height: p.size.height }),
+    timings: watch.timings, created: new Date().toISOString(),
   };
   if (opts.output === 'json') {
+    const targets = targetsJson(p.manifest, computed.explained, probabilities);
     const body = new TextEncoder().encode(JSON.stringify({
       id: p.id, url: explanationUrl(c, p.id, 'json'), model: opts.model, method: meta.method, layer: meta.layer,
       class: { index: meta.classIndex, label: meta.label, score: meta.score },
-      top: topK(p.manifest, run.logits, 5), logits: [...run.logits],
-      map: { shape: [run.height, run.width], data: [...map] }, timings: watch.timings,
+      top: topK(p.manifest, computed.logits, 5), logits: [...computed.logits],
+      map: mapJson(first.map), versus: targets[0].versus, counterfactual: targets[0].counterfactual,
+      ...(targets.length > 1 ? { explanations: targets } : {}), ...(metrics ? { metrics } : {}),
+      runs: computed.runs, timings: watch.timings,
       embed: embedSnippets({ base: c.req.url, id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
     }));
     c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, p.id, body, meta));
     return respond(c, { id: p.id, meta, body, cache: 'miss' });
   }
   const overlay = opts.output === 'overlay';
-  const rendered = await watch.time('render', () => renderCam(map, run.width, run.height, { image, region: pre.region }, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }));
+  const rendered = await watch.time('render', () => horizontalStrip(computed.explained.map(({ map }) =>
+    renderCam(map.data, map.width, map.height, { image, region: pre.region }, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }))));
   const [toClient, toCache] = encodePngStream(rendered).tee();
   c.executionCtx.waitUntil(collectBytes(toCache).then((bytes) => writeExplanation(c.env.EXPLANATIONS, p.id, bytes, meta)).catch(() => undefined));
   return respond(c, { id: p.id, meta, body: toClient, cache: 'miss' });

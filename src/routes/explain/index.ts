@@ -29,6 +29,7 @@ const route = createRoute({
 /** The explain sub-app (mounted under /v1). */
 export const explainApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook }).openapi(route, async (c) => {
   const input = await readImageInput(c);
-  const opts = parseOptions(ExplainOptionsSchema, { ...c.req.query(), ...input.fields });
+  const layers = c.req.queries('layer');
+  const opts = parseOptions(ExplainOptionsSchema, { ...c.req.query(), ...input.fields, ...(layers && layers.length > 1 ? { layer: layers } : {}) });
   return explain(c, input, opts) as never;
 });

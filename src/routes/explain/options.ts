@@ -7,18 +7,39 @@ import { z } from '@hono/zod-openapi';
 import { DEFAULT_METHOD, METHOD_NAMES } from '../../cam/registry.js';
 import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES, MAX_NOISY_COPIES } from '../../cam/smooth-grad-cam-plus-plus.js';
 import { ApiError } from '../../errors.js';
+import { PIXEL_METHODS } from '../../pixel-methods/index.js';
 import { DEFAULT_MODEL } from '../../models/source.js';
 import { COLORMAPS } from './imaging.js';
 
 const dimension = z.coerce.number().int().min(1).max(65535);
+const layerName = z.string().min(1).max(200);
+const flag = z.enum(['true', 'false', '1', '0']);
+
+/** Most layers one request may combine. */
+export const MAX_LAYERS = 4;
+/** Largest `top`. */
+export const MAX_TOP = 10;
 
 /** Options of POST /v1/explain. */
 export const ExplainOptionsSchema = z.object({
   model: z.string().min(1).max(64).default(DEFAULT_MODEL).openapi({ description: 'Model id (GET /v1/models).' }),
   class: z.string().min(1).max(200).optional()
     .openapi({ description: 'Class to explain: an index or a label. Default: the top-1 class.', example: '3' }),
-  method: z.enum(METHOD_NAMES as [string, ...string[]]).default(DEFAULT_METHOD).openapi({ description: 'CAM method.' }),
-  layer: z.string().min(1).max(200).optional().openapi({ description: "Layer name; default: the manifest's default layer." }),
+  method: z.enum([...METHOD_NAMES, ...PIXEL_METHODS] as unknown as [string, ...string[]]).default(DEFAULT_METHOD)
+    .openapi({ description: 'CAM method, or a pixel-level method (saliency, smoothgrad, guided-gradcam: models prepared with --input-gradients).' }),
+  layer: z.union([layerName, z.array(layerName).min(1).max(MAX_LAYERS)]).optional()
+    .openapi({ description: `Layer name; repeat (up to ${MAX_LAYERS}) to combine several layers (see combine). Default: the manifest's default layer.` }),
+  top: z.coerce.number().int().min(1).max(MAX_TOP).optional()
+    .openapi({ description: `Explain the k most probable classes from one forward pass (not with class). JSON lists k maps; a PNG is a horizontal strip of k panels, best first.` }),
+  counterfactual: flag.optional().openapi({ description: "Counterfactual explanation (seed negated): what would lower the class's score." }),
+  versus: z.string().min(1).max(200).optional()
+    .openapi({ description: 'Contrastive explanation: why class rather than this class (an index or a label); seed e_class - e_versus.' }),
+  combine: z.enum(['mean', 'product']).default('mean')
+    .openapi({ description: 'How several layers combine: mean of normalised maps (pytorch-grad-cam) or their product (RefineCAM).' }),
+  aug: z.enum(['none', 'flip']).default('none')
+    .openapi({ description: 'Test-time augmentation: flip = also explain the mirrored image, mirror its map back, average.' }),
+  metrics: z.string().max(100).regex(/^[a-z]+(,[a-z]+)*$/).optional()
+    .openapi({ description: 'Comma-separated: drop, increase, deletion, insertion (explanation quality; extra batched forward passes).', example: 'drop,deletion' }),
   output: z.enum(['overlay', 'heatmap', 'json']).default('overlay')
     .openapi({ description: 'overlay (PNG over the image), heatmap (PNG), or json (logits, top-k, raw map).' }),
   colormap: z.enum(COLORMAPS).default('jet'),
@@ -26,9 +47,9 @@ export const ExplainOptionsSchema = z.object({
   width: dimension.optional().openapi({ description: "Output width; default the image's width (bounded)." }),
   height: dimension.optional().openapi({ description: "Output height; default the image's height (bounded)." }),
   n: z.coerce.number().int().min(1).max(MAX_NOISY_COPIES).optional()
-    .openapi({ description: `Noisy copies for smoothgradcam++ (default ${DEFAULT_NOISY_COPIES}), run as one batch.` }),
+    .openapi({ description: `Noisy copies for smoothgradcam++ and smoothgrad (default ${DEFAULT_NOISY_COPIES}), run as one batch.` }),
   sigma: z.coerce.number().min(0).max(1).optional()
-    .openapi({ description: `Noise std as a fraction of the input range, for smoothgradcam++ (default ${DEFAULT_NOISE_SIGMA}).` }),
+    .openapi({ description: `Noise std as a fraction of the input range, for smoothgradcam++ and smoothgrad (default ${DEFAULT_NOISE_SIGMA}).` }),
 }).strict();
 
 /** Parsed explain options. */

@@ -10,12 +10,12 @@ import { classCount } from './model-run.js';
  * The class index named by `value` (an index or a label); undefined value means "top-1" (null).
  * Unknown labels are 400 bad_option; indices outside [0, K) are 400 class_out_of_range.
  */
-export function resolveClass(manifest: Manifest, value: string | undefined): number | null {
+export function resolveClass(manifest: Manifest, value: string | undefined, option = 'class'): number | null {
   if (value === undefined) return null;
   const k = classCount(manifest);
   if (/^-?\d+$/.test(value.trim())) {
     const index = Number(value);
-    if (index < 0 || index >= k) throw new ApiError(400, 'class_out_of_range', `Class ${index} is outside 0..${k - 1}.`, { option: 'class' });
+    if (index < 0 || index >= k) throw new ApiError(400, 'class_out_of_range', `Class ${index} is outside 0..${k - 1}.`, { option });
     return index;
   }
   const labels = manifest.labels ?? [];
@@ -23,7 +23,7 @@ export function resolveClass(manifest: Manifest, value: string | undefined): num
   if (index >= 0) return index;
   const lower = labels.findIndex((l) => l.toLowerCase() === value.toLowerCase());
   if (lower >= 0) return lower;
-  throw new ApiError(400, 'bad_option', `Option 'class': '${value}' is neither a class index nor a label of this model.`, { option: 'class' });
+  throw new ApiError(400, 'bad_option', `Option '${option}': '${value}' is neither a class index nor a label of this model.`, { option });
 }
 
 /** The layer called `name`, or the manifest's default layer (the last one when none is marked). */

@@ -1,0 +1,207 @@
+/**
+ * @module
+ * The model run(s) behind one request's targets. A target is a seed vector over the K logits: e_c (class c),
+ * -e_c (counterfactual, Grad-CAM paper section 5), e_a - e_b (contrastive: why a rather than b). All targets
+ * of a request share one forward pass: the seed carries one row per target (the batch contract of
+ * src/manifest.ts, N = 1 image and S rows). When the targets depend on the prediction (top-1, top=k):
+ * - if only the layers' shared seed is needed and K <= {@link IDENTITY_SEED_MAX_CLASSES}, one run with the K
+ *   identity rows gives every class's gradient, and each target's gradient is the same linear combination of
+ *   rows as its seed (G is linear in the seed);
+ * - otherwise a forward-only run finds the classes first (2 runs).
+ * The image input's plain and guided gradients have seed inputs of their own (fed only when needed: an
+ * empty seed skips their backward graph).
+ */
+import { ApiError } from '../../errors.js';
+import type { LayerSpec, Manifest } from '../../manifest.js';
+import type { ModelSession, RunTensor } from '../../runtime/runner.js';
+import { classCount, IDENTITY_SEED_MAX_CLASSES, runLogits } from './model-run.js';
+
+/** Which targets a request explains (indices already resolved from labels). */
+export interface TargetRequest {
+  /** The class, or null for the predicted ones. */
+  classIndex: number | null;
+  /** How many top classes when `classIndex` is null (1 = top-1). */
+  top: number;
+  /** Negate the seed: what would lower the class's score. */
+  counterfactual: boolean;
+  /** Contrast with this class: seed e_class - e_versus. */
+  versus: number | null;
+}
+
+/** One explained target. */
+export interface Target {
+  classIndex: number;
+  versus: number | null;
+  counterfactual: boolean;
+  /** The seed row, K values. */
+  seed: Float32Array;
+}
+
+/** One layer's activation (one image) and its gradient per target. */
+export interface LayerTensors {
+  activation: Float32Array;
+  gradients: Float32Array[];
+  channels: number;
+  height: number;
+  width: number;
+}
+
+/** What a run must return. */
+export interface RunNeeds {
+  /** Layers whose A and G (shared seed) are needed. */
+  layers: LayerSpec[];
+  /** The image input layer, when its plain and/or guided gradient is needed. */
+  input?: { layer: LayerSpec; plain: boolean; guided: boolean };
+}
+
+/** The results of {@link runTargets}. */
+export interface TargetRun {
+  logits: Float32Array;
+  targets: Target[];
+  layers: Map<string, LayerTensors>;
+  /** The input's plain / guided gradient per target (C x H x W each), when asked for. */
+  plain?: Float32Array[];
+  guided?: Float32Array[];
+  runs: number;
+}
+
+/** The seed rows of targets explaining `classes`. */
+export function targetsFor(classes: readonly number[], req: TargetRequest, k: number): Target[] {
+  return classes.map((c) => {
+    const seed = new Float32Array(k);
+    seed[c] = req.counterfactual ? -1 : 1;
+    if (req.versus !== null) seed[req.versus] -= 1;
+    return { classIndex: c, versus: req.versus, counterfactual: req.counterfactual, seed };
+  });
+}
+
+/** Class indices by decreasing logit, the first `k`. */
+export function topClasses(logits: Float32Array, k: number): number[] {
+  return [...logits.keys()].sort((a, b) => logits[b] - logits[a] || a - b).slice(0, k);
+}
+
+function rows(seeds: readonly Float32Array[], k: number): RunTensor {
+  const data = new Float32Array(seeds.length * k);
+  seeds.forEach((s, i) => data.set(s, i * k));
+  return { type: 'float32', dims: [seeds.length, k], data };
+}
+
+function identity(k: number): Float32Array[] {
+  return Array.from({ length: k }, (_, i) => Float32Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
+}
+
+function floats(out: Record<string, RunTensor>, name: string): RunTensor & { data: Float32Array } {
+  const t = out[name];
+  if (!t || !(t.data instanceof Float32Array)) throw new ApiError(500, 'internal', `model output '${name}' missing or not float32`);
+  return t as RunTensor & { data: Float32Array };
+}
+
+/** Row r of a [S, ...] tensor, or the combination sum_r w_r row_r. */
+function combineRows(data: Float32Array, per: number, weights: Float32Array): Float32Array {
+  const out = new Float32Array(per);
+  weights.forEach((w, r) => {
+    if (w === 0) return;
+    for (let i = 0, j = r * per; i < per; i++, j++) out[i] += w * data[j];
+  });
+  return out;
+}
+
+/** The image batch dims of one input tensor. */
+export function imageDims(manifest: Manifest, count = 1): number[] {
+  const [, a, b, c] = manifest.input.shape as [unknown, number, number, number];
+  return [count, a, b, c];
+}
+
+/**
+ * Run the model for `targets` (or for the targets `req` resolves to) on one image.
+ *
+ * @example
+ * const r = await runTargets(session, manifest, input, { layers: [layer] }, { classIndex: null, top: 5, counterfactual: false, versus: null });
+ * r.targets.length; // 5, from one forward pass
+ */
+export async function runTargets(session: ModelSession, manifest: Manifest, input: Float32Array, needs: RunNeeds, req: TargetRequest | Target[]): Promise<TargetRun> {
+  const k = classCount(manifest);
+  let runs = 0;
+  let targets = Array.isArray(req) ? req : req.classIndex !== null ? targetsFor([req.classIndex], req, k) : undefined;
+  const onlyShared = !needs.input || (!needs.input.plain && !needs.input.guided);
+  const viaIdentity = !targets && onlyShared && k <= IDENTITY_SEED_MAX_CLASSES;
+  if (!targets && !viaIdentity) {
+    runs++;
+    targets = targetsFor(topClasses(await runLogits(session, manifest, input), (req as TargetRequest).top), req as TargetRequest, k);
+  }
+  const seedRows = viaIdentity ? identity(k) : targets!.map((t) => t.seed);
+  const feeds: Record<string, RunTensor> = { [manifest.input.name]: { type: 'float32', dims: imageDims(manifest), data: input } };
+  feeds[manifest.seed.name] = needs.layers.length > 0 ? rows(seedRows, k) : rows([new Float32Array(k)], k);
+  const fetches = [manifest.logits.name, ...needs.layers.flatMap((l) => [l.activation, l.gradient])];
+  const il = needs.input?.layer;
+  if (il && needs.input!.plain) {
+    feeds[il.seed ?? manifest.seed.name] = rows(seedRows, k);
+    fetches.push(il.gradient);
+  }
+  if (il && needs.input!.guided) {
+    if (!il.guidedGradient || !il.guidedSeed) throw new ApiError(400, 'bad_option', 'This model has no guided input gradient; prepare it with --input-gradients.', { option: 'method' });
+    feeds[il.guidedSeed] = rows(seedRows, k);
+    fetches.push(il.guidedGradient);
+  }
+  const out = await session.run(feeds, fetches);
+  runs++;
+  const logits = floats(out, manifest.logits.name).data.slice(0, k);
+  if (viaIdentity) targets = targetsFor(topClasses(logits, (req as TargetRequest).top), req as TargetRequest, k);
+  const pick = (data: Float32Array, per: number): Float32Array[] =>
+    targets!.map((t, i) => (viaIdentity ? combineRows(data, per, t.seed) : data.slice(i * per, (i + 1) * per)));
+  const layers = new Map<string, LayerTensors>();
+  for (const l of needs.layers) {
+    const a = floats(out, l.activation);
+    const [, channels, height, width] = a.dims;
+    const per = channels * height * width;
+    layers.set(l.name, { activation: a.data.subarray(0, per), gradients: pick(floats(out, l.gradient).data, per), channels, height, width });
+  }
+  const per = input.length;
+  const plain = il && needs.input!.plain ? pick(floats(out, il.gradient).data, per) : undefined;
+  const guided = il && needs.input!.guided ? pick(floats(out, il.guidedGradient!).data, per) : undefined;
+  return { logits, targets: targets!, layers, plain, guided, runs };
+}
+
+/**
+ * The input gradient of `count` images (concatenated) for one seed row each, in batches of at most
+ * `batch` images: row-aligned mode of the batch contract (N images, N seed rows). The shared seed gets
+ * zero rows (its backward graph is short); the guided graph is skipped.
+ */
+export async function batchInputGradients(session: ModelSession, manifest: Manifest, layer: LayerSpec, images: Float32Array, count: number, seed: Float32Array, batch: number): Promise<{ gradients: Float32Array; runs: number }> {
+  const k = classCount(manifest);
+  const size = images.length / count;
+  const gradients = new Float32Array(images.length);
+  let runs = 0;
+  for (let start = 0; start < count; start += batch) {
+    const n = Math.min(batch, count - start);
+    const out = await session.run({
+      [manifest.input.name]: { type: 'float32', dims: imageDims(manifest, n), data: images.subarray(start * size, (start + n) * size) },
+      [manifest.seed.name]: rows(Array.from({ length: n }, () => new Float32Array(k)), k),
+      [layer.seed ?? manifest.seed.name]: rows(Array.from({ length: n }, () => seed), k),
+    }, [layer.gradient]);
+    runs++;
+    gradients.set(floats(out, layer.gradient).data.subarray(0, n * size), start * size);
+  }
+  return { gradients, runs };
+}
+
+/**
+ * Logits of `count` images (concatenated), forward only, in batches of at most `batch` images (the
+ * shared seed gets zero rows; own-seed graphs are skipped). Returns count x K logits.
+ */
+export async function batchLogits(session: ModelSession, manifest: Manifest, images: Float32Array, count: number, batch: number): Promise<{ logits: Float32Array; runs: number }> {
+  const k = classCount(manifest);
+  const size = images.length / count;
+  const logits = new Float32Array(count * k);
+  let runs = 0;
+  for (let start = 0; start < count; start += batch) {
+    const n = Math.min(batch, count - start);
+    const out = await session.run({
+      [manifest.input.name]: { type: 'float32', dims: imageDims(manifest, n), data: images.subarray(start * size, (start + n) * size) },
+      [manifest.seed.name]: rows(Array.from({ length: n }, () => new Float32Array(k)), k),
+    }, [manifest.logits.name]);
+    runs++;
+    logits.set(floats(out, manifest.logits.name).data.subarray(0, n * k), start * k);
+  }
+  return { logits, runs };
+}
