@@ -67,7 +67,7 @@ describe('models', () => {
     const doc = await (await call('/openapi.json')).json<{ openapi: string; paths: Record<string, Record<string, { parameters?: { name: string }[] }>> }>();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/healthz', '/v1/classify', '/v1/explain', '/v1/explanations/{file}', '/v1/models', '/v1/models/{id}'].sort(),
+      ['/healthz', '/v1/classify', '/v1/explain', '/v1/explanations/{file}', '/v1/explanations/{id}/badge.svg', '/v1/models', '/v1/models/{id}'].sort(),
     );
     expect(doc.paths['/v1/explain'].post.parameters?.map((p) => p.name)).toEqual(
       expect.arrayContaining(['model', 'class', 'method', 'layer', 'output', 'colormap', 'alpha', 'width', 'height']),
