@@ -14,6 +14,7 @@ export default defineConfig({
         dataBlobBindings: {
           TINY_ONNX: 'test/fixtures/prepared/tiny.onnx',
           TINY_JSON: 'test/fixtures/prepared/tiny.json',
+          PLAIN_ONNX: 'test/fixtures/models/mobilenet_v2/model.onnx',
         },
       },
     }),

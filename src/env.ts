@@ -28,6 +28,10 @@ export interface Env {
   RATE_LIMITER?: RateLimit;
   /** Origins allowed by CORS: `*`, a comma-separated list, or empty for none. */
   CORS_ORIGINS?: string;
+  /** Largest uploaded model file in bytes (default 25 MiB, the KV value limit). */
+  MAX_MODEL_BYTES?: string;
+  /** Largest plain model prepared inside the Worker on upload, in bytes (default 8 MiB). */
+  MAX_PREPARE_BYTES?: string;
   /** "1" adds X-Debug-Model-Runs to responses (tests and benchmarks). */
   DEBUG_COUNTERS?: string;
 }

@@ -40,6 +40,11 @@ export class ModelRegistry {
 
   constructor(private readonly options: ModelRegistryOptions) {}
 
+  /** The isolate's model runner (model uploads prepare and verify with it). */
+  runner(): ModelRunner {
+    return this.options.runner();
+  }
+
   /** The manifest of model `id`; 404 model_not_found when there is none. */
   async manifest(env: Env, id: string): Promise<Manifest> {
     const manifest = await this.readCached(env, id);

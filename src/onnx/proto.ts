@@ -10,6 +10,14 @@ import { ApiError } from '../errors.js';
 // Keep fields this (IR 8) schema does not know, so newer models survive a round trip unchanged.
 $protobuf.Reader.discardUnknown = false;
 
+// In workerd with Node compatibility (the vitest pool, or nodejs_compat) protobufjs finds a Buffer whose
+// utf8Write is not Node's and its BufferWriter throws RangeError on string fields: use the plain
+// array-based reader and writer there (model uploads encode models inside the Worker).
+if ((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers') {
+  ($protobuf.util as { Buffer: unknown }).Buffer = null;
+  $protobuf.configure();
+}
+
 export { onnx };
 export type ModelProto = onnx.ModelProto;
 export type GraphProto = onnx.GraphProto;

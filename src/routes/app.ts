@@ -15,6 +15,7 @@ import { demoApp } from './demo/index.js';
 import { explainApp } from './explain/index.js';
 import { explanationsApp } from './explanations.js';
 import { healthApp, type MemoryProbe } from './health.js';
+import { modelUploadsApp } from './model-uploads.js';
 import { modelsApp } from './models.js';
 import { onError, problemResponse } from './problem.js';
 
@@ -45,6 +46,7 @@ export function createApp(options: AppOptions) {
     .route('/v1', classifyApp)
     .route('/v1', explanationsApp)
     .route('/v1', badgeApp)
+    .route('/v1', modelUploadsApp)
     .route('/v1', modelsApp);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
