@@ -29,6 +29,8 @@ export const ClassScoreSchema = z
   .openapi('ClassScore');
 
 /** The JSON explanation (output=json and GET /v1/explanations/{id}.json of a JSON explanation). */
+const TargetClassSchema = z.object({ index: z.number().int(), label: z.string().nullable(), score: z.number() });
+
 export const ExplanationJsonSchema = z
   .object({
     id: z.string(),
@@ -41,8 +43,17 @@ export const ExplanationJsonSchema = z
     logits: z.array(z.number()),
     map: z.object({
       shape: z.tuple([z.number().int(), z.number().int()]),
-      data: z.array(z.number()).openapi({ description: 'The raw, unnormalised low-resolution map (after ReLU), row-major.' }),
+      data: z.array(z.number()).openapi({ description: 'The raw, unnormalised low-resolution map (after ReLU), row-major; with several layers, aug=flip or a pixel-level method, the map at the input size scaled to [0, 1] (pixel-level methods: unscaled).' }),
     }),
+    versus: TargetClassSchema.nullable().optional().openapi({ description: 'Contrastive explanations (versus=): the contrasted class.' }),
+    counterfactual: z.boolean().optional(),
+    explanations: z.array(z.object({
+      class: TargetClassSchema, versus: TargetClassSchema.nullable(), counterfactual: z.boolean(),
+      map: z.object({ shape: z.tuple([z.number().int(), z.number().int()]), data: z.array(z.number()) }),
+    })).optional().openapi({ description: 'top=k: one entry per class, best first (the first is also `class` and `map`).' }),
+    metrics: z.record(z.string(), z.number()).optional()
+      .openapi({ description: 'metrics=: drop and increase (percent), deletion and insertion (AUC) of the first map.' }),
+    runs: z.number().int().optional().openapi({ description: 'Model runs this explanation took.' }),
     timings: z.record(z.string(), z.number()),
     embed: EmbedSchema,
   })
@@ -64,6 +75,8 @@ export const EXPLANATION_HEADERS = {
   'X-Explanation-Score': header('Its softmax probability.'),
   'X-Explanation-Method': header('The CAM method.'),
   'X-Explanation-Url': header('The URL of the stored explanation.'),
+  'X-Explanation-Classes': header('top=k: the explained classes, left to right in the PNG strip.'),
+  'X-Explanation-Metrics': header('metrics=: e.g. `drop=12.5, increase=0, deletion=0.21, insertion=0.74`.'),
   'X-Cache': header('hit or miss.'),
   ETag: header('Strong ETag (the id).'),
   'Cache-Control': header('Immutable.'),

@@ -11,8 +11,8 @@ import { cors } from 'hono/cors';
 /** Response headers a browser script may read. */
 export const EXPOSED_HEADERS = [
   'X-Explanation-Id', 'X-Explanation-Class', 'X-Explanation-Label', 'X-Explanation-Score', 'X-Explanation-Method',
-  'X-Explanation-Model', 'X-Explanation-Layer', 'X-Explanation-Url', 'X-Cache', 'ETag', 'Link', 'Server-Timing',
-  'Retry-After', 'WWW-Authenticate',
+  'X-Explanation-Model', 'X-Explanation-Layer', 'X-Explanation-Url', 'X-Explanation-Classes', 'X-Explanation-Metrics',
+  'X-Cache', 'ETag', 'Link', 'Server-Timing', 'Retry-After', 'WWW-Authenticate',
 ];
 
 /** Options of {@link configuredCors}. */
