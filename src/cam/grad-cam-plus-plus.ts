@@ -10,18 +10,23 @@ import { CamMethod, type CamInput } from './base.js';
 export const GRADCAM_PP_EPS = 1e-6;
 
 /**
- * Grad-CAM++ channel weights from the first three powers of the gradient, given separately so that
- * Smooth Grad-CAM++ can pass averages over noisy copies: `g1` = G (or mean G), `g2` = G^2, `g3` = G^3.
+ * Grad-CAM++ channel weights from the first three powers of the gradient. Smooth Grad-CAM++ passes their
+ * averages over noisy copies (`powers` = [mean G, mean G^2, mean G^3]); Grad-CAM++ passes G alone and the
+ * powers are formed on the fly.
  */
-export function plusPlusWeights(activation: Float32Array, g1: ArrayLike<number>, g2: ArrayLike<number>, g3: ArrayLike<number>, channels: number, plane: number): Float64Array {
+export function plusPlusWeights(activation: Float32Array, powers: readonly [Float64Array, Float64Array, Float64Array] | Float32Array, channels: number, plane: number): Float64Array {
+  const [g1, g2, g3] = powers instanceof Float32Array ? [powers, null, null] : powers;
   const weights = new Float64Array(channels);
   for (let c = 0; c < channels; c++) {
     let sumA = 0;
     for (let i = c * plane; i < (c + 1) * plane; i++) sumA += activation[i];
     let w = 0;
     for (let i = c * plane; i < (c + 1) * plane; i++) {
-      if (g2[i] === 0 || !(g1[i] > 0)) continue;
-      w += (g2[i] / (2 * g2[i] + sumA * g3[i] + GRADCAM_PP_EPS)) * g1[i];
+      const d1 = g1[i];
+      const d2 = g2 ? g2[i] : d1 * d1;
+      if (d2 === 0 || !(d1 > 0)) continue;
+      const d3 = g3 ? g3[i] : d2 * d1;
+      w += (d2 / (2 * d2 + sumA * d3 + GRADCAM_PP_EPS)) * d1;
     }
     weights[c] = w;
   }
@@ -33,13 +38,6 @@ export class GradCamPlusPlus extends CamMethod {
   readonly name = 'gradcam++';
 
   protected override channelWeights(input: CamInput): Float64Array {
-    const g = input.gradient!;
-    const g2 = new Float64Array(g.length);
-    const g3 = new Float64Array(g.length);
-    for (let i = 0; i < g.length; i++) {
-      g2[i] = g[i] * g[i];
-      g3[i] = g2[i] * g[i];
-    }
-    return plusPlusWeights(input.activation, g, g2, g3, input.channels, input.height * input.width);
+    return plusPlusWeights(input.activation, input.gradient!, input.channels, input.height * input.width);
   }
 }

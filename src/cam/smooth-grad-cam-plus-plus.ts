@@ -58,7 +58,7 @@ export function smoothPlusPlusCam(input: CamInput, gradients: Float32Array, n: n
     d2[i] /= n;
     d3[i] /= n;
   }
-  return weightedSum(input, plusPlusWeights(input.activation, d1, d2, d3, input.channels, input.height * input.width));
+  return weightedSum(input, plusPlusWeights(input.activation, [d1, d2, d3], input.channels, input.height * input.width));
 }
 
 /** Smooth Grad-CAM++ with `n` copies and noise level `sigma`. */
