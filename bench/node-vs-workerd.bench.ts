@@ -91,11 +91,17 @@ type Name = 'workerd' | 'node' | 'node-1t';
 const KINDS = ['miss', 'classify', 'hit', 'model'] as const;
 
 async function main(): Promise<void> {
-  const [dev, node, node1] = await Promise.all([
+  const started = await Promise.allSettled([
     startWranglerDev({ vars: { CACHE_SECRET: SECRET } }),
     startNodeServerProcess({ env: { CACHE_SECRET: SECRET } }),
     startNodeServerProcess({ env: { CACHE_SECRET: SECRET }, args: ['--threads', '1'] }),
   ]);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  const [dev, node, node1] = started.map((s) => (s as PromiseFulfilledResult<{ url: string; stop(): Promise<void> }>).value);
   const servers: Record<Name, string> = { workerd: dev.url, node: node.url, 'node-1t': node1.url };
   const names = Object.keys(servers) as Name[];
   const rows = Object.fromEntries(names.map((n) => [n, Object.fromEntries(KINDS.map((k) => [k, [] as number[]]))])) as Record<Name, Record<(typeof KINDS)[number], number[]>>;
