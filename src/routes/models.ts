@@ -8,6 +8,7 @@ import { METHOD_NAMES } from '../cam/registry.js';
 import type { Env } from '../env.js';
 import type { Manifest } from '../manifest.js';
 import { DEFAULT_MODEL, listModelIds } from '../models/source.js';
+import { PIXEL_METHODS } from '../pixel-methods/index.js';
 import type { AppEnv } from './app-env.js';
 import { classCount } from './explain/model-run.js';
 import { openapiHook } from './problem.js';
@@ -31,6 +32,13 @@ export const ModelSchema = z
 /** A model as GET /v1/models describes it (typed for clients). */
 export type ModelInfo = z.infer<typeof ModelSchema>;
 
+/** The pixel-level methods a model was prepared for (an input layer; guided-gradcam also needs its guided gradient). */
+function pixelMethodsOf(m: Manifest): string[] {
+  const input = m.layers.find((l) => l.input);
+  if (!input) return [];
+  return input.guidedGradient ? [...PIXEL_METHODS] : PIXEL_METHODS.filter((name) => name !== 'guided-gradcam');
+}
+
 function describe(id: string, m: Manifest) {
   const [, , height, width] = m.input.shape as [unknown, number, number, number];
   const defaultLayer = m.layers.find((l) => l.default) ?? m.layers[m.layers.length - 1];
@@ -39,7 +47,7 @@ function describe(id: string, m: Manifest) {
     input: { width, height, layout: m.input.layout, mean: m.input.mean, std: m.input.std },
     classes: classCount(m), labels: m.labels,
     layers: m.layers.map((l) => ({ name: l.name, shape: l.shape, default: l === defaultLayer })),
-    methods: [...METHOD_NAMES], quantization: m.quantization.weights,
+    methods: [...METHOD_NAMES, ...pixelMethodsOf(m)], quantization: m.quantization.weights,
   };
 }
 
