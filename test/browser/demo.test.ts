@@ -81,7 +81,8 @@ describe.skipIf(!hasChromium())('demo page in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   beforeAll(async () => {
-    [dev, browser] = await Promise.all([startWranglerDev(), launchChromium()]);
+    // assigned as each starts, so that afterAll stops whichever did when the other fails
+    await Promise.all([startWranglerDev().then((d) => (dev = d)), launchChromium().then((b) => (browser = b))]);
   }, 180_000);
   afterAll(async () => {
     await Promise.all([browser?.close(), dev?.stop()]);
