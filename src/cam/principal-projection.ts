@@ -8,7 +8,7 @@
  * channel mean of X, and if that covariance is exactly 0, so that the entry of largest magnitude is positive
  * (the convention of tools/cam_reference.py).
  */
-import { topEigenpair } from './jacobi.js';
+import { topEigenpair } from './symmetric-eigen.js';
 
 /**
  * The first principal component map of `x` (C x P, channel-major, P = h w), length P.
