@@ -5,22 +5,12 @@
  * field (output=json, and `GET /v1/explanations/{id}.json`), computed here without a request; the client
  * tests compare the two.
  */
-import type { EmbedSnippets, Snippet } from '../../src/routes/embed.js';
+import type { EmbedSnippets, EmbedSubject, Snippet } from '../../src/routes/embed.js';
 
 export type { EmbedSnippets, Snippet };
 
-/** What the snippets describe. */
-export interface SnippetSubject {
-  /** Any absolute URL of the service (its origin is used). */
-  base: string;
-  id: string;
-  /** PNG explanations have an image snippet; JSON ones only a badge. */
-  isPng: boolean;
-  method: string;
-  label: string | null;
-  classIndex: number;
-  score: number;
-}
+/** What the snippets describe: the service's `EmbedSubject` (base URL, id, isPng, method, label, class, score). */
+export type SnippetSubject = EmbedSubject;
 
 /** Escape text for an HTML attribute value or element content. */
 export function escapeHtml(text: string): string {

@@ -4,6 +4,7 @@
  * (`/v1/explanations/{id}/badge.svg`), each linking to the stored explanation.
  */
 import { z } from '@hono/zod-openapi';
+import { snippets } from '../../sdk/src/snippets.js';
 
 /** One embeddable picture. */
 export interface Snippet {
@@ -37,35 +38,14 @@ export interface EmbedSubject {
   score: number;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function escapeMarkdownAlt(text: string): string {
-  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
-}
-
-function snippet(url: string, link: string, alt: string): Snippet {
-  return {
-    url,
-    markdown: `[![${escapeMarkdownAlt(alt)}](${url})](${link})`,
-    html: `<a href="${escapeHtml(link)}"><img src="${escapeHtml(url)}" alt="${escapeHtml(alt)}"></a>`,
-  };
-}
-
 /**
- * The snippets of one explanation.
+ * The snippets of one explanation. The text comes from the SDK's formatter (dependency-free), so the service's
+ * `embed` and the clients' snippets cannot drift apart.
  *
  * @example
  * embedSnippets({ base: c.req.url, id, isPng: true, method: 'gradcam', label: 'cat', classIndex: 3, score: 0.9 }).badge.markdown;
  * // '[![gradcam: cat 90.0%](https://host/v1/explanations/<id>/badge.svg)](https://host/v1/explanations/<id>.png)'
  */
 export function embedSnippets(s: EmbedSubject): EmbedSnippets {
-  const at = (path: string) => new URL(`/v1/explanations/${s.id}${path}`, s.base).href;
-  const stored = at(s.isPng ? '.png' : '.json');
-  const alt = `${s.method}: ${s.label ?? `class ${s.classIndex}`} ${(s.score * 100).toFixed(1)}%`;
-  return {
-    image: s.isPng ? snippet(stored, stored, `${alt} (explanation)`) : null,
-    badge: snippet(at('/badge.svg'), stored, alt),
-  };
+  return snippets(s);
 }
