@@ -15,6 +15,8 @@ export default defineConfig({
           TINY_ONNX: 'test/fixtures/prepared/tiny.onnx',
           TINY_JSON: 'test/fixtures/prepared/tiny.json',
           PLAIN_ONNX: 'test/fixtures/models/mobilenet_v2/model.onnx',
+          INPUT_GRAD_ONNX: 'test/fixtures/prepared/mobilenet_v2_input.onnx',
+          INPUT_GRAD_JSON: 'test/fixtures/prepared/mobilenet_v2_input.json',
         },
       },
     }),
