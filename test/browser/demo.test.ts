@@ -82,7 +82,8 @@ describe.skipIf(!hasChromium())('demo page in headless Chromium', () => {
   let page: Page;
   beforeAll(async () => {
     // assigned as each starts, so that afterAll stops whichever did when the other fails
-    await Promise.all([startWranglerDev().then((d) => (dev = d)), launchChromium().then((b) => (browser = b))]);
+    const started = await Promise.allSettled([startWranglerDev().then((d) => (dev = d)), launchChromium().then((b) => (browser = b))]);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
   }, 180_000);
   afterAll(async () => {
     await Promise.all([browser?.close(), dev?.stop()]);
