@@ -58,7 +58,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const layerNames = p.compute.layers.map((l) => l.name).join(',');
   const meta: ExplanationMeta = {
     contentType: opts.output === 'json' ? 'application/json' : 'image/png',
-    model: opts.model, method: p.methodKey, layer: layerNames, classIndex,
+    model: opts.model, method: opts.method, layer: layerNames, classIndex,
     label: p.manifest.labels?.[classIndex] ?? null, score: probabilities[classIndex],
     ...(computed.explained.length > 1 ? { classes: computed.explained.map((e) => e.target.classIndex) } : {}),
     ...(metrics ? { metrics } : {}),
