@@ -6,7 +6,11 @@
 import { build } from 'esbuild';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from '@hono/zod-openapi';
+import type { ColormapName } from '../../src/image/index.js';
+import type { ExplanationJsonSchema } from '../../src/routes/schemas.js';
+import type { ExplainJsonOptions, ExplainOptions, ExplainParams, ExplanationJson, GradcamEdgeErrorCode } from '../../sdk/src/index.js';
 
 const SDK = join(import.meta.dirname, '../../sdk/src');
 const sources = readdirSync(SDK).filter((f) => f.endsWith('.ts')).map((f) => ({ file: f, text: readFileSync(join(SDK, f), 'utf8') }));
@@ -32,5 +36,15 @@ describe('SDK portability', () => {
     expect(js).toContain('x-explanation-id');
     console.log(`sdk bundle: ${js.length} bytes minified`);
     expect(js.length).toBeLessThan(16 * 1024);
+  });
+
+  it('takes its option and result types from the service (checked by tsc)', () => {
+    expectTypeOf<NonNullable<ExplainParams['colormap']>>().toEqualTypeOf<ColormapName>();
+    expectTypeOf<ExplainParams['class']>().toEqualTypeOf<string | number | undefined>();
+    expectTypeOf<ExplainParams['alpha']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<NonNullable<ExplainOptions['output']>>().toEqualTypeOf<'overlay' | 'heatmap'>();
+    expectTypeOf<ExplainJsonOptions>().not.toHaveProperty('colormap');
+    expectTypeOf<ExplanationJson>().toEqualTypeOf<z.infer<typeof ExplanationJsonSchema>>();
+    expectTypeOf<'corrupt_image'>().toExtend<GradcamEdgeErrorCode>();
   });
 });
