@@ -54,11 +54,14 @@ export function describeCli(ctx: LiveContext): void {
     it('explains a glob with a named class (as a label) and exits 0', async () => {
       const { scenes, sceneCount } = ctx.fixtures();
       const out = mkdtempSync(join(tmpdir(), 'gradcam-edge-cli-'));
-      const r = await cli(ctx, [`${scenes}/**/scene-*.png`, '-o', out, '--class', 'Square', '--output', 'heatmap', '--width', '64']);
+      const label = (await new GradcamEdge({ url: ctx.url() }).model('default')).labels![1];
+      const r = await cli(ctx, [`${scenes}/**/scene-*.png`, '-o', out, '--class', label.toUpperCase(), '--output', 'heatmap', '--width', '64']);
       expect(r.code, r.stderr).toBe(0);
       const lines = r.stdout.trim().split('\n');
       expect(lines).toHaveLength(sceneCount);
-      for (const line of lines) expect(line).toMatch(/-> .*scene-\d\.gradcam\.png {2}square \(class 1\) \d+\.\d% \[miss\]$/);
+      const name = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const expected = new RegExp(`-> .*scene-\\d\\.gradcam\\.png {2}${name} \\(class 1\\) \\d+\\.\\d% \\[miss\\]$`);
+      for (const line of lines) expect(line).toMatch(expected);
       expect(decode(readFileSync(join(out, 'scene-0.gradcam.png'))).width).toBe(64);
       expect(r.stderr).toContain(`${sceneCount} explained; contact sheet: ${join(out, 'index.html')}`);
     });
