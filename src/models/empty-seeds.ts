@@ -18,7 +18,7 @@ import type { ModelSession, RunTensor } from '../runtime/runner.js';
  */
 export function withEmptySeeds(session: ModelSession, manifest: Manifest): ModelSession {
   const seeds = seedInputs(manifest).filter((name) => session.inputNames.length === 0 || session.inputNames.includes(name));
-  const empty: RunTensor = { type: 'float32', dims: [0, Number(manifest.seed.shape[1])], data: new Float32Array(0) };
+  const empty = emptySeed(manifest);
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
@@ -28,4 +28,20 @@ export function withEmptySeeds(session: ModelSession, manifest: Manifest): Model
     },
     release: () => session.release(),
   };
+}
+
+function emptySeed(manifest: Manifest): RunTensor {
+  return { type: 'float32', dims: [0, Number(manifest.seed.shape[1])], data: new Float32Array(0) };
+}
+
+/**
+ * Empty [0, K] feeds for the seed inputs other than `seed.name` (the layers' own seeds): spread them under a
+ * run's own feeds when the session is not wrapped by {@link withEmptySeeds} (benchmarks, tools).
+ *
+ * @example
+ * await session.run({ ...ownSeedFeeds(manifest), input: image, gradcam_seed: oneHot });
+ */
+export function ownSeedFeeds(manifest: Manifest): Record<string, RunTensor> {
+  const empty = emptySeed(manifest);
+  return Object.fromEntries(seedInputs(manifest).slice(1).map((name) => [name, empty]));
 }

@@ -7,6 +7,7 @@
 import type { BatchRun, ModelAccess } from '../../cam/base.js';
 import type { LayerSpec, Manifest } from '../../manifest.js';
 import type { ModelSession, RunTensor } from '../../runtime/runner.js';
+import { ownSeedFeeds } from '../../models/empty-seeds.js';
 import { classCount } from './model-run.js';
 
 /** The most images sent in one session run (bounds the WASM memory a batch needs; see docs/methods.md). */
@@ -47,6 +48,7 @@ export function modelAccess(session: ModelSession, manifest: Manifest, layer: La
         const seed = new Float32Array(n * k);
         if (outputs.gradient) for (let i = 0; i < n; i++) seed[i * k + classIndex] = 1;
         const feeds: Record<string, RunTensor> = {
+          ...ownSeedFeeds(manifest),
           [manifest.input.name]: { type: 'float32', dims: [n, d1, d2, d3], data: images.subarray(start * size, (start + n) * size) },
           [manifest.seed.name]: { type: 'float32', dims: [n, k], data: seed },
         };

@@ -7,6 +7,7 @@
  * kept. For larger K a forward with a zero seed finds the class, then a second run seeds it.
  */
 import { ApiError } from '../../errors.js';
+import { ownSeedFeeds } from '../../models/empty-seeds.js';
 import type { LayerSpec, Manifest } from '../../manifest.js';
 import type { ModelSession, RunTensor } from '../../runtime/runner.js';
 
@@ -59,7 +60,7 @@ function float32(t: RunTensor | undefined, name: string): RunTensor & { data: Fl
 
 /** Run the forward pass only (zero seed) and return the logits. */
 export async function runLogits(session: ModelSession, manifest: Manifest, input: Float32Array): Promise<Float32Array> {
-  const feeds = { [manifest.input.name]: imageTensor(manifest, input), [manifest.seed.name]: seedTensor(manifest, 'zero') };
+  const feeds = { ...ownSeedFeeds(manifest), [manifest.input.name]: imageTensor(manifest, input), [manifest.seed.name]: seedTensor(manifest, 'zero') };
   const out = await session.run(feeds, [manifest.logits.name]);
   return float32(out[manifest.logits.name], manifest.logits.name).data.slice(0, classCount(manifest));
 }
@@ -85,7 +86,7 @@ export async function runForExplanation(
     runs++;
     seedRows = [argmax(await runLogits(session, manifest, input))];
   }
-  const feeds = { [manifest.input.name]: imageTensor(manifest, input), [manifest.seed.name]: seedTensor(manifest, seedRows) };
+  const feeds = { ...ownSeedFeeds(manifest), [manifest.input.name]: imageTensor(manifest, input), [manifest.seed.name]: seedTensor(manifest, seedRows) };
   const out = await session.run(feeds, [manifest.logits.name, layer.activation, layer.gradient]);
   runs++;
   const logits = float32(out[manifest.logits.name], manifest.logits.name).data.slice(0, classCount(manifest));

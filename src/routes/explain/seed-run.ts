@@ -12,6 +12,7 @@
  * empty seed skips their backward graph).
  */
 import { ApiError } from '../../errors.js';
+import { ownSeedFeeds } from '../../models/empty-seeds.js';
 import type { LayerSpec, Manifest } from '../../manifest.js';
 import type { ModelSession, RunTensor } from '../../runtime/runner.js';
 import { classCount, IDENTITY_SEED_MAX_CLASSES, runLogits } from './model-run.js';
@@ -130,7 +131,7 @@ export async function runTargets(session: ModelSession, manifest: Manifest, inpu
     targets = targetsFor(topClasses(await runLogits(session, manifest, input), (req as TargetRequest).top), req as TargetRequest, k);
   }
   const seedRows = viaIdentity ? identity(k) : targets!.map((t) => t.seed);
-  const feeds: Record<string, RunTensor> = { [manifest.input.name]: { type: 'float32', dims: imageDims(manifest), data: input } };
+  const feeds: Record<string, RunTensor> = { ...ownSeedFeeds(manifest), [manifest.input.name]: { type: 'float32', dims: imageDims(manifest), data: input } };
   feeds[manifest.seed.name] = needs.layers.length > 0 ? rows(seedRows, k) : rows([new Float32Array(k)], k);
   const fetches = [manifest.logits.name, ...needs.layers.flatMap((l) => [l.activation, l.gradient])];
   const il = needs.input?.layer;
@@ -175,6 +176,7 @@ export async function batchInputGradients(session: ModelSession, manifest: Manif
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
     const out = await session.run({
+      ...ownSeedFeeds(manifest),
       [manifest.input.name]: { type: 'float32', dims: imageDims(manifest, n), data: images.subarray(start * size, (start + n) * size) },
       [manifest.seed.name]: rows(Array.from({ length: n }, () => new Float32Array(k)), k),
       [layer.seed ?? manifest.seed.name]: rows(Array.from({ length: n }, () => seed), k),
@@ -197,6 +199,7 @@ export async function batchLogits(session: ModelSession, manifest: Manifest, ima
   for (let start = 0; start < count; start += batch) {
     const n = Math.min(batch, count - start);
     const out = await session.run({
+      ...ownSeedFeeds(manifest),
       [manifest.input.name]: { type: 'float32', dims: imageDims(manifest, n), data: images.subarray(start * size, (start + n) * size) },
       [manifest.seed.name]: rows(Array.from({ length: n }, () => new Float32Array(k)), k),
     }, [manifest.logits.name]);
