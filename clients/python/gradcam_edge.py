@@ -170,6 +170,8 @@ class Client:
 
     def explain(self, image: ImageSource, **options: Any) -> Explanation:
         """Explain an image; returns the PNG (overlay, or ``output="heatmap"``) and its metadata."""
+        if options.get("output") == "json":
+            raise ValueError("explain() returns a PNG; use explain_json() for output=json")
         status, headers, body = self._post("/v1/explain", image, options)
         if not headers.get("X-Explanation-Id"):
             raise GradcamEdgeError(status, "unexpected_response", "The response carries no X-Explanation-Id header.")

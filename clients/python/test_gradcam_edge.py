@@ -113,6 +113,11 @@ class ScriptedServerTests(unittest.TestCase):
             ge.Client("http://127.0.0.1:9", timeout=2).models()
         self.assertEqual((caught.exception.status, caught.exception.code), (0, "network_error"))
 
+    def test_explain_refuses_json_output(self):
+        with self.assertRaises(ValueError):
+            self.client.explain(tiny_png(), output="json")
+        self.assertEqual(Scripted.seen, [])
+
     def test_retry_after_dates_and_sniffing(self):
         self.assertEqual(ge.parse_retry_after("Thu, 01 Jan 2026 00:00:05 GMT", now=1767225600.0), 5.0)
         self.assertIsNone(ge.parse_retry_after("soon"))

@@ -77,6 +77,7 @@ export class GradcamEdge {
 
   /** Explain an image: the PNG (overlay or heatmap) with the class, label, score, method, cache state and id. */
   async explain(image: ImageSource, options: ExplainOptions = {}): Promise<Explanation> {
+    if ((options.output as string) === 'json') throw new TypeError('explain() returns a PNG; use explainJson() for output=json.');
     const { response, signal } = await this.#postImage('v1/explain', image, options);
     const meta = metadataFromHeaders(response.headers);
     const timeoutMs = options.timeoutMs ?? this.#transport.timeoutMs;

@@ -105,6 +105,11 @@ describe('SDK transport against a scripted server', () => {
     expect((await client().explain(PNG).catch((e) => e)).code).toBe('unexpected_response');
   });
 
+  it('refuses output=json in explain (explainJson is the JSON call) without sending anything', async () => {
+    await expect(client().explain(PNG, { output: 'json' as never })).rejects.toThrow(/explainJson/);
+    expect(seen).toEqual([]);
+  });
+
   it('sniffs JPEG bytes and Blob types, and sends unknown bytes as octet-stream', async () => {
     await client().explain(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0]));
     await client().explain(new Blob([PNG]));
