@@ -27,6 +27,7 @@ const BENCHES: Bench[] = [
   { name: 'prepare', file: 'bench/prepare.bench.ts', args: [], quickArgs: ['--quick'] },
   { name: 'service', file: 'bench/service.bench.ts', args: [], quickArgs: ['--rounds', '10', '--cold', '1'] },
   { name: 'methods', file: 'bench/methods.bench.ts', args: [], quickArgs: [] },
+  { name: 'options', file: 'bench/explain-options.bench.ts', args: [], quickArgs: ['--rounds', '3'] },
   { name: 'node', file: 'bench/node-vs-workerd.bench.ts', args: [], quickArgs: [] },
 ];
 
