@@ -11,12 +11,12 @@ export const QUALITY_USAGE = `Usage: npm run quality -- [options]
   --scenes N                single-object scenes (default 500)
   --pairs N                 two-object scenes, each explained for both classes (default 500)
   --deletion-scenes N       scenes with deletion/insertion curves (default 100)
-  --sanity-scenes N         scenes compared with the randomised model (default 200)
-  --model-method-scenes N   scenes and pairs for the methods that run the model again per map (default 100)
-  --steps N                 deletion/insertion steps (default 16)
+  --sanity-scenes N         scenes compared with the randomised model (default 100)
+  --model-method-scenes N   scenes and pairs for the methods that run the model again per map (default 50)
+  --steps N                 deletion/insertion steps (default 10: 10 % of the pixels per step)
   --tolerance PX            pointing-game tolerance in pixels (default: 15 px scaled from 384 px to the input side)
   --threads N               onnxruntime-web threads (default 2)
-  --quick                   100 scenes, 100 pairs, 25 deletion and 50 sanity scenes; prints only
+  --quick                   100 scenes, 100 pairs, 20 deletion, 30 sanity and 20 model-method scenes; prints only
   --out <file>              the report (default docs/quality.md; written unless --quick without --out)
 `;
 
@@ -60,10 +60,10 @@ export function parseQualityArgs(args: string[]): QualityOptions {
     source: values.source,
     scenes: int('scenes', values.scenes, quick ? 100 : 500, 1),
     pairs: int('pairs', values.pairs, quick ? 100 : 500, 1),
-    deletionScenes: int('deletion-scenes', values['deletion-scenes'], quick ? 25 : 100),
-    sanityScenes: int('sanity-scenes', values['sanity-scenes'], quick ? 50 : 200),
-    modelMethodScenes: int('model-method-scenes', values['model-method-scenes'], quick ? 25 : 100),
-    steps: int('steps', values.steps, 16, 1),
+    deletionScenes: int('deletion-scenes', values['deletion-scenes'], quick ? 20 : 100),
+    sanityScenes: int('sanity-scenes', values['sanity-scenes'], quick ? 30 : 100),
+    modelMethodScenes: int('model-method-scenes', values['model-method-scenes'], quick ? 20 : 50),
+    steps: int('steps', values.steps, 10, 1),
     tolerance,
     threads: int('threads', values.threads, 2, 1),
     batch: int('batch', values.batch, 16, 2),
