@@ -125,12 +125,13 @@ export async function runTargets(session: ModelSession, manifest: Manifest, inpu
   let runs = 0;
   let targets = Array.isArray(req) ? req : req.classIndex !== null ? targetsFor([req.classIndex], req, k) : undefined;
   const onlyShared = !needs.input || (!needs.input.plain && !needs.input.guided);
-  const viaIdentity = !targets && onlyShared && k <= IDENTITY_SEED_MAX_CLASSES;
+  const logitsOnly = onlyShared && needs.layers.length === 0; // e.g. smoothgrad: the gradients come from its batch
+  const viaIdentity = !targets && onlyShared && (logitsOnly || k <= IDENTITY_SEED_MAX_CLASSES);
   if (!targets && !viaIdentity) {
     runs++;
     targets = targetsFor(topClasses(await runLogits(session, manifest, input), (req as TargetRequest).top), req as TargetRequest, k);
   }
-  const seedRows = viaIdentity ? identity(k) : targets!.map((t) => t.seed);
+  const seedRows = viaIdentity ? (logitsOnly ? [] : identity(k)) : targets!.map((t) => t.seed);
   const feeds: Record<string, RunTensor> = { ...ownSeedFeeds(manifest), [manifest.input.name]: { type: 'float32', dims: imageDims(manifest), data: input } };
   feeds[manifest.seed.name] = needs.layers.length > 0 ? rows(seedRows, k) : rows([new Float32Array(k)], k);
   const fetches = [manifest.logits.name, ...needs.layers.flatMap((l) => [l.activation, l.gradient])];
