@@ -92,4 +92,15 @@ describe('input gradients (plain and guided) vs PyTorch autograd', () => {
     expect(out[input.guidedGradient!]!.dims[0]).toBe(0);
     expect(out[manifest.layers.find((l) => l.default)!.gradient]!.dims[0]).toBe(2);
   });
+
+  it('--layer <input> gives the plain gradient only; --guided needs the input among the layers', async () => {
+    const { f } = fixtures[0]!;
+    const plainOnly = await prepare(readModel(f), { layers: ['layer_default', f.input.name] }, runner);
+    expect(plainOnly.manifest.layers.map((l) => [l.name, !!l.input, l.seed ?? null, l.guidedGradient ?? null, !!l.default])).toEqual([
+      ['layer_default', false, null, null, true], [f.input.name, true, 'gradcam_seed:input', null, false],
+    ]);
+    await expect(prepare(readModel(f), { guided: true }, runner)).rejects.toThrow(/--guided needs the image input/);
+    const guided = await prepare(readModel(f), { layers: [f.input.name], guided: true }, runner);
+    expect(guided.manifest.layers[0]).toMatchObject({ input: true, default: true, guidedSeed: 'gradcam_seed:guided:input' });
+  });
 });
