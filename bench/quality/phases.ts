@@ -147,25 +147,48 @@ function argmaxRow(probs: Float32Array, row: number, k: number): number {
   return best;
 }
 
-/** Average drop / increase: one forward pass per map on the explanation map E = map * image. */
+/** Largest absolute difference below which two maps count as the same map. */
+const SAME_MAP = 1e-6;
+
+function sameMap(a: FloatMap, b: FloatMap): boolean {
+  if (a.data.length !== b.data.length) return false;
+  for (let i = 0; i < a.data.length; i++) if (Math.abs(a.data[i]! - b.data[i]!) > SAME_MAP) return false;
+  return true;
+}
+
+/**
+ * The maps' distinct members and, for every name, the index of its distinct map: rows whose maps coincide on
+ * a scene (Grad-CAM, HiResCAM and XGrad-CAM at a layer followed by global average pooling) share forward passes.
+ */
+function distinctMaps(maps: Map<string, FloatMap>): { unique: FloatMap[]; index: Map<string, number> } {
+  const unique: FloatMap[] = [], index = new Map<string, number>();
+  for (const [name, map] of maps) {
+    let k = unique.findIndex((u) => sameMap(u, map));
+    if (k < 0) k = unique.push(map) - 1;
+    index.set(name, k);
+  }
+  return { unique, index };
+}
+
+/** Average drop / increase: one forward pass per distinct map on the explanation map E = map * image. */
 async function confidence(model: PreparedModel, scene: BenchScene, target: number, original: number, maps: Map<string, FloatMap>, rows: Rows): Promise<void> {
   const { mean, std } = model.manifest.input;
-  const names = [...maps.keys()], size = scene.input.length, batch = new Float32Array(names.length * size);
-  names.forEach((name, k) => batch.set(explanationInput(scene.input, maps.get(name)!, mean, std), k * size));
-  const probs = await model.forward(batch, names.length);
-  names.forEach((name, k) => rows.row(name).confidence.push({ original, explained: probs[k * model.classes + target]! }));
+  const { unique, index } = distinctMaps(maps), size = scene.input.length, batch = new Float32Array(unique.length * size);
+  unique.forEach((map, k) => batch.set(explanationInput(scene.input, map, mean, std), k * size));
+  const probs = await model.forward(batch, unique.length);
+  for (const [name, k] of index) rows.row(name).confidence.push({ original, explained: probs[k * model.classes + target]! });
 }
 
 /** Deletion towards the mean colour (0 in the normalised input) and insertion from the blurred image. */
 async function deletionInsertion(model: PreparedModel, scene: BenchScene, target: number, maps: Map<string, FloatMap>, rows: Rows, steps: number): Promise<void> {
-  const names = [...maps.keys()], size = Number(model.manifest.input.shape[2]);
-  const common = { input: scene.input, maps: names.map((n) => maps.get(n)!), steps, classIndex: target, tieSeed: scene.seed, batchSize: 32 };
+  const { unique, index } = distinctMaps(maps), size = Number(model.manifest.input.shape[2]);
+  const common = { input: scene.input, maps: unique, steps, classIndex: target, tieSeed: scene.seed, batchSize: 32 };
   const del = await perturbationCurves(model.forward, { ...common, baseline: new Float32Array(scene.input.length), mode: 'deletion' });
   const ins = await perturbationCurves(model.forward, { ...common, baseline: gaussianBlur(scene.input, 3, size, size), mode: 'insertion' });
-  names.forEach((name, k) => {
+  for (const [name, k] of index) {
     rows.row(name).deletion.push(areaUnderCurve(del[k]!));
     rows.row(name).insertion.push(areaUnderCurve(ins[k]!));
-  });
+  }
 }
 
 /** The two-object pass: each scene explained for both classes (the image twice in the batch). */

@@ -67,7 +67,8 @@ function timingSection(f: RunFacts): string {
     + `wall time including model loading and the derived models (this machine: 2 shared cores, ${f.threads} threads). `
     + `The models ran ${f.report.images.explained} images with gradient outputs and ${f.report.images.forward} forward only `
     + `(${((1000 * (s.singles + s.pairs)) / Math.max(1, f.report.images.explained + f.report.images.forward)).toFixed(1)} ms per image overall, metric code included). `
-    + 'Most of it is deletion / insertion (per scene, 2 x (steps - 1) forward passes per map plus 4 shared end points, batched) '
+    + 'Most of it is deletion / insertion (per scene, 2 x (steps - 1) forward passes per distinct map plus 4 shared end points, batched; '
+    + 'rows whose maps agree to 1e-6 on a scene share passes) '
     + 'and the methods that run the model again (Score-CAM: 32 masked inputs per map; Smooth Grad-CAM++: 8 noisy copies).\n';
 }
 
