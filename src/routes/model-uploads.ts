@@ -53,6 +53,7 @@ const put = createRoute({
   method: 'put',
   path: '/models/{id}',
   summary: 'Upload a model (admin): plain ONNX, prepared here, or a prepared model with its manifest',
+  security: [{ bearer: [] }],
   middleware: [
     mediaType({ accept: BODY_TYPES }),
     bodyLimit({ maxBytes: (c) => uploadLimitsOf(c.env as Env).maxModelBytes + (1 << 20) }),
@@ -78,6 +79,7 @@ const del = createRoute({
   method: 'delete',
   path: '/models/{id}',
   summary: 'Delete an uploaded model and all its versions (admin)',
+  security: [{ bearer: [] }],
   request: { params: Params },
   responses: { 204: { description: 'Deleted.' }, ...problems(401, 403, 404) },
 });
@@ -115,8 +117,13 @@ async function readUpload(c: Context<AppEnv>): Promise<UploadInput> {
   return { model: new Uint8Array(await model.arrayBuffer()), manifest: parsedManifest, options: prepareOptionsOf(parseOptions(UploadOptionsSchema, fields)) };
 }
 
+const uploads = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook });
+uploads.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+  type: 'http', scheme: 'bearer', description: 'An API key (docs/security.md); admin keys for model writes.',
+});
+
 /** The model upload sub-app (mounted under /v1). */
-export const modelUploadsApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook })
+export const modelUploadsApp = uploads
   .openapi(put, async (c) => {
     const id = c.req.valid('param').id;
     const kv = writableId(c, id);
