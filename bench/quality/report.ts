@@ -88,8 +88,9 @@ src/quality (pure functions over maps, masks and a \`forward(batch) => probabili
   inside the mask; a map spread uniformly scores the object's area share (about 3-15 % of the image here).
 - **Discriminativeness** (two-object scenes): for each scene and each of its two classes, the map's mass on
   the explained object over its mass on the other one. Reported: the **median** ratio over all explanations
-  (the headline; a mean of ratios is dominated by maps with almost no mass on the other object, and
-  undefined ratios, no mass on either object, are left out), the geometric mean over finite non-zero
+  (the headline; for an even count the geometric mean of the two middle values; a mean of ratios would be
+  dominated by maps with almost no mass on the other object; undefined ratios, no mass on either object,
+  are left out), the geometric mean over finite non-zero
   ratios, and the share of explanations with ratio > 1. A class-blind map scores 1 (the random and
   Gaussian baselines, whose map is the same for both classes).
 - **Deletion / insertion AUC** (Petsiuk et al. 2018, RISE): pixels are moved in order of importance

@@ -22,7 +22,11 @@ export function massRatio(map: FloatMap, explained: Mask, other: Mask): number {
 
 /** Aggregate of many {@link massRatio}s. */
 export interface RatioSummary {
-  /** Median over the defined ratios (Infinity counts as larger than any number). */
+  /**
+   * Median over the defined ratios (Infinity counts as larger than any number); for an even count, the
+   * geometric mean of the two middle values, so that reciprocal pairs (a class-blind map: r and 1 / r for
+   * the two classes of a scene) give exactly 1.
+   */
   median: number;
   /** Geometric mean over the finite, non-zero ratios: exp(mean(log r)). */
   geometricMean: number;
@@ -43,7 +47,7 @@ export interface RatioSummary {
 export function summariseRatios(ratios: readonly number[]): RatioSummary {
   const defined = ratios.filter((r) => !Number.isNaN(r)).sort((a, b) => a - b);
   const n = defined.length;
-  const median = n === 0 ? NaN : n % 2 ? defined[(n - 1) / 2]! : (defined[n / 2 - 1]! + defined[n / 2]!) / 2;
+  const median = n === 0 ? NaN : n % 2 ? defined[(n - 1) / 2]! : middleOfTwo(defined[n / 2 - 1]!, defined[n / 2]!);
   const logs = defined.filter((r) => r > 0 && Number.isFinite(r)).map(Math.log);
   const geometricMean = logs.length ? Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length) : NaN;
   return {
@@ -53,4 +57,10 @@ export function summariseRatios(ratios: readonly number[]): RatioSummary {
     undefinedCount: ratios.length - n,
     count: ratios.length,
   };
+}
+
+/** Geometric mean of two ratios, with 0 and Infinity (reciprocals of each other) meeting at 1. */
+function middleOfTwo(a: number, b: number): number {
+  if (a === 0 && b === Infinity) return 1;
+  return Math.sqrt(a * b);
 }

@@ -53,6 +53,8 @@ describe('massRatio and summariseRatios', () => {
     expect(s.aboveOne).toBeCloseTo(2 / 3, 12);
     expect(s.undefinedCount).toBe(1);
     expect(s.count).toBe(4);
-    expect(summariseRatios([0.5, 2, 8, 1]).median).toBe(1.5);
+    expect(summariseRatios([0.5, 2, 8, 1]).median).toBeCloseTo(Math.SQRT2, 12); // middle pair 1 and 2
+    expect(summariseRatios([0.1, 10, 0.25, 4]).median).toBeCloseTo(1, 12); // reciprocal pairs: a class-blind map
+    expect(summariseRatios([0, Infinity]).median).toBe(1);
   });
 });
