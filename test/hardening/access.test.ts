@@ -78,6 +78,21 @@ describe('API keys', () => {
     expect((await h.request('/healthz')).status).toBe(200);
   });
 
+  it('has no path variant that reaches a write or compute handler without a key', async () => {
+    const h = harness({ env: KEYS });
+    const variants = ['/v1//models/x', '/v1/models/x/', '/v1/models//x', '/v1/./models/x', '/v1/explain/../models/x', '/v1/models/x?', '/v1/models/x#a', '/v1/models/x%2F', '//v1/models/x'];
+    for (const path of variants) {
+      for (const method of ['PUT', 'DELETE']) {
+        const res = await h.request(path, { method, headers: { 'content-type': 'application/octet-stream', ...fresh() }, body: method === 'PUT' ? 'x' : undefined });
+        expect([401, 403, 404], `${method} ${path}`).toContain(res.status);
+      }
+    }
+    for (const path of ['/v1//explain', '/v1/explain/', '/v1/./explain', '//v1/explain', '/v1/classify/']) {
+      const res = await h.request(path, { method: 'POST', headers: { 'content-type': 'image/png', ...fresh() }, body: 'x' });
+      expect([401, 404], `POST ${path}`).toContain(res.status);
+    }
+  });
+
   it('classifies routes', () => {
     expect(accessOf('POST', '/v1/explain', {})).toBe('user');
     expect(accessOf('POST', '/v1/anything-new', {})).toBe('user');
