@@ -217,6 +217,16 @@ describe('layers and augmentation', () => {
     expectClose((await json(`${q}&class=0&combine=product`)).map.data, minMaxScale({ width: SIZE, height: SIZE, data: product }).data, 1e-6, 'product');
   });
 
+  it('a multipart form may repeat layer too', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([body], { type: 'image/png' }), 'x.png');
+    for (const [k, v] of [['layer', MID_LAYER], ['layer', deep.name], ['output', 'json'], ['class', '0']]) form.append(k!, v!);
+    const res = await h.request('/v1/explain', { method: 'POST', body: form });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const viaQuery = await json(`layer=${encodeURIComponent(MID_LAYER)}&layer=${encodeURIComponent(deep.name)}&class=0`);
+    expect(((await res.json()) as Json).map.data).toEqual(viaQuery.map.data);
+  });
+
   it('aug=flip averages the map with the mirrored image\'s map mirrored back', async () => {
     const flip = await json('aug=flip&class=0');
     expect(flip.runs).toBe(2);

@@ -19,24 +19,28 @@ export const BODY_TYPES: readonly string[] = [...IMAGE_TYPES, 'multipart/form-da
 export interface ImageInput {
   bytes: Uint8Array;
   header: ImageHeader;
-  fields: Record<string, string>;
+  /** The form's other fields (for options); a repeated field (e.g. `layer`) is an array. */
+  fields: Record<string, string | string[]>;
 }
 
-async function fromForm(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; type: string; fields: Record<string, string> }> {
-  let form: Record<string, string | File>;
+async function fromForm(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; type: string; fields: Record<string, string | string[]> }> {
+  let form: Record<string, string | File | (string | File)[]>;
   try {
-    form = (await c.req.parseBody()) as Record<string, string | File>;
+    form = (await c.req.parseBody({ all: true })) as Record<string, string | File | (string | File)[]>;
   } catch {
     throw new ApiError(400, 'bad_request', 'The multipart body could not be parsed.');
   }
-  const file = form.file;
+  const file = Array.isArray(form.file) ? form.file[0] : form.file;
   if (!(file instanceof File)) throw new ApiError(400, 'bad_request', "The form has no 'file' field with the image.");
   const type = essence(file.type);
   if (type && type !== 'application/octet-stream' && !(IMAGE_TYPES as readonly string[]).includes(type)) {
     throw new ApiError(415, 'unsupported_media_type', `The file must be image/png or image/jpeg (got '${type}').`);
   }
-  const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(form)) if (typeof value === 'string') fields[name] = value;
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(form)) {
+    const strings = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+    if (strings.length > 0) fields[name] = strings.length === 1 ? strings[0]! : strings;
+  }
   return { bytes: new Uint8Array(await file.arrayBuffer()), type, fields };
 }
 
