@@ -43,6 +43,8 @@ export interface PassOptions {
 export interface PassReport {
   /** Top-1 accuracy on the single scenes; share of pair explanations whose class is in the model's top 2. */
   top1: number;
+  /** Whether single scene i was classified correctly. */
+  correct: boolean[];
   pairTop2: number;
   /** Methods that threw, with the message. */
   failures: Map<string, string>;
@@ -112,7 +114,8 @@ export async function singlePass(models: Models, rows: Rows, o: PassOptions, rep
     const probs = softmaxRows(e.logits, scenes.length);
     for (let j = 0; j < scenes.length; j++) {
       const scene = scenes[j]!, target = targets[j]!, mask = scene.masks[0]!, index = s + j;
-      if (argmaxRow(probs, j, k) === target) correct++;
+      report.correct[index] = argmaxRow(probs, j, k) === target;
+      if (report.correct[index]) correct++;
       const withModelMethods = index < o.modelMethodScenes;
       const maps = await allMaps(trained, { e, saliency: sal, j, scene, target, withModelMethods }, report.failures);
       for (const [name, map] of maps) {

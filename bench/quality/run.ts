@@ -52,6 +52,16 @@ async function loadModels(runner: ModelRunner, o: QualityOptions, notes: string[
   };
 }
 
+/** Grad-CAM's pointing game split by whether the model classified the scene correctly. */
+function pointingByCorrectness(hits: readonly number[], correct: readonly boolean[]): string[] {
+  if (hits.length !== correct.length || hits.length === 0) return [];
+  const split = (want: boolean) => {
+    const h = hits.filter((_, i) => correct[i] === want);
+    return `${h.length ? (h.reduce((a, b) => a + b, 0) / h.length).toFixed(3) : 'n/a'} on the ${h.length} ${want ? 'correctly' : 'wrongly'} classified`;
+  };
+  return [`Grad-CAM pointing game ${split(true)} scenes, ${split(false)} ones`];
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const o = parseQualityArgs(process.argv.slice(2));
@@ -60,7 +70,7 @@ async function main(): Promise<void> {
   const models = await loadModels(runner, o, notes);
   const manifest = models.trained.manifest, size = Number(manifest.input.shape[2]);
   const pass: PassOptions = { ...o, tolerance: o.tolerance ?? (15 * size) / 384 };
-  const report: PassReport = { top1: NaN, pairTop2: NaN, failures: new Map(), seconds: { singles: 0, pairs: 0 }, images: { explained: 0, forward: 0 } };
+  const report: PassReport = { top1: NaN, correct: [], pairTop2: NaN, failures: new Map(), seconds: { singles: 0, pairs: 0 }, images: { explained: 0, forward: 0 } };
   const rows = new Rows();
   console.error(`quality: ${o.scenes} scenes, ${o.pairs} pairs, ${o.deletionScenes} with deletion/insertion (${o.steps} steps), ${o.sanityScenes} sanity, ${o.threads} threads`);
   await singlePass(models, rows, pass, report);
@@ -69,6 +79,7 @@ async function main(): Promise<void> {
   report.images = countImages(models);
   for (const [name, message] of report.failures) notes.push(`method ${name} failed and is left out: ${message}`);
   const summaries = rows.summaries();
+  notes.push(...pointingByCorrectness(rows.row('gradcam').pointing, report.correct));
   const facts = {
     modelPath: o.model, sha256: manifest.sha256, layer: models.trained.layer.name, layerShape: models.trained.layerShape,
     quantization: manifest.quantization.weights, inputSize: size, options: pass, threads: o.threads, report, notes,
