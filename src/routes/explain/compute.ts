@@ -14,7 +14,8 @@ import { guidedGradCamMap, noisyCopies, saliencyMap, smoothGradMap, type PixelMe
 import type { ModelSession } from '../../runtime/runner.js';
 import { batchLimit, modelAccess } from './batch-run.js';
 import { averageFlip, combineMaps, flipInput, flipMap, type Combine } from './compose.js';
-import { batchInputGradients, runTargets, type RunNeeds, type Target, type TargetRequest, type TargetRun } from './seed-run.js';
+import { batchInputGradients } from './batch-forward.js';
+import { runTargets, type RunNeeds, type Target, type TargetRequest, type TargetRun } from './seed-run.js';
 
 /** The method of a request: a CAM method, or a pixel-level one (with the Grad-CAM used by guided-gradcam). */
 export type MethodChoice = { kind: 'cam'; cam: CamMethod } | { kind: 'pixel'; name: PixelMethod; cam: CamMethod };

@@ -18,7 +18,7 @@ import type { ModelSession } from '../../runtime/runner.js';
 import { ApiError } from '../../errors.js';
 import { batchLimit } from './batch-run.js';
 import { inputSize } from './compute.js';
-import { batchLogits } from './seed-run.js';
+import { batchLogits } from './batch-forward.js';
 
 /** The metrics a request may ask for. */
 export const METRICS = ['drop', 'increase', 'deletion', 'insertion'] as const;

@@ -81,7 +81,8 @@ export function topClasses(logits: Float32Array, k: number): number[] {
   return [...logits.keys()].sort((a, b) => logits[b] - logits[a] || a - b).slice(0, k);
 }
 
-function rows(seeds: readonly Float32Array[], k: number): RunTensor {
+/** Seed rows as a [S, K] tensor. */
+export function rows(seeds: readonly Float32Array[], k: number): RunTensor {
   const data = new Float32Array(seeds.length * k);
   seeds.forEach((s, i) => data.set(s, i * k));
   return { type: 'float32', dims: [seeds.length, k], data };
@@ -162,50 +163,4 @@ export async function runTargets(session: ModelSession, manifest: Manifest, inpu
   const plain = il && needs.input!.plain ? pick(floats(out, il.gradient).data, per) : undefined;
   const guided = il && needs.input!.guided ? pick(floats(out, il.guidedGradient!).data, per) : undefined;
   return { logits, targets: targets!, layers, plain, guided, runs };
-}
-
-/**
- * The input gradient of `count` images (concatenated) for one seed row each, in batches of at most
- * `batch` images: row-aligned mode of the batch contract (N images, N seed rows). The shared seed gets
- * zero rows (its backward graph is short); the guided graph is skipped.
- */
-export async function batchInputGradients(session: ModelSession, manifest: Manifest, layer: LayerSpec, images: Float32Array, count: number, seed: Float32Array, batch: number): Promise<{ gradients: Float32Array; runs: number }> {
-  const k = classCount(manifest);
-  const size = images.length / count;
-  const gradients = new Float32Array(images.length);
-  let runs = 0;
-  for (let start = 0; start < count; start += batch) {
-    const n = Math.min(batch, count - start);
-    const out = await session.run({
-      ...ownSeedFeeds(manifest),
-      [manifest.input.name]: { type: 'float32', dims: imageDims(manifest, n), data: images.subarray(start * size, (start + n) * size) },
-      [manifest.seed.name]: rows(Array.from({ length: n }, () => new Float32Array(k)), k),
-      [layer.seed ?? manifest.seed.name]: rows(Array.from({ length: n }, () => seed), k),
-    }, [layer.gradient]);
-    runs++;
-    gradients.set(floats(out, layer.gradient).data.subarray(0, n * size), start * size);
-  }
-  return { gradients, runs };
-}
-
-/**
- * Logits of `count` images (concatenated), forward only, in batches of at most `batch` images (the
- * shared seed gets zero rows; own-seed graphs are skipped). Returns count x K logits.
- */
-export async function batchLogits(session: ModelSession, manifest: Manifest, images: Float32Array, count: number, batch: number): Promise<{ logits: Float32Array; runs: number }> {
-  const k = classCount(manifest);
-  const size = images.length / count;
-  const logits = new Float32Array(count * k);
-  let runs = 0;
-  for (let start = 0; start < count; start += batch) {
-    const n = Math.min(batch, count - start);
-    const out = await session.run({
-      ...ownSeedFeeds(manifest),
-      [manifest.input.name]: { type: 'float32', dims: imageDims(manifest, n), data: images.subarray(start * size, (start + n) * size) },
-      [manifest.seed.name]: rows(Array.from({ length: n }, () => new Float32Array(k)), k),
-    }, [manifest.logits.name]);
-    runs++;
-    logits.set(floats(out, manifest.logits.name).data.subarray(0, n * k), start * k);
-  }
-  return { logits, runs };
 }
