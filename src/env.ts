@@ -26,6 +26,10 @@ export interface Env {
   RATE_LIMIT?: string;
   /** Cloudflare Rate Limiting binding; when present it decides instead of the in-isolate token bucket. */
   RATE_LIMITER?: RateLimit;
+  /** Computing requests (POST/PUT under /v1) running at once per isolate (default 4), or `off`. */
+  MAX_IN_FLIGHT?: string;
+  /** Computing requests waiting for a slot (default 32); more get 503 overloaded with Retry-After. */
+  MAX_QUEUED?: string;
   /** Origins allowed by CORS: `*`, a comma-separated list, or empty for none. */
   CORS_ORIGINS?: string;
   /** Largest uploaded model file in bytes (default 25 MiB, the KV value limit). */

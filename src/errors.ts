@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'rate_limited'
+  | 'overloaded'
   | 'internal';
 
 /**

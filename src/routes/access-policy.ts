@@ -6,11 +6,13 @@
  * - reading stored explanations (`GET /v1/explanations/...`): open, or a key with `EXPLANATIONS_ACCESS=keyed`;
  * - other reads: open.
  * Every /v1 request is rate limited per accepted key, else per client address (`RATE_LIMIT`, set in
- * wrangler.toml; unset means no limit), and gets the configured CORS headers (`CORS_ORIGINS`).
+ * wrangler.toml; unset means no limit), gets the configured CORS headers (`CORS_ORIGINS`), and computing
+ * requests are shed with 503 beyond `MAX_IN_FLIGHT` running and `MAX_QUEUED` waiting per isolate.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Env } from '../env.js';
 import { apiKeys, type Access } from '../middleware/api-keys/index.js';
+import { concurrencyLimit, Gate, type Capacity } from '../middleware/concurrency/index.js';
 import { configuredCors } from '../middleware/cors/index.js';
 import { clientAddress, parseRate, rateLimit, TokenBuckets } from '../middleware/rate-limit/index.js';
 import type { AppEnv } from './app-env.js';
@@ -54,8 +56,22 @@ export const FALLBACK_RATE_LIMIT = '120/60';
 /** The in-isolate buckets of the app (one set per isolate). */
 export const isolateBuckets = new TokenBuckets();
 
+/** The in-isolate gate of computing requests. */
+export const isolateGate = new Gate();
+
+function count(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n >= 0 ? n : fallback;
+}
+
+/** The capacity for computing requests (POST, PUT), or null for reads and with `MAX_IN_FLIGHT=off`. */
+export function capacityOf(method: string, env: Pick<Env, 'MAX_IN_FLIGHT' | 'MAX_QUEUED'>): Capacity | null {
+  if (SAFE.has(method.toUpperCase()) || method.toUpperCase() === 'DELETE' || env.MAX_IN_FLIGHT === 'off') return null;
+  return { inFlight: Math.max(1, count(env.MAX_IN_FLIGHT, 4)), queued: count(env.MAX_QUEUED, 32) };
+}
+
 /**
- * The /v1 guards in order: CORS (answers preflights), API keys, rate limit.
+ * The /v1 guards in order: CORS (answers preflights), API keys, rate limit, load shedding.
  *
  * @example
  * app.use('/v1/*', ...v1Guards());
@@ -75,5 +91,6 @@ export function v1Guards(): MiddlewareHandler<AppEnv>[] {
       binding: (c) => env(c).RATE_LIMITER,
       buckets: isolateBuckets,
     }),
+    concurrencyLimit({ capacity: (c) => capacityOf(c.req.method, env(c)), gate: isolateGate }),
   ];
 }
