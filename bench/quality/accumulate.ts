@@ -61,6 +61,11 @@ export class Rows {
     return r;
   }
 
+  /** The samples of row `name`, if it has any. */
+  find(name: string): RowSamples | undefined {
+    return this.rows.get(name);
+  }
+
   /** Summaries, methods in the order first seen. */
   summaries(): RowSummary[] {
     return [...this.rows].map(([name, r]) => ({

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   report.images = countImages(models);
   for (const [name, message] of report.failures) notes.push(`method ${name} failed and is left out: ${message}`);
   const summaries = rows.summaries();
-  notes.push(...pointingByCorrectness(rows.row('gradcam').pointing, report.correct));
+  notes.push(...pointingByCorrectness(rows.find('gradcam')?.pointing ?? [], report.correct));
   const facts = {
     modelPath: o.model, sha256: manifest.sha256, layer: models.trained.layer.name, layerShape: models.trained.layerShape,
     quantization: manifest.quantization.weights, inputSize: size, options: pass, threads: o.threads, report, notes,
