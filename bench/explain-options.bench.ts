@@ -9,7 +9,8 @@
  * has input gradients, else models/default-fp32.onnx prepared in memory with the flags of
  * tools/make_default_model.sh (int8, --input-gradients).
  *
- * Usage: npx tsx bench/explain-options.bench.ts [--rounds 15] [--model models/default.onnx]
+ * Usage: npx tsx bench/explain-options.bench.ts [--rounds 15] [--model models/default.onnx [--manifest m.json]]
+ * Cases the model cannot run (pixel-level methods without input gradients) are reported and skipped.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ const CASES: [string, Record<string, string>][] = [
 
 async function loadModel(runner: ReturnType<typeof nodeRunner>): Promise<{ bytes: Uint8Array; manifest: Manifest; note: string }> {
   const path = arg('model', undefined) ?? join(ROOT, 'models/default.onnx');
-  const manifest = JSON.parse(readFileSync(path.replace(/\.onnx$/, '.json'), 'utf8')) as Manifest;
+  const manifest = JSON.parse(readFileSync(arg('manifest', undefined) ?? path.replace(/\.onnx$/, '.json'), 'utf8')) as Manifest;
   if (manifest.layers.some((l) => l.input) || arg('model', undefined)) return { bytes: readFileSync(path), manifest, note: path };
   const source = readFileSync(join(ROOT, 'models/default-fp32.onnx'));
   const labels = JSON.parse(readFileSync(join(ROOT, 'models/default.labels.json'), 'utf8')) as string[];
@@ -91,12 +92,23 @@ async function main(): Promise<void> {
   const { bytes, manifest, note } = await loadModel(runner);
   const session = await runner.createSession(bytes);
   const input = inputTensor(manifest);
+  const cases = CASES.filter(([label, query]) => {
+    try {
+      const [, , h, w] = manifest.input.shape as number[];
+      planRequest(manifest, ExplainOptionsSchema.parse({ output: 'json', ...query }), { width: w!, height: h! }, 4096);
+      return true;
+    } catch (err) {
+      console.log(`skipped ${label}: ${(err as Error).message}`);
+      return false;
+    }
+  });
   const times = CASES.map(() => [] as number[]);
   const ratios = CASES.map(() => [] as number[]);
   const runs = CASES.map(() => 0);
   for (let r = -2; r < ROUNDS; r++) {
     const base = await sample(session, manifest, input, {});
-    for (const [i, [, query]] of CASES.entries()) {
+    for (const [i, [label, query]] of CASES.entries()) {
+      if (!cases.some(([l]) => l === label)) continue;
       const s = i === 0 ? base : await sample(session, manifest, input, query);
       runs[i] = s.runs;
       if (r < 0) continue; // warm-up
@@ -107,7 +119,7 @@ async function main(): Promise<void> {
   console.log(`explain options, ${note}: ${ROUNDS} rounds (median ms of the model-and-map stage; ratio = median of per-round ratios to Grad-CAM top=1)\n`);
   console.log('| case | model runs | median ms | x Grad-CAM |');
   console.log('| --- | --- | --- | --- |');
-  CASES.forEach(([label], i) => console.log(`| ${label} | ${runs[i]} | ${median(times[i]!).toFixed(1)} | ${median(ratios[i]!).toFixed(2)} |`));
+  CASES.forEach(([label], i) => times[i]!.length > 0 && console.log(`| ${label} | ${runs[i]} | ${median(times[i]!).toFixed(1)} | ${median(ratios[i]!).toFixed(2)} |`));
   await session.release();
 }
 
