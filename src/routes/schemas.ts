@@ -53,7 +53,7 @@ export const ExplanationJsonSchema = z
     })).optional().openapi({ description: 'top=k: one entry per class, best first (the first is also `class` and `map`).' }),
     metrics: z.record(z.string(), z.number()).optional()
       .openapi({ description: 'metrics=: drop and increase (percent), deletion and insertion (AUC) of the first map.' }),
-    runs: z.number().int().optional().openapi({ description: 'Model runs this explanation took.' }),
+    runs: z.number().int().optional().openapi({ description: 'Model runs this explanation took (metrics included).' }),
     timings: z.record(z.string(), z.number()),
     embed: EmbedSchema,
   })

@@ -52,8 +52,9 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const computed = await watch.time('model', () => computeMaps(model.session, p.manifest, pre.data, p.compute));
   const probabilities = softmax(computed.logits);
   const first = computed.explained[0];
-  const metrics = p.metrics.length === 0 ? undefined
-    : (await watch.time('metrics', () => explanationMetrics(model.session, p.manifest, pre.data, first.map, first.target.classIndex, probabilities[first.target.classIndex], p.metrics))).values;
+  const measured = p.metrics.length === 0 ? undefined
+    : await watch.time('metrics', () => explanationMetrics(model.session, p.manifest, pre.data, first.map, first.target.classIndex, probabilities[first.target.classIndex], p.metrics));
+  const metrics = measured?.values;
   const classIndex = first.target.classIndex;
   const layerNames = p.compute.layers.map((l) => l.name).join(',');
   const meta: ExplanationMeta = {
@@ -73,7 +74,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
       top: topK(p.manifest, computed.logits, 5), logits: [...computed.logits],
       map: mapJson(first.map), versus: targets[0].versus, counterfactual: targets[0].counterfactual,
       ...(targets.length > 1 ? { explanations: targets } : {}), ...(metrics ? { metrics } : {}),
-      runs: computed.runs, timings: watch.timings,
+      runs: computed.runs + (measured?.runs ?? 0), timings: watch.timings,
       embed: embedSnippets({ base: c.req.url, id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
     }));
     c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, p.id, body, meta));
