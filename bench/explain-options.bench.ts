@@ -10,6 +10,7 @@
  * tools/make_default_model.sh (int8, --input-gradients).
  *
  * Usage: npx tsx bench/explain-options.bench.ts [--rounds 15] [--model models/default.onnx [--manifest m.json]]
+ *        [--only top,saliency] (cases whose label contains one of these)
  * Cases the model cannot run (pixel-level methods without input gradients) are reported and skipped.
  */
 import { readFileSync } from 'node:fs';
@@ -92,7 +93,9 @@ async function main(): Promise<void> {
   const { bytes, manifest, note } = await loadModel(runner);
   const session = await runner.createSession(bytes);
   const input = inputTensor(manifest);
-  const cases = CASES.filter(([label, query]) => {
+  const only = arg('only', undefined)?.split(',');
+  const cases = CASES.filter(([label, query], i) => {
+    if (i > 0 && only && !only.some((o) => label.includes(o))) return false;
     try {
       const [, , h, w] = manifest.input.shape as number[];
       planRequest(manifest, ExplainOptionsSchema.parse({ output: 'json', ...query }), { width: w!, height: h! }, 4096);
