@@ -10,9 +10,9 @@ export const QUALITY_USAGE = `Usage: npm run quality -- [options]
   --source <model.onnx>     its source model, for the input-gradient baseline (default: the manifest's source.file next to the model)
   --scenes N                single-object scenes (default 500)
   --pairs N                 two-object scenes, each explained for both classes (default 500)
-  --deletion-scenes N       scenes with deletion/insertion curves (default 100)
+  --deletion-scenes N       scenes with deletion/insertion curves (default 50)
   --sanity-scenes N         scenes compared with the randomised model (default 100)
-  --model-method-scenes N   scenes and pairs for the methods that run the model again per map (default 50)
+  --model-method-scenes N   scenes and pairs for the methods that run the model again per map (default 30)
   --steps N                 deletion/insertion steps (default 10: 10 % of the pixels per step)
   --tolerance PX            pointing-game tolerance in pixels (default: 15 px scaled from 384 px to the input side)
   --threads N               onnxruntime-web threads (default 2)
@@ -60,9 +60,9 @@ export function parseQualityArgs(args: string[]): QualityOptions {
     source: values.source,
     scenes: int('scenes', values.scenes, quick ? 100 : 500, 1),
     pairs: int('pairs', values.pairs, quick ? 100 : 500, 1),
-    deletionScenes: int('deletion-scenes', values['deletion-scenes'], quick ? 20 : 100),
+    deletionScenes: int('deletion-scenes', values['deletion-scenes'], quick ? 20 : 50),
     sanityScenes: int('sanity-scenes', values['sanity-scenes'], quick ? 30 : 100),
-    modelMethodScenes: int('model-method-scenes', values['model-method-scenes'], quick ? 20 : 50),
+    modelMethodScenes: int('model-method-scenes', values['model-method-scenes'], quick ? 20 : 30),
     steps: int('steps', values.steps, 10, 1),
     tolerance,
     threads: int('threads', values.threads, 2, 1),
