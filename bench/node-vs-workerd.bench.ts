@@ -10,10 +10,14 @@
  * Phases: warm-up; `--rounds` rounds of [explain miss, classify, explain hit] per server in rotating order
  * (sequential: latency); then `--burst` requests at concurrency `--concurrency` per server (throughput).
  *
- * Usage: npm run bench:node [-- --rounds 20 --size 224 --burst 24 --concurrency 4]
+ * Usage: npm run bench:node [-- --rounds 20 --warmup 25 --size 224 --burst 24 --concurrency 4] [-- --model path/to/prepared.onnx]
+ * With --model, that prepared model (manifest beside it, same name, .json) is served by every server (workerd:
+ * local MODELS KV; Node: a models directory holding it and the bundled default) and benchmarked instead.
  */
 import { decode, encode } from 'fast-png';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { startWranglerDev } from '../test/e2e/wrangler-dev.js';
 import { startNodeServerProcess } from '../test/node/node-server.js';
 
@@ -26,9 +30,27 @@ const ROUNDS = arg('rounds', 20);
 const SIZE = arg('size', 224);
 const BURST = arg('burst', 24);
 const CONCURRENCY = arg('concurrency', 4);
-const WARMUP = 25;
+const WARMUP = arg('warmup', 25);
 const SECRET = 'bench-node-vs-workerd';
 const CORES = availableParallelism();
+const MODEL_FILE = (() => {
+  const i = process.argv.indexOf('--model');
+  return i > 0 ? resolve(process.argv[i + 1]) : undefined;
+})();
+const MODEL_ID = MODEL_FILE ? basename(MODEL_FILE, '.onnx').replace(/[^a-z0-9._-]/gi, '-') : 'default';
+const EXPLAIN = MODEL_FILE ? `/v1/explain?model=${MODEL_ID}` : '/v1/explain';
+const CLASSIFY = MODEL_FILE ? `/v1/classify?model=${MODEL_ID}` : '/v1/classify';
+
+/** The model files each kind of server needs for --model. */
+function modelSetup(): { wrangler: Record<string, Record<string, string>>; nodeArgs: string[] } {
+  if (!MODEL_FILE) return { wrangler: {}, nodeArgs: [] };
+  const manifest = MODEL_FILE.replace(/\.onnx$/, '.json');
+  const dir = mkdtempSync(join(tmpdir(), 'gradcam-edge-bench-models-'));
+  for (const f of ['default.onnx', 'default.json']) symlinkSync(resolve('models', f), join(dir, f));
+  symlinkSync(MODEL_FILE, join(dir, `${MODEL_ID}.onnx`));
+  symlinkSync(manifest, join(dir, `${MODEL_ID}.json`));
+  return { wrangler: { MODELS: { [`${MODEL_ID}.onnx`]: MODEL_FILE, [`${MODEL_ID}.json`]: manifest } }, nodeArgs: ['--models', dir] };
+}
 
 /** A distinct smooth test image per seed, PNG. */
 function image(seed: number): Uint8Array {
@@ -49,7 +71,8 @@ interface Result {
   ms: number;
   id: string;
   cache: string;
-  model: number;
+  /** Server-Timing stages (ms). */
+  stages: Record<string, number>;
   bytes: Uint8Array;
 }
 
@@ -59,8 +82,8 @@ async function post(url: string, path: string, body: Uint8Array): Promise<Result
   const bytes = new Uint8Array(await res.arrayBuffer());
   const ms = performance.now() - start;
   if (!res.ok) throw new Error(`${url}${path}: ${res.status} ${new TextDecoder().decode(bytes)}`);
-  const model = /model;dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '');
-  return { ms, bytes, id: res.headers.get('x-explanation-id') ?? '', cache: res.headers.get('x-cache') ?? '', model: model ? Number(model[1]) : NaN };
+  const stages = Object.fromEntries([...(res.headers.get('server-timing') ?? '').matchAll(/([\w-]+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+  return { ms, bytes, stages, id: res.headers.get('x-explanation-id') ?? '', cache: res.headers.get('x-cache') ?? '' };
 }
 
 const median = (xs: number[]) => {
@@ -70,7 +93,7 @@ const median = (xs: number[]) => {
 
 async function waitForHit(url: string, body: Uint8Array): Promise<Result> {
   for (let i = 0; ; i++) {
-    const r = await post(url, '/v1/explain', body);
+    const r = await post(url, EXPLAIN, body);
     if (r.cache === 'hit' || i >= 20) return r;
     await new Promise((res) => setTimeout(res, 50));
   }
@@ -81,20 +104,22 @@ async function burst(url: string, seed: number): Promise<number> {
   let next = 0;
   const start = performance.now();
   const worker = async () => {
-    while (next < BURST) await post(url, '/v1/explain', image(seed + next++));
+    while (next < BURST) await post(url, EXPLAIN, image(seed + next++));
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   return (BURST * 1000) / (performance.now() - start);
 }
 
 type Name = 'workerd' | 'node' | 'node-1t';
-const KINDS = ['miss', 'classify', 'hit', 'model'] as const;
+const STAGES = ['model'] as const;
+const KINDS = ['miss', 'classify', 'hit', ...STAGES] as const;
 
 async function main(): Promise<void> {
+  const setup = modelSetup();
   const started = await Promise.allSettled([
-    startWranglerDev({ vars: { CACHE_SECRET: SECRET } }),
-    startNodeServerProcess({ env: { CACHE_SECRET: SECRET } }),
-    startNodeServerProcess({ env: { CACHE_SECRET: SECRET }, args: ['--threads', '1'] }),
+    startWranglerDev({ vars: { CACHE_SECRET: SECRET }, kv: setup.wrangler }),
+    startNodeServerProcess({ env: { CACHE_SECRET: SECRET }, args: setup.nodeArgs }),
+    startNodeServerProcess({ env: { CACHE_SECRET: SECRET }, args: ['--threads', '1', ...setup.nodeArgs] }),
   ]);
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
@@ -110,18 +135,18 @@ async function main(): Promise<void> {
   let compared = 0;
   const pixelDiff: Record<'node' | 'node-1t', number> = { node: 0, 'node-1t': 0 };
   try {
-    for (let i = 0; i < WARMUP; i++) for (const n of names) await post(servers[n], '/v1/explain', image(900_000 + i));
+    for (let i = 0; i < WARMUP; i++) for (const n of names) await post(servers[n], EXPLAIN, image(900_000 + i));
     for (let r = 0; r < ROUNDS; r++) {
       const body = image(r);
       const order = names.map((_, k) => names[(k + r) % names.length]);
       const misses: Partial<Record<Name, Result>> = {};
       for (const n of order) {
-        const miss = await post(servers[n], '/v1/explain', body);
+        const miss = await post(servers[n], EXPLAIN, body);
         if (miss.cache !== 'miss') throw new Error(`${n}: expected a miss`);
         misses[n] = miss;
         rows[n].miss.push(miss.ms);
-        rows[n].model.push(miss.model);
-        rows[n].classify.push((await post(servers[n], '/v1/classify', body)).ms);
+        for (const stage of STAGES) rows[n][stage].push(miss.stages[stage] ?? NaN);
+        rows[n].classify.push((await post(servers[n], CLASSIFY, body)).ms);
         rows[n].hit.push((await waitForHit(servers[n], body)).ms);
       }
       for (const n of ['node', 'node-1t'] as const) {
@@ -140,7 +165,7 @@ async function main(): Promise<void> {
   const m = (n: Name, k: (typeof KINDS)[number]) => median(rows[n][k]);
   const line = (label: string, k: (typeof KINDS)[number]) =>
     `${label.padEnd(28)}${names.map((n) => m(n, k).toFixed(1).padStart(10)).join('')}${(m('node', k) / m('workerd', k)).toFixed(2).padStart(12)}${(m('node-1t', k) / m('workerd', k)).toFixed(2).padStart(12)}`;
-  console.log(`Node vs workerd: default model, ${SIZE}x${SIZE} PNG in, overlay PNG out, ${ROUNDS} interleaved rounds, ${CORES} cores (node = ${CORES} ORT threads)`);
+  console.log(`Node vs workerd: model '${MODEL_ID}', ${SIZE}x${SIZE} PNG in, overlay PNG out, ${ROUNDS} interleaved rounds, ${CORES} cores (node = ${CORES} ORT threads)`);
   console.log(`${'median ms'.padEnd(28)}${names.map((n) => n.padStart(10)).join('')}${'node/wkd'.padStart(12)}${'node1t/wkd'.padStart(12)}`);
   console.log(line('explain, cache miss', 'miss'));
   console.log(line('  model stage (Server-Timing)', 'model'));
