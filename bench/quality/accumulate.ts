@@ -9,6 +9,7 @@ import { confidenceChange, summariseRatios, type ConfidencePair, type Confidence
 export interface RowSamples {
   pointing: number[];
   pointingStrict: number[];
+  pointingBox: number[];
   energy: number[];
   ratios: number[];
   deletion: number[];
@@ -22,6 +23,7 @@ export interface RowSummary {
   name: string;
   pointing: Stat;
   pointingStrict: Stat;
+  pointingBox: Stat;
   energy: Stat;
   ratios: RatioSummary;
   deletion: Stat;
@@ -55,7 +57,7 @@ export class Rows {
   row(name: string): RowSamples {
     let r = this.rows.get(name);
     if (!r) {
-      r = { pointing: [], pointingStrict: [], energy: [], ratios: [], deletion: [], insertion: [], confidence: [], spearman: [] };
+      r = { pointing: [], pointingStrict: [], pointingBox: [], energy: [], ratios: [], deletion: [], insertion: [], confidence: [], spearman: [] };
       this.rows.set(name, r);
     }
     return r;
@@ -70,7 +72,7 @@ export class Rows {
   summaries(): RowSummary[] {
     return [...this.rows].map(([name, r]) => ({
       name,
-      pointing: stat(r.pointing), pointingStrict: stat(r.pointingStrict), energy: stat(r.energy),
+      pointing: stat(r.pointing), pointingStrict: stat(r.pointingStrict), pointingBox: stat(r.pointingBox), energy: stat(r.energy),
       ratios: summariseRatios(r.ratios), deletion: stat(r.deletion), insertion: stat(r.insertion),
       confidence: confidenceChange(r.confidence),
       spearman: { ...stat(r.spearman), undefinedCount: r.spearman.filter((x) => Number.isNaN(x)).length },

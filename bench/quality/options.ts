@@ -17,7 +17,7 @@ export const QUALITY_USAGE = `Usage: npm run quality -- [options]
   --tolerance PX            pointing-game tolerance in pixels (default: 15 px scaled from 384 px to the input side)
   --threads N               onnxruntime-web threads (default 2)
   --quick                   100 scenes, 100 pairs, 20 deletion, 30 sanity and 20 model-method scenes; prints only
-  --out <file>              the report (default docs/quality.md; written unless --quick without --out)
+  --out <file>              the report (default docs/quality.md, written only by runs of >= 500 scenes and pairs)
 `;
 
 /** Parsed options. */
@@ -55,11 +55,11 @@ export function parseQualityArgs(args: string[]): QualityOptions {
   const quick = values.quick ?? false;
   const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
   if (tolerance !== undefined && !(tolerance >= 0)) throw new Error(`--tolerance needs a number >= 0 (got "${values.tolerance}")`);
+  const scenes = int('scenes', values.scenes, quick ? 100 : 500, 1), pairs = int('pairs', values.pairs, quick ? 100 : 500, 1);
   return {
     model: values.model ?? 'models/default.onnx',
     source: values.source,
-    scenes: int('scenes', values.scenes, quick ? 100 : 500, 1),
-    pairs: int('pairs', values.pairs, quick ? 100 : 500, 1),
+    scenes, pairs,
     deletionScenes: int('deletion-scenes', values['deletion-scenes'], quick ? 20 : 50),
     sanityScenes: int('sanity-scenes', values['sanity-scenes'], quick ? 30 : 100),
     modelMethodScenes: int('model-method-scenes', values['model-method-scenes'], quick ? 20 : 30),
@@ -68,6 +68,6 @@ export function parseQualityArgs(args: string[]): QualityOptions {
     threads: int('threads', values.threads, 2, 1),
     batch: int('batch', values.batch, 16, 2),
     quick,
-    out: values.out ?? (quick ? undefined : 'docs/quality.md'),
+    out: values.out ?? (quick || scenes < 500 || pairs < 500 ? undefined : 'docs/quality.md'),
   };
 }

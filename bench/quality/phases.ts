@@ -122,6 +122,7 @@ export async function singlePass(models: Models, rows: Rows, o: PassOptions, rep
         const row = rows.row(name);
         row.pointing.push(+pointingHit(map, mask, o.tolerance));
         row.pointingStrict.push(+pointingHit(map, mask, 0));
+        row.pointingBox.push(+pointingHit(map, scene.boxes[0]!, o.tolerance));
         row.energy.push(energyInside(map, mask));
       }
       await confidence(trained, scene, target, probs[j * k + target]!, maps, rows);

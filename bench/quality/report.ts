@@ -83,7 +83,9 @@ src/quality (pure functions over maps, masks and a \`forward(batch) => probabili
   a constant map is a miss) lies inside the object's mask, or within the tolerance of it. The paper and
   TorchRay use 15 px on the original PASCAL VOC / COCO images (about 375-500 px on a side); we scale 15 px at
   384 px to the input side (5.0 px at 128 px, under a third of one 16 px CAM cell) and also report the strict
-  version (0 px).
+  version (0 px) and the box version (a hit inside the object's bounding box, with the tolerance: how the
+  paper scores PASCAL VOC, which has boxes only). The mask version is the headline: it is the stricter one
+  for hollow or thin shapes (ring, crescent, cross, star), whose box contains background.
 - **Energy in mask** (energy-based pointing game, Wang et al. 2020, Score-CAM): the share of the map's mass
   inside the mask; a map spread uniformly scores the object's area share (median 9 % of the image for single
   objects, 4 % for each object of a pair).

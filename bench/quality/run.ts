@@ -62,6 +62,16 @@ function pointingByCorrectness(hits: readonly number[], correct: readonly boolea
   return [`Grad-CAM pointing game ${split(true)} scenes, ${split(false)} ones`];
 }
 
+/** Grad-CAM's pointing game per class (single scene i has class i mod K). */
+function pointingByClass(hits: readonly number[], labels: readonly string[], k: number): string[] {
+  if (hits.length < k) return [];
+  const parts = Array.from({ length: k }, (_, c) => {
+    const h = hits.filter((_, i) => i % k === c);
+    return `${labels[c] ?? c} ${(h.reduce((a, b) => a + b, 0) / h.length).toFixed(2)}`;
+  });
+  return [`Grad-CAM pointing game by class: ${parts.join(', ')}`];
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const o = parseQualityArgs(process.argv.slice(2));
@@ -80,6 +90,7 @@ async function main(): Promise<void> {
   for (const [name, message] of report.failures) notes.push(`method ${name} failed and is left out: ${message}`);
   const summaries = rows.summaries();
   notes.push(...pointingByCorrectness(rows.find('gradcam')?.pointing ?? [], report.correct));
+  notes.push(...pointingByClass(rows.find('gradcam')?.pointing ?? [], manifest.labels ?? [], models.trained.classes));
   const facts = {
     modelPath: o.model, sha256: manifest.sha256, layer: models.trained.layer.name, layerShape: models.trained.layerShape,
     quantization: manifest.quantization.weights, inputSize: size, options: pass, threads: o.threads, report, notes,

@@ -20,6 +20,8 @@ export interface BenchScene {
   input: Float32Array;
   classes: number[];
   masks: Mask[];
+  /** Each object's bounding box as a mask (the pointing game's box variant, as on PASCAL VOC). */
+  boxes: Mask[];
 }
 
 /** Scene `index` of the single or pair set, preprocessed for `manifest`. */
@@ -33,7 +35,14 @@ export function benchScene(kind: SceneKind, index: number, manifest: Manifest, c
     seed, input,
     classes: scene.objects.map((o) => o.classIndex),
     masks: scene.objects.map((o) => ({ width: size, height: size, data: o.mask })),
+    boxes: scene.objects.map((o) => boxMask(o.bbox, size)),
   };
+}
+
+function boxMask(box: { x: number; y: number; width: number; height: number }, size: number): Mask {
+  const data = new Uint8Array(size * size);
+  for (let y = box.y; y < box.y + box.height; y++) data.fill(1, y * size + box.x, y * size + box.x + box.width);
+  return { width: size, height: size, data };
 }
 
 /** Input tensors of several scenes, back to back. */

@@ -13,12 +13,12 @@ function fixed(v: number, digits: number): string {
 /** The header and one line per row. */
 export function resultsTable(rows: readonly RowSummary[], tolerance: number): string {
   const head = [
-    'map', `pointing game (${fixed(tolerance, 1)} px) ↑`, 'pointing game (strict) ↑', 'energy in mask ↑',
+    'map', `pointing game (${fixed(tolerance, 1)} px) ↑`, 'pointing game (strict) ↑', 'pointing game (box) ↑', 'energy in mask ↑',
     'discrim. ratio (median) ↑', 'discrim. ratio (geo. mean) ↑', 'ratio > 1 ↑', 'deletion AUC ↓', 'insertion AUC ↑',
     'average drop % ↓', 'increase in confidence % ↑', 'Spearman vs randomised top layer ↓', 'n (single / pair / del. / sanity)',
   ];
   const lines = rows.map((r) => [
-    r.name, fixed(r.pointing.mean, 3), fixed(r.pointingStrict.mean, 3), fixed(r.energy.mean, 3),
+    r.name, fixed(r.pointing.mean, 3), fixed(r.pointingStrict.mean, 3), fixed(r.pointingBox.mean, 3), fixed(r.energy.mean, 3),
     fixed(r.ratios.median, 2), fixed(r.ratios.geometricMean, 2), fixed(r.ratios.aboveOne, 3),
     fixed(r.deletion.mean, 3), fixed(r.insertion.mean, 3),
     fixed(r.confidence.averageDrop, 1), fixed(r.confidence.increase, 1),
