@@ -32,19 +32,20 @@ export interface RunFacts {
 const fmt = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : v === Infinity ? '∞' : 'n/a');
 
 /** Whether Grad-CAM meets the issue's targets, as sentences. */
-export function targetLines(rows: readonly RowSummary[]): string[] {
+export function targetLines(rows: readonly RowSummary[], tolerance: number): string[] {
   const g = rows.find((r) => r.name === 'gradcam');
   if (!g) return ['Grad-CAM is not in the registry: targets not evaluated.'];
   const pg = g.pointing.mean, ratio = g.ratios.median;
   return [
-    `Grad-CAM pointing game ${fmt(pg, 3)} (± ${fmt(g.pointing.se, 3)} s.e.; target ≥ 0.9): **${pg >= 0.9 ? 'met' : 'missed'}**.`,
+    `Grad-CAM pointing game ${fmt(pg, 3)} (± ${fmt(g.pointing.se, 3)} s.e.; target ≥ 0.9): **${pg >= 0.9 ? 'met' : 'missed'}** `
+    + `(object masks, ${fmt(tolerance, 1)} px tolerance; against bounding boxes ${fmt(g.pointingBox.mean, 3)}, strict ${fmt(g.pointingStrict.mean, 3)}).`,
     `Grad-CAM discriminativeness, median mass ratio ${fmt(ratio, 2)} (target ≥ 3): **${ratio >= 3 ? 'met' : 'missed'}**.`,
   ];
 }
 
 /** The console summary: table, targets, notes. */
 export function consoleReport(rows: readonly RowSummary[], f: RunFacts): string {
-  return [resultsTable(rows, f.options.tolerance), '', ...targetLines(rows), ...f.notes.map((n) => `note: ${n}`),
+  return [resultsTable(rows, f.options.tolerance), '', ...targetLines(rows, f.options.tolerance), ...f.notes.map((n) => `note: ${n}`),
     `accuracy: top-1 ${fmt(f.report.top1, 3)} on single scenes; class in top 2 for ${fmt(f.report.pairTop2, 3)} of pair explanations`,
     `time: singles ${f.report.seconds.singles.toFixed(0)} s, pairs ${f.report.seconds.pairs.toFixed(0)} s, total ${f.totalSeconds.toFixed(0)} s (${f.threads} threads); `
     + `${f.report.images.explained} images with gradients + ${f.report.images.forward} forward only`].join('\n');
@@ -148,7 +149,7 @@ ${runSection(f)}
 
 ${resultsTable(rows, f.options.tolerance)}
 
-${targetLines(rows).map((l) => `- ${l}`).join('\n')}
+${targetLines(rows, f.options.tolerance).map((l) => `- ${l}`).join('\n')}
 ${notes}
 ## Timing
 
