@@ -36,19 +36,25 @@ function centredChannels(x: ArrayLike<number>, channels: number, plane: number):
 
 /** map = sqrt(lambda1) u1, u1 the top eigenvector of the P x P matrix M Mᵀ. */
 function viaPositions(centred: Float64Array, channels: number, plane: number): Float64Array {
+  const rows = new Float64Array(plane * channels); // position-major, so each Gram entry is one contiguous dot product
+  for (let c = 0; c < channels; c++) for (let i = 0; i < plane; i++) rows[i * channels + c] = centred[c * plane + i];
   const gram = new Float64Array(plane * plane);
-  for (let c = 0; c < channels; c++) {
-    const row = centred.subarray(c * plane, (c + 1) * plane);
-    for (let i = 0; i < plane; i++) {
-      const ri = row[i];
-      if (ri === 0) continue;
-      for (let j = i; j < plane; j++) gram[i * plane + j] += ri * row[j];
+  for (let i = 0; i < plane; i++) {
+    for (let j = i; j < plane; j++) {
+      const s = dot(rows, i * channels, j * channels, channels);
+      gram[i * plane + j] = s;
+      gram[j * plane + i] = s;
     }
   }
-  for (let i = 0; i < plane; i++) for (let j = 0; j < i; j++) gram[i * plane + j] = gram[j * plane + i];
   const { value, vector } = topEigenpair(gram, plane);
   const scale = Math.sqrt(Math.max(value, 0));
   return vector.map((u) => u * scale);
+}
+
+function dot(m: Float64Array, a: number, b: number, length: number): number {
+  let s = 0;
+  for (let k = 0; k < length; k++) s += m[a + k] * m[b + k];
+  return s;
 }
 
 /** map = M v1, v1 the top eigenvector of the C x C matrix Mᵀ M. */
@@ -56,8 +62,7 @@ function viaChannels(centred: Float64Array, channels: number, plane: number): Fl
   const gram = new Float64Array(channels * channels);
   for (let a = 0; a < channels; a++) {
     for (let b = a; b < channels; b++) {
-      let s = 0;
-      for (let i = 0; i < plane; i++) s += centred[a * plane + i] * centred[b * plane + i];
+      const s = dot(centred, a * plane, b * plane, plane);
       gram[a * channels + b] = s;
       gram[b * channels + a] = s;
     }
