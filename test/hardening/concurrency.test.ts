@@ -57,6 +57,21 @@ describe('load shedding', () => {
     expect(gate.load).toEqual({ running: 0, waiting: 0 });
   });
 
+  it('skips a waiter that stopped polling (its request was cancelled)', async () => {
+    const gate = new Gate();
+    const cap = { inFlight: 1, queued: 4 };
+    const leave = (await gate.enter(cap)) as () => void;
+    const waiting = gate.enter(cap);
+    await tick();
+    // a waiter whose polling has stopped: put a stale entry at the head of the queue
+    (gate as unknown as { waiting: { ticket: number; seen: number }[] }).waiting.unshift({ ticket: -1, seen: Date.now() - 5000 });
+    leave();
+    const second = await waiting;
+    expect(second).toBeTypeOf('function');
+    (second as () => void)();
+    expect(gate.load).toEqual({ running: 0, waiting: 0 });
+  });
+
   it('limits computing requests only', () => {
     expect(capacityOf('POST', {})).toEqual({ inFlight: 4, queued: 32 });
     expect(capacityOf('PUT', { MAX_IN_FLIGHT: '1', MAX_QUEUED: '0' })).toEqual({ inFlight: 1, queued: 0 });

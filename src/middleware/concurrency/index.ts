@@ -15,10 +15,23 @@ export interface Capacity {
   queued: number;
 }
 
-/** A counting gate with a bounded FIFO queue. */
+/** Milliseconds between a waiter's checks for a free slot. */
+export const POLL_MS = 5;
+
+/** A waiter that has not checked for this long is gone (its request was cancelled) and loses its place. */
+const STALE_MS = 1000;
+
+/**
+ * A counting gate with a bounded FIFO queue. Waiters poll on their own timers instead of being woken by
+ * the request that leaves: in workerd a request whose only pending work is a promise resolved by another
+ * request is cancelled as hung ("the Workers runtime canceled this request because it detected that your
+ * Worker's code had hung"), which is what waking waiters directly did under load.
+ */
 export class Gate {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** The waiters in arrival order, with the time each last checked. */
+  private readonly waiting: { ticket: number; seen: number }[] = [];
+  private tickets = 0;
 
   /** Requests running and waiting (for tests and health). */
   get load(): { running: number; waiting: number } {
@@ -33,20 +46,28 @@ export class Gate {
    * const leave = await gate.enter({ inFlight: 4, queued: 16 }); if (leave) try { ... } finally { leave(); }
    */
   async enter(capacity: Capacity): Promise<(() => void) | false> {
-    if (this.running >= capacity.inFlight) {
+    if (this.running >= capacity.inFlight || this.waiting.length > 0) {
       if (this.waiting.length >= capacity.queued) return false;
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.running++;
+      const me = { ticket: ++this.tickets, seen: Date.now() };
+      this.waiting.push(me);
+      while (this.waiting[0] !== me || this.running >= capacity.inFlight) {
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        me.seen = Date.now();
+        this.dropStale(me.seen);
+      }
+      this.waiting.shift();
     }
+    this.running++;
     let left = false;
     return () => {
       if (left) return;
       left = true;
-      const next = this.waiting.shift();
-      if (next) next(); // the slot passes to the next waiter: `running` stays the same
-      else this.running--;
+      this.running--;
     };
+  }
+
+  private dropStale(now: number): void {
+    while (this.waiting.length && now - this.waiting[0].seen > STALE_MS) this.waiting.shift();
   }
 }
 
