@@ -91,6 +91,16 @@ function writableId(c: Context<AppEnv>, id: string): KVNamespace {
   return c.env.MODELS;
 }
 
+/** A write to the MODELS namespace; a KV failure is 503 with Retry-After (nothing half-visible: see store.ts). */
+async function modelStore<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    console.error('model store write failed', err);
+    throw new ApiError(503, 'model_unavailable', 'The model store is unavailable; retry shortly.', {}, { 'Retry-After': '5' });
+  }
+}
+
 async function readUpload(c: Context<AppEnv>): Promise<UploadInput> {
   const query = c.req.query();
   if (essence(c.req.header('content-type')) !== 'multipart/form-data') {
@@ -129,7 +139,7 @@ export const modelUploadsApp = uploads
     const kv = writableId(c, id);
     const upload = await readUpload(c);
     const accepted = await acceptModel(upload, c.get('registry').runner(), uploadLimitsOf(c.env));
-    const stored = await storeModel(kv, id, accepted.model, accepted.manifest);
+    const stored = await modelStore(() => storeModel(kv, id, accepted.model, accepted.manifest));
     const m = accepted.manifest;
     const defaultLayer = m.layers.find((l) => l.default) ?? m.layers[m.layers.length - 1];
     return c.json(
@@ -143,6 +153,7 @@ export const modelUploadsApp = uploads
   })
   .openapi(del, async (c) => {
     const id = c.req.valid('param').id;
-    if (!(await deleteModel(writableId(c, id), id))) throw new ApiError(404, 'model_not_found', `No uploaded model with id '${id}'.`);
+    const kv = writableId(c, id);
+    if (!(await modelStore(() => deleteModel(kv, id)))) throw new ApiError(404, 'model_not_found', `No uploaded model with id '${id}'.`);
     return c.body(null, 204);
   });
