@@ -15,7 +15,7 @@ export const QUALITY_USAGE = `Usage: npm run quality -- [options]
   --model-method-scenes N   scenes and pairs for the methods that run the model again per map (default 30)
   --steps N                 deletion/insertion steps (default 10: 10 % of the pixels per step)
   --tolerance PX            pointing-game tolerance in pixels (default: 15 px scaled from 384 px to the input side)
-  --threads N               onnxruntime-web threads (default 2)
+  --threads N               onnxruntime-web threads (default 1: as in a Worker, and faster than 2 on a busy 2-core machine)
   --quick                   100 scenes, 100 pairs, 20 deletion, 30 sanity and 20 model-method scenes; prints only
   --out <file>              the report (default docs/quality.md, written only by runs of >= 500 scenes and pairs)
 `;
@@ -65,7 +65,7 @@ export function parseQualityArgs(args: string[]): QualityOptions {
     modelMethodScenes: int('model-method-scenes', values['model-method-scenes'], quick ? 20 : 30),
     steps: int('steps', values.steps, 10, 1),
     tolerance,
-    threads: int('threads', values.threads, 2, 1),
+    threads: int('threads', values.threads, 1, 1),
     batch: int('batch', values.batch, 16, 2),
     quick,
     out: values.out ?? (quick || scenes < 500 || pairs < 500 ? undefined : 'docs/quality.md'),
