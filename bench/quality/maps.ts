@@ -3,18 +3,33 @@
  * The maps the benchmark compares, all as the service renders them (src/image unitMap: min-max scaled,
  * OpenCV-bilinear upsampled to the input size, values in [0, 1)):
  * - every method of the CAM registry on the default layer's A and G;
+ * - the pixel-level methods of the API (src/pixel-methods) when a model with the image input as a layer is
+ *   at hand: `smoothgrad` (saliency averaged over noisy copies) and `guided-gradcam` (the Grad-CAM row's map
+ *   times max_c |Guided Backprop dS/dx|), computed with the service's own functions at the input's
+ *   resolution (no upsampling), then scaled to [0, 1) like every other map;
  * - baselines: a centred Gaussian prior (sigma a quarter of the side), a seeded uniform random map drawn at
- *   the CAM's resolution and upsampled like a CAM, and the raw input gradient (saliency, Simonyan et al.
- *   2014: max over channels of |dS/dx|) when the model has the image input as a layer.
+ *   the CAM's resolution and upsampled like a CAM, and the raw input gradient, which is the API's
+ *   `saliency` method (Simonyan et al. 2014: max over channels of |dS/dx|), when the model has the image
+ *   input as a layer.
  */
 import { camMethod, METHOD_NAMES, type ModelAccess } from '../../src/cam/registry.js';
 import { unitMap } from '../../src/image/index.js';
+import { guidedGradCamMap, saliencyMap as pixelSaliency, smoothGradMap } from '../../src/pixel-methods/index.js';
 import { createRng } from '../../src/scenes/prng.js';
 import type { FloatMap } from '../../src/quality/index.js';
 import type { Explained } from './prepared-model.js';
 
-/** Names of the baseline rows. */
-export const BASELINES = { gaussian: 'baseline: centred Gaussian', random: 'baseline: random map', saliency: 'baseline: input gradient' } as const;
+/**
+ * Names of the baseline rows. The input-gradient baseline is the API's method=saliency (the same map, by
+ * the same function); its row says so.
+ */
+export const BASELINES = { gaussian: 'baseline: centred Gaussian', random: 'baseline: random map', saliency: 'baseline: input gradient (method=saliency)' } as const;
+
+/** Names of the pixel-level method rows: the API's method names. */
+export const PIXEL_ROWS = { smoothgrad: 'smoothgrad', guided: 'guided-gradcam' } as const;
+
+/** Colour channels of the model input (the benchmark's scenes are RGB, NCHW). */
+const INPUT_CHANNELS = 3;
 
 /** Geometry of one explained layer and of the input. */
 export interface MapGeometry {
@@ -73,9 +88,36 @@ export function randomMap(seed: number, g: MapGeometry): FloatMap {
   return unitMap([{ width: g.width, height: g.height, data }], g.size, g.size);
 }
 
-/** max_c |dS/dx_c| of image i, scaled to [0, 1). */
-export function saliencyMap(inputGradient: Float32Array, i: number, size: number): FloatMap {
-  const plane = size * size, base = i * 3 * plane, data = new Float32Array(plane);
-  for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) data[p] = Math.max(data[p]!, Math.abs(inputGradient[base + c * plane + p]!));
+/** Image i's slice of a batch of input-sized tensors (count x 3 x size x size). */
+function imageSlice(batch: Float32Array, i: number, size: number): Float32Array {
+  const per = INPUT_CHANNELS * size * size;
+  return batch.subarray(i * per, (i + 1) * per);
+}
+
+/** A map at the input's resolution, scaled to [0, 1) as the service renders it (no resize at this size). */
+function inputMap(data: Float32Array, size: number): FloatMap {
   return unitMap([{ width: size, height: size, data }], size, size);
+}
+
+/** Saliency of image i of a batch: max_c |dS/dx_c| (src/pixel-methods saliencyMap), scaled to [0, 1). */
+export function saliencyMap(inputGradient: Float32Array, i: number, size: number): FloatMap {
+  return inputMap(pixelSaliency(imageSlice(inputGradient, i, size), INPUT_CHANNELS, size, size), size);
+}
+
+/**
+ * SmoothGrad of one image from the input gradients of its n noisy copies (n x 3 x size x size, src/pixel-methods
+ * smoothGradMap: the mean of their saliency maps), scaled to [0, 1).
+ */
+export function smoothGradBenchMap(gradients: Float32Array, n: number, size: number): FloatMap {
+  return inputMap(smoothGradMap(gradients, n, INPUT_CHANNELS, size, size), size);
+}
+
+/**
+ * Guided Grad-CAM of image i of a batch (src/pixel-methods guidedGradCamMap): `gradcam`, the Grad-CAM row's
+ * map (already scaled to [0, 1) at the input size, as the service's combineMaps gives it), times max_c
+ * |guided dS/dx_c|, scaled to [0, 1).
+ */
+export function guidedGradCamBenchMap(gradcam: FloatMap, guidedGradient: Float32Array, i: number, size: number): FloatMap {
+  if (gradcam.width !== size || gradcam.height !== size) throw new Error(`the Grad-CAM map is ${gradcam.width} x ${gradcam.height}, expected ${size} x ${size}`);
+  return inputMap(guidedGradCamMap(gradcam, imageSlice(guidedGradient, i, size), INPUT_CHANNELS), size);
 }

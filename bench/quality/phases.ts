@@ -4,14 +4,18 @@
  * pointing game, energy share, average drop / increase (every scene), deletion / insertion (the first
  * `deletionScenes`), and the sanity check against the randomised model (the first `sanityScenes`).
  * Two-object scenes, explaining each object's class in turn: the mass ratios. Methods that run the model
- * again per map (Score-CAM, Smooth Grad-CAM++) are evaluated on the first `modelMethodScenes` scenes of each
- * pass only.
+ * again per map (Score-CAM, Smooth Grad-CAM++, SmoothGrad) are evaluated on the first `modelMethodScenes`
+ * scenes of each pass only. The pixel-level rows (saliency, SmoothGrad, Guided Grad-CAM) come from the
+ * saliency model of {@link Models} (the trained or randomised model itself when it has the input as a layer).
  */
 import {
   areaUnderCurve, energyInside, explanationInput, gaussianBlur, massRatio, perturbationCurves, pointingHit, softmaxRows, spearman,
   type FloatMap,
 } from '../../src/quality/index.js';
-import { BASELINES, gaussianPrior, methodMaps, randomMap, saliencyMap, type MapGeometry } from './maps.js';
+import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES, noisyCopies } from '../../src/pixel-methods/smoothgrad.js';
+import {
+  BASELINES, gaussianPrior, guidedGradCamBenchMap, methodMaps, PIXEL_ROWS, randomMap, saliencyMap, smoothGradBenchMap, type MapGeometry,
+} from './maps.js';
 import type { Explained, PreparedModel } from './prepared-model.js';
 import type { Rows } from './accumulate.js';
 import { benchScene, stackInputs, type BenchScene } from './scenes.js';
@@ -77,20 +81,40 @@ interface Item {
   withModelMethods: boolean;
 }
 
-/** All maps of one explained image: the registry's methods, then the baselines. */
-async function allMaps(model: PreparedModel, item: Item, failures: Map<string, string>): Promise<Map<string, FloatMap>> {
+/**
+ * The pixel-level method rows of one explained image: Guided Grad-CAM from the Grad-CAM row's map and the
+ * guided dS/dx (every scene), SmoothGrad from the saliency model's dS/dx of n noisy copies (with the model
+ * methods only), both as the service computes them (src/routes/explain/compute.ts: noisyCopies with the
+ * default n and sigma, one-hot seed of the class).
+ */
+async function pixelMaps(maps: Map<string, FloatMap>, saliencyModel: PreparedModel | undefined, item: Item, size: number): Promise<void> {
+  if (item.withModelMethods && saliencyModel?.inputLayer) {
+    const n = DEFAULT_NOISY_COPIES;
+    const gradients = await saliencyModel.inputGradients(noisyCopies(item.scene.input, n, DEFAULT_NOISE_SIGMA), n, item.target);
+    maps.set(PIXEL_ROWS.smoothgrad, smoothGradBenchMap(gradients, n, size));
+  }
+  const gradcam = maps.get('gradcam');
+  if (gradcam && item.saliency?.guidedGradient) maps.set(PIXEL_ROWS.guided, guidedGradCamBenchMap(gradcam, item.saliency.guidedGradient, item.j, size));
+}
+
+/** All maps of one explained image: the registry's methods, the pixel-level methods, then the baselines. */
+async function allMaps(model: PreparedModel, saliencyModel: PreparedModel | undefined, item: Item, failures: Map<string, string>): Promise<Map<string, FloatMap>> {
   const g = geometry(model);
   const access = item.withModelMethods ? model.access(item.scene.input, item.target) : undefined;
   const maps = await methodMaps(item.e, item.j, g, failures, access);
+  await pixelMaps(maps, saliencyModel, item, g.size);
   maps.set(BASELINES.gaussian, gaussianPrior(g.size));
   maps.set(BASELINES.random, randomMap(item.scene.seed, g));
   if (item.saliency?.inputGradient) maps.set(BASELINES.saliency, saliencyMap(item.saliency.inputGradient, item.j, g.size));
   return maps;
 }
 
-/** Explains with `main`, and with the saliency model unless it is `main` itself (whose output then has dS/dx). */
+/**
+ * Explains with `main`, and with the saliency model unless it is `main` itself (whose output then has the
+ * plain and guided dS/dx).
+ */
 async function explainBoth(main: PreparedModel, saliency: PreparedModel | undefined, images: Float32Array, classes: number[]) {
-  const e = await main.explain(images, classes);
+  const e = await main.explain(images, classes, { plain: saliency === main, guided: saliency === main });
   const s = saliency && saliency !== main ? await saliency.explain(images, classes) : saliency ? e : undefined;
   return { e, s };
 }
@@ -117,7 +141,7 @@ export async function singlePass(models: Models, rows: Rows, o: PassOptions, rep
       report.correct[index] = argmaxRow(probs, j, k) === target;
       if (report.correct[index]) correct++;
       const withModelMethods = index < o.modelMethodScenes;
-      const maps = await allMaps(trained, { e, saliency: sal, j, scene, target, withModelMethods }, report.failures);
+      const maps = await allMaps(trained, models.saliency?.trained, { e, saliency: sal, j, scene, target, withModelMethods }, report.failures);
       for (const [name, map] of maps) {
         const row = rows.row(name);
         row.pointing.push(+pointingHit(map, mask, o.tolerance));
@@ -128,7 +152,7 @@ export async function singlePass(models: Models, rows: Rows, o: PassOptions, rep
       await confidence(trained, scene, target, probs[j * k + target]!, maps, rows);
       if (index < o.deletionScenes) await deletionInsertion(trained, scene, target, maps, rows, o.steps);
       if (rand && j < sane) {
-        const randomMaps = await allMaps(models.randomized, { e: rand.e, saliency: rand.s, j, scene, target, withModelMethods }, report.failures);
+        const randomMaps = await allMaps(models.randomized, models.saliency?.randomized, { e: rand.e, saliency: rand.s, j, scene, target, withModelMethods }, report.failures);
         for (const [name, map] of maps) {
           const other = randomMaps.get(name);
           if (other) rows.row(name).spearman.push(spearman(map.data, other.data));
@@ -208,7 +232,7 @@ export async function pairPass(models: Models, rows: Rows, o: PassOptions, repor
       const scene = scenes[j >> 1]!, which = j & 1, target = targets[j]!;
       if (top2(probs, j, k).includes(target)) inTop2++;
       const item = { e, saliency: sal, j, scene, target, withModelMethods: s + (j >> 1) < o.modelMethodScenes };
-      for (const [name, map] of await allMaps(trained, item, report.failures)) {
+      for (const [name, map] of await allMaps(trained, models.saliency?.trained, item, report.failures)) {
         rows.row(name).ratios.push(massRatio(map, scene.masks[which]!, scene.masks[1 - which]!));
       }
     }

@@ -1,13 +1,18 @@
 /**
  * @module
  * A prepared model (src/manifest.ts) as the benchmark uses it: explanation runs (N images, N one-hot seed
- * rows: logits plus A and G of the default layer, and of the image input when the model has it as a layer)
- * and plain forward runs returning class probabilities, both batched.
+ * rows: logits plus A and G of the default layer, and the image input's plain and Guided Backprop gradients
+ * when the model has the input as a layer), SmoothGrad's input-gradient batches (the service's
+ * batchInputGradients) and plain forward runs returning class probabilities, all batched. The input's own
+ * seed inputs get the seed rows only when their gradient is fetched, else an empty [0, K] seed
+ * (src/models/empty-seeds.ts): their gated backward graphs then cost nothing.
  */
 import type { LayerSpec, Manifest } from '../../src/manifest.js';
 import type { ModelRunner, ModelSession, RunTensor } from '../../src/runtime/runner.js';
 import type { BatchRun, ModelAccess } from '../../src/cam/registry.js';
 import { softmaxRows, type Forward } from '../../src/quality/index.js';
+import { ownSeedFeeds } from '../../src/models/empty-seeds.js';
+import { batchInputGradients } from '../../src/routes/explain/batch-forward.js';
 
 /** One batch of explanation outputs; image i's tensors are the i-th slices. */
 export interface Explained {
@@ -18,6 +23,14 @@ export interface Explained {
   gradient: Float32Array;
   /** dS/dx (count x 3 x H x W) when the model has the image input as a layer. */
   inputGradient?: Float32Array;
+  /** The Guided Backprop dS/dx (count x 3 x H x W) when the input layer has one and it was asked for. */
+  guidedGradient?: Float32Array;
+}
+
+/** Which input gradients an explanation run fetches (each only when the model has it). */
+export interface InputGradients {
+  plain: boolean;
+  guided: boolean;
 }
 
 /** A loaded prepared model. */
@@ -48,38 +61,67 @@ export class PreparedModel {
     return new PreparedModel(await runner.createSession(bytes), manifest, batch);
   }
 
-  /** The image, and the same seed rows for every seed input (a layer may have its own seed input). */
-  private feeds(images: Float32Array, count: number, seeds: Float32Array): Record<string, RunTensor> {
+  /** Whether the input layer has a Guided Backprop gradient (prepare --input-gradients or --guided). */
+  get hasGuided(): boolean {
+    return !!(this.inputLayer?.guidedGradient && this.inputLayer.guidedSeed);
+  }
+
+  /**
+   * The image, `seeds` on the shared seed and on the input's own seed inputs of the gradients in `want`;
+   * every other own seed input empty (its gated backward graph is skipped).
+   */
+  private feeds(images: Float32Array, count: number, seeds: Float32Array, want: InputGradients = { plain: false, guided: false }): Record<string, RunTensor> {
     const [, c, h, w] = this.manifest.input.shape.map(Number);
-    const feeds: Record<string, RunTensor> = { [this.manifest.input.name]: { type: 'float32', dims: [count, c!, h!, w!], data: images } };
-    for (const name of this.session.inputNames) {
-      if (name !== this.manifest.input.name) feeds[name] = { type: 'float32', dims: [count, this.classes], data: seeds };
-    }
+    const rows: RunTensor = { type: 'float32', dims: [count, this.classes], data: seeds };
+    const feeds: Record<string, RunTensor> = {
+      ...ownSeedFeeds(this.manifest),
+      [this.manifest.input.name]: { type: 'float32', dims: [count, c!, h!, w!], data: images },
+      [this.manifest.seed.name]: rows,
+    };
+    const il = this.inputLayer;
+    if (il && want.plain) feeds[il.seed ?? this.manifest.seed.name] = rows;
+    if (il && want.guided && this.hasGuided) feeds[il.guidedSeed!] = rows;
     return feeds;
   }
 
-  /** Explains class `classes[i]` of image i (images back to back), in batches; `withInput` false skips dS/dx. */
-  async explain(images: Float32Array, classes: readonly number[], withInput = true): Promise<Explained> {
+  /** Explains class `classes[i]` of image i (images back to back), in batches; `want` picks the input gradients. */
+  async explain(images: Float32Array, classes: readonly number[], want: InputGradients = { plain: true, guided: true }): Promise<Explained> {
     const n = classes.length, [c, h, w] = this.layerShape, plane = c * h * w;
-    const inputLayer = withInput ? this.inputLayer : undefined;
+    const inputLayer = want.plain ? this.inputLayer : undefined;
+    const guided = want.guided && this.hasGuided ? this.inputLayer!.guidedGradient! : undefined;
     const out: Explained = {
       count: n, logits: new Float32Array(n * this.classes),
       activation: new Float32Array(n * plane), gradient: new Float32Array(n * plane),
       inputGradient: inputLayer ? new Float32Array(n * this.inputSize) : undefined,
+      guidedGradient: guided ? new Float32Array(n * this.inputSize) : undefined,
     };
-    const fetches = [this.manifest.logits.name, this.layer.activation, this.layer.gradient, ...(inputLayer ? [inputLayer.gradient] : [])];
+    const fetches = [this.manifest.logits.name, this.layer.activation, this.layer.gradient, ...(inputLayer ? [inputLayer.gradient] : []), ...(guided ? [guided] : [])];
     for (let s = 0; s < n; s += this.batch) {
       const m = Math.min(this.batch, n - s);
       const seeds = new Float32Array(m * this.classes);
       for (let i = 0; i < m; i++) seeds[i * this.classes + classes[s + i]!] = 1;
-      const r = await this.session.run(this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, seeds), fetches);
+      const r = await this.session.run(this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, seeds, { plain: !!inputLayer, guided: !!guided }), fetches);
       this.counts.explained += m;
       out.logits.set(r[this.manifest.logits.name]!.data as Float32Array, s * this.classes);
       out.activation.set(r[this.layer.activation]!.data as Float32Array, s * plane);
       out.gradient.set(r[this.layer.gradient]!.data as Float32Array, s * plane);
       if (inputLayer) out.inputGradient!.set(r[inputLayer.gradient]!.data as Float32Array, s * this.inputSize);
+      if (guided) out.guidedGradient!.set(r[guided]!.data as Float32Array, s * this.inputSize);
     }
     return out;
+  }
+
+  /**
+   * dS/dx of `count` images (back to back), all seeded with class `classIndex` (SmoothGrad's noisy copies),
+   * through the service's own batchInputGradients (src/routes/explain/batch-forward.ts).
+   */
+  async inputGradients(images: Float32Array, count: number, classIndex: number): Promise<Float32Array> {
+    if (!this.inputLayer) throw new Error('the model has no input layer (prepare --input-gradients)');
+    const seed = new Float32Array(this.classes);
+    seed[classIndex] = 1;
+    const { gradients } = await batchInputGradients(this.session, this.manifest, this.inputLayer, images, count, seed, this.batch);
+    this.counts.explained += count;
+    return gradients;
   }
 
   /** Class probabilities of `count` images, in batches (the {@link Forward} of the metrics). */
@@ -100,7 +142,7 @@ export class PreparedModel {
     return {
       input, layout: 'NCHW', inputHeight: size, inputWidth: Number(this.manifest.input.shape[3]), classIndex,
       run: async (images, count, outputs): Promise<BatchRun> => {
-        const e = await this.explain(images, new Array<number>(count).fill(classIndex), false);
+        const e = await this.explain(images, new Array<number>(count).fill(classIndex), { plain: false, guided: false });
         return { logits: e.logits, classes: this.classes, gradient: outputs.gradient ? e.gradient : undefined };
       },
     };
