@@ -7,12 +7,14 @@ import type { PassOptions } from './phases.js';
 
 export const QUALITY_USAGE = `Usage: npm run quality -- [options]
   --model <prepared.onnx>   the prepared model (manifest beside it as .json); default models/default.onnx
-  --source <model.onnx>     its source model, for the input-gradient baseline (default: the manifest's source.file next to the model)
+  --source <model.onnx>     its source model, for the pixel-level rows (saliency baseline, smoothgrad, guided-gradcam)
+                            when the model has no input gradients (default: the manifest's source.file next to the model)
   --scenes N                single-object scenes (default 500)
   --pairs N                 two-object scenes, each explained for both classes (default 500)
   --deletion-scenes N       scenes with deletion/insertion curves (default 50)
   --sanity-scenes N         scenes compared with the randomised model (default 100)
-  --model-method-scenes N   scenes and pairs for the methods that run the model again per map (default 30)
+  --model-method-scenes N   scenes and pairs for the methods that run the model again per map (scorecam,
+                            smoothgradcam++, smoothgrad; default 30)
   --steps N                 deletion/insertion steps (default 10: 10 % of the pixels per step)
   --tolerance PX            pointing-game tolerance in pixels (default: 15 px scaled from 384 px to the input side)
   --threads N               onnxruntime-web threads (default 1: as in a Worker, and faster than 2 on a busy 2-core machine)

@@ -58,6 +58,8 @@ function runSection(f: RunFacts): string {
     + `(${f.threads} onnxruntime-web threads, Node ${process.version}).\n\n`
     + `- ${o.scenes} single-object scenes (seeds ${BENCH_SEEDS.single}+, class i mod 10): pointing game, energy, average drop / increase; `
     + `deletion / insertion on the first ${Math.min(o.deletionScenes, o.scenes)}; sanity check on the first ${Math.min(o.sanityScenes, o.scenes)}.\n`
+    + `- The methods that run the model again per map (scorecam, smoothgradcam++, smoothgrad) on the first ${Math.min(o.modelMethodScenes, o.scenes)} single scenes `
+    + `and the first ${Math.min(o.modelMethodScenes, o.pairs)} pairs only (their deletion / insertion and sanity counts are capped by that too).\n`
     + `- ${o.pairs} two-object scenes (seeds ${BENCH_SEEDS.pair}+), each explained for both of its classes: ${2 * o.pairs} mass ratios per row.\n`
     + `- Model accuracy on these scenes: top-1 ${fmt(f.report.top1, 3)} (single); the explained class is in the top 2 for ${fmt(f.report.pairTop2, 3)} of the pair explanations.\n`;
 }
@@ -70,7 +72,8 @@ function timingSection(f: RunFacts): string {
     + `(${((1000 * (s.singles + s.pairs)) / Math.max(1, f.report.images.explained + f.report.images.forward)).toFixed(1)} ms per image overall, metric code included). `
     + 'Most of it is deletion / insertion (per scene, 2 x (steps - 1) forward passes per distinct map plus 4 shared end points, batched; '
     + 'rows whose maps agree to 1e-6 on a scene share passes) '
-    + 'and the methods that run the model again (Score-CAM: 32 masked inputs per map; Smooth Grad-CAM++: 8 noisy copies).\n';
+    + 'and the methods that run the model again (Score-CAM: 32 masked inputs per map; Smooth Grad-CAM++ and SmoothGrad: 8 noisy copies, '
+    + 'with gradients at the layer and at the input respectively).\n';
 }
 
 const METRICS = `## What each metric means
@@ -112,11 +115,32 @@ src/quality (pure functions over maps, masks and a \`forward(batch) => probabili
   correlation between the trained and randomised models' maps of the same image (lower = the map depends on
   the learned classifier; near 1 = it does not). Maps that are constant give no correlation and are counted
   as "flat". Gradient-free methods (Eigen-CAM) are expected to stay at 1: they never read the classifier.
+- **Pixel-level methods** (rows \`smoothgrad\` and \`guided-gradcam\`, the API's \`method=\` names, and the
+  input-gradient baseline, which is \`method=saliency\`): maps at the input's full resolution (no CAM grid,
+  no upsampling), computed with the service's own functions (src/pixel-methods, and the batched input
+  gradients of src/routes/explain) and scaled to [0, 1) like every other map. They need the image input as
+  a layer with its plain and Guided Backprop gradients (prepare --input-gradients); a model without it is
+  re-prepared from its source model with the manifest's options and the rows come from that copy (no
+  source: the rows are left out, and a note says so).
+  - \`smoothgrad\` (Smilkov et al. 2017, SmoothGrad, arXiv:1706.03825): the saliency map averaged over
+    n = 8 copies of the image with Gaussian noise of std 0.15 x the input's range (the service's defaults
+    and its seeded noise, so the same copies as a request with no n or sigma). Eight input-gradient passes
+    per map, so, like Score-CAM and Smooth Grad-CAM++, it is scored on the first model-method scenes and
+    pairs only (the last column gives its counts).
+  - \`guided-gradcam\` (Selvaraju et al. 2017, Grad-CAM, arXiv:1610.02391, section 3): the \`gradcam\` row's
+    map (scaled to [0, 1] and upsampled, as the service does) multiplied pixel-wise with Guided
+    Backpropagation (Springenberg et al. 2015, arXiv:1412.6806: dS/dx where every ReLU passes back only
+    positive gradients), shown as one map by the maximum over colour channels of the absolute value. The
+    guided gradient is one more output of the explanation run, so it is scored on every scene. In the sanity
+    check both factors come from the randomised model (the guided backward graph reads the same re-drawn
+    weight); Adebayo et al. 2018 found Guided Backprop and Guided Grad-CAM largely insensitive to
+    re-drawing the top layers, so this row can be expected to correlate more than Grad-CAM alone.
 - **Baselines**: a centred Gaussian (sigma a quarter of the side: a "the object is near the middle"
   prior), a random map (uniform noise on the CAM's grid, seeded by the scene, upsampled like a CAM) and the
-  raw input gradient (Simonyan et al. 2014: max over colour channels of |dS/dx|, at full resolution) when
-  the model has the image input as a layer (prepare --input-gradients), else a copy re-prepared from the
-  source model with the manifest's options.
+  raw input gradient, row \`baseline: input gradient (method=saliency)\` because it is the map the API
+  returns for \`method=saliency\` (Simonyan et al. 2014: max over colour channels of |dS/dx|, at full
+  resolution), from the same model as the pixel-level methods above. It stays among the baselines as the
+  plain gradient the other gradient-based maps are meant to improve on.
 `;
 
 const HOW_TO_RUN = `## How to run
@@ -126,8 +150,9 @@ npm run quality                      # 500 + 500 scenes, writes docs/quality.md 
 npm run quality -- --quick           # 100 + 100 scenes, prints only
 npm run quality -- --model build/q.onnx --out /tmp/q.md --threads 1   # another prepared model
 \`\`\`
-Options: --scenes, --pairs, --deletion-scenes, --sanity-scenes, --steps, --tolerance, --threads,
---source (the fp32 model for the input-gradient baseline), --out; \`--help\` lists them.
+Options: --scenes, --pairs, --deletion-scenes, --sanity-scenes, --model-method-scenes, --steps, --tolerance,
+--threads, --source (the fp32 model for the pixel-level rows when the prepared model has no input
+gradients), --out; \`--help\` lists them.
 `;
 
 /** The whole file (keeping the hand-written tail of an existing one). */

@@ -2,7 +2,8 @@
  * @module
  * The explanation-quality benchmark (`npm run quality`): runs the shipped prepared model through
  * onnxruntime-web on held-out generated scenes with known masks and scores every CAM method of the registry,
- * plus baselines, on localisation, class-discriminativeness, faithfulness (deletion / insertion, average
+ * the pixel-level methods (smoothgrad, guided-gradcam; saliency as the input-gradient baseline) and the
+ * baselines on localisation, class-discriminativeness, faithfulness (deletion / insertion, average
  * drop / increase) and a weight-randomisation sanity check; prints the table and writes docs/quality.md.
  */
 import { readFileSync } from 'node:fs';
@@ -24,6 +25,11 @@ function readManifest(modelPath: string): Manifest {
   return JSON.parse(readFileSync(modelPath.replace(/\.onnx$/, '.json'), 'utf8')) as Manifest;
 }
 
+/** Notes on which pixel-level rows the saliency model can give. */
+function pixelNotes(model: PreparedModel, notes: string[]): void {
+  if (!model.hasGuided) notes.push('guided-gradcam skipped: the input layer has no guided gradient (prepare with --input-gradients)');
+}
+
 /** The trained and randomised models, and the input-gradient pair when one can be had. */
 async function loadModels(runner: ModelRunner, o: QualityOptions, notes: string[]): Promise<Models> {
   const manifest = readManifest(o.model), bytes = new Uint8Array(readFileSync(o.model));
@@ -35,21 +41,24 @@ async function loadModels(runner: ModelRunner, o: QualityOptions, notes: string[
   const rnd = randomize(bytes, manifest);
   notes.push(`sanity check: ${rnd.note}`);
   const randomized = await PreparedModel.load(runner, rnd.bytes, manifest, o.batch);
-  if (trained.inputLayer) return { trained, randomized, saliency: { trained, randomized } };
+  if (trained.inputLayer) {
+    pixelNotes(trained, notes);
+    return { trained, randomized, saliency: { trained, randomized } };
+  }
   const derived = await inputGradientCopy(o.model, manifest, runner, o.source);
   if (!('bytes' in derived)) {
-    notes.push(`input-gradient baseline skipped: the model has no input layer and ${derived.note}`);
+    notes.push(`pixel-level rows (saliency baseline, smoothgrad, guided-gradcam) skipped: the model has no input layer and ${derived.note}`);
     return { trained, randomized };
   }
-  notes.push(`input-gradient baseline: the model has no input layer; ${derived.note}`);
+  notes.push(`pixel-level rows (saliency baseline, smoothgrad, guided-gradcam): the model has no input layer; ${derived.note}; `
+    + 'guided-gradcam multiplies the shipped model\'s Grad-CAM map with the copy\'s guided gradient');
   const salRnd = randomize(derived.bytes, derived.manifest);
-  return {
-    trained, randomized,
-    saliency: {
-      trained: await PreparedModel.load(runner, derived.bytes, derived.manifest, o.batch),
-      randomized: await PreparedModel.load(runner, salRnd.bytes, derived.manifest, o.batch),
-    },
+  const saliency = {
+    trained: await PreparedModel.load(runner, derived.bytes, derived.manifest, o.batch),
+    randomized: await PreparedModel.load(runner, salRnd.bytes, derived.manifest, o.batch),
   };
+  pixelNotes(saliency.trained, notes);
+  return { trained, randomized, saliency };
 }
 
 /** Grad-CAM's pointing game split by whether the model classified the scene correctly. */
