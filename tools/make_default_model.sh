@@ -3,9 +3,9 @@
 #   1. generate the training and validation shards (TypeScript scene generator),
 #   2. train MobileNetV2 on CPU and export models/default-fp32.onnx + models/default.labels.json,
 #   3. prepare the served model (gradient graph + int8) with the project's prepare CLI.
-# Usage: sh tools/make_default_model.sh [epochs]   (from the repository root; ~20 min for 2 epochs on 2 cores)
+# Usage: sh tools/make_default_model.sh [epochs]   (from the repository root; ~75 min on 2 cores for the default 9 epochs)
 set -eu
-EPOCHS="${1:-2}"
+EPOCHS="${1:-9}"
 mkdir -p build
 npx tsx tools/make-scenes.ts --out build/scenes --size 128 --train 40000 --val 2000
 nice /usr/bin/python3 tools/train_default_model.py --epochs "$EPOCHS" --scenes build/scenes \
