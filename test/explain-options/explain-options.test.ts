@@ -13,6 +13,8 @@ import { decode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeRunner } from '../../cli/ort-node.js';
 import { noisyCopies } from '../../src/cam/smooth-grad-cam-plus-plus.js';
+import { batchLimit, MAX_BATCH_INPUT_GRADIENTS } from '../../src/routes/explain/batch-run.js';
+import { METRIC_STEPS } from '../../src/routes/explain/metrics.js';
 import { decodeImage, preprocess, preprocessSpecOf, unitMap, type FloatMap } from '../../src/image/index.js';
 import { minMaxScale } from '../../src/image/render/normalize.js';
 import { resizeBilinear } from '../../src/image/render/upsample.js';
@@ -182,10 +184,11 @@ describe('pixel-level methods', () => {
     }
   });
 
-  it('smoothgrad is the mean saliency of the noisy copies, in 1 + ceil(n/16) runs', async () => {
+  it('smoothgrad is the mean saliency of the noisy copies, in 1 + ceil(n / batch limit) runs', async () => {
     const n = 5;
     const sg = await json(`method=smoothgrad&n=${n}&sigma=0.2`);
-    expect(sg.runs).toBe(2);
+    expect(batchLimit(manifest)).toBe(MAX_BATCH_INPUT_GRADIENTS); // the model has input gradients
+    expect(sg.runs).toBe(1 + Math.ceil(n / MAX_BATCH_INPUT_GRADIENTS));
     // The copies start from the app's own input tensor: tensorOf's normalisation rounds differently from the
     // app's (<= 1 ulp on 29,563 of 49,152 values), and through the trained model's backward pass to the
     // pixels that alone moves the gradients by ~1.4e-4 of their maximum, more than the tolerance. The
@@ -252,10 +255,11 @@ describe('layers and augmentation', () => {
 });
 
 describe('metrics', () => {
-  it('drop against a forward pass of the image times the map; AUCs in [0, 1]; one run per metric family', async () => {
+  it('drop against a forward pass of the image times the map; AUCs in [0, 1]; one batch per metric family', async () => {
     const r = await json('metrics=drop,increase,deletion,insertion');
     const base = await json('');
-    expect(r.runs).toBe(base.runs + 3);
+    // drop and increase: one run; deletion and insertion: METRIC_STEPS + 1 images each, in batches
+    expect(r.runs).toBe(base.runs + 1 + 2 * Math.ceil((METRIC_STEPS + 1) / batchLimit(manifest)));
     const m = r.metrics!;
     expect(Object.keys(m).sort()).toEqual(['deletion', 'drop', 'increase', 'insertion']);
     for (const k of ['deletion', 'insertion']) expect(m[k]).toBeGreaterThanOrEqual(0), expect(m[k]).toBeLessThanOrEqual(1);
@@ -269,9 +273,10 @@ describe('metrics', () => {
     expect(m.drop).toBeCloseTo((100 * Math.max(0, y - o)) / y, 3);
     expect(m.increase).toBe(o > y ? 100 : 0);
     const runs = async (q: string) => { const before = h.registry.runs; await json(`${q}&class=1`); return h.registry.runs - before; };
+    const curve = Math.ceil((METRIC_STEPS + 1) / batchLimit(manifest)); // runs of one deletion or insertion curve
     expect(await runs('metrics=drop,increase')).toBe(2);
-    expect(await runs('metrics=deletion')).toBe(2);
-    expect(await runs('metrics=deletion,insertion')).toBe(3);
+    expect(await runs('metrics=deletion')).toBe(1 + curve);
+    expect(await runs('metrics=deletion,insertion')).toBe(1 + 2 * curve);
   });
 
   it('PNG output carries the metrics in a header', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../src/cam/registry.js';
 import { SCORECAM_MAX_CHANNELS } from '../../src/cam/score-cam.js';
 import { MAX_NOISY_COPIES } from '../../src/cam/smooth-grad-cam-plus-plus.js';
-import { MAX_BATCH } from '../../src/routes/explain/batch-run.js';
+import { MAX_BATCH_INPUT_GRADIENTS } from '../../src/routes/explain/batch-run.js';
 import { call, decodePng, testPng } from './helpers.js';
 
 const explain = (body: Uint8Array, query: string) =>
@@ -30,7 +30,7 @@ describe('every CAM method on the default model in workerd', () => {
     expect(json.map.data.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
   });
 
-  it('runs the largest n of noisy copies as one batch and Score-CAM in batches of at most MAX_BATCH', async () => {
+  it('runs the noisy copies and Score-CAM\'s masked inputs in batches of the default model\'s limit (it has input gradients)', async () => {
     const body = testPng(40, 40, 99);
     const counter = async (query: string) => {
       const res = await explain(body, `${query}&output=json`);
@@ -45,7 +45,7 @@ describe('every CAM method on the default model in workerd', () => {
     const score = await counter('method=scorecam&class=0');
     expect(hit - start).toBe(0);
     expect(gradcam - hit).toBe(1);
-    expect(smooth - gradcam).toBe(2);
-    expect(score - smooth).toBe(1 + Math.ceil(SCORECAM_MAX_CHANNELS / MAX_BATCH));
+    expect(smooth - gradcam).toBe(1 + Math.ceil(MAX_NOISY_COPIES / MAX_BATCH_INPUT_GRADIENTS));
+    expect(score - smooth).toBe(1 + Math.ceil(SCORECAM_MAX_CHANNELS / MAX_BATCH_INPUT_GRADIENTS));
   });
 });

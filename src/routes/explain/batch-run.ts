@@ -2,10 +2,10 @@
  * @module
  * Extra batched runs for the CAM methods that need them (src/cam/base.ts `ModelAccess`): N images with N
  * seed rows, row i seeding image i (the batch contract of src/manifest.ts). Batches are split at
- * {@link MAX_BATCH} images, or at the model's fixed batch size when its input has one (e.g. 1).
+ * {@link batchLimit} images: 16, 4 for models with input gradients, or the model's fixed batch size (e.g. 1).
  */
 import type { BatchRun, ModelAccess } from '../../cam/base.js';
-import type { LayerSpec, Manifest } from '../../manifest.js';
+import { seedInputs, type LayerSpec, type Manifest } from '../../manifest.js';
 import type { ModelSession, RunTensor } from '../../runtime/runner.js';
 import { ownSeedFeeds } from '../../models/empty-seeds.js';
 import { classCount } from './model-run.js';
@@ -13,10 +13,20 @@ import { classCount } from './model-run.js';
 /** The most images sent in one session run (bounds the WASM memory a batch needs; see docs/methods.md). */
 export const MAX_BATCH = 16;
 
-/** The largest batch the model accepts in one run. */
+/**
+ * The most images per run for a model with gradients down to its input (own seed inputs, prepare
+ * --input-gradients). Their backward graphs run inside ONNX If nodes, and onnxruntime keeps every forward
+ * activation an If reads alive until it runs, whichever branch it takes: the default model's WASM memory
+ * after one run is 40 MiB at 4 images but 122 MiB at 16 (35 MiB at 16 without input gradients), too close
+ * to a Worker's 128 MB.
+ */
+export const MAX_BATCH_INPUT_GRADIENTS = 4;
+
+/** The largest batch sent to the model in one run: its fixed batch size, else the limit for its kind. */
 export function batchLimit(manifest: Manifest): number {
+  const max = seedInputs(manifest).length > 1 ? MAX_BATCH_INPUT_GRADIENTS : MAX_BATCH;
   const n = manifest.input.shape[0];
-  return typeof n === 'number' && n > 0 ? Math.min(n, MAX_BATCH) : MAX_BATCH;
+  return typeof n === 'number' && n > 0 ? Math.min(n, max) : max;
 }
 
 /**
