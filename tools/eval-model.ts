@@ -15,6 +15,8 @@ import { nodeRunner } from '../cli/ort-node.js';
 import { ownSeedFeeds } from '../src/models/empty-seeds.js';
 import type { Manifest } from '../src/manifest.js';
 import type { RunTensor } from '../src/runtime/runner.js';
+import { toTensor, type TensorSpec } from '../src/image/preprocess/tensor.js';
+import { argmax } from '../src/quality/index.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -38,12 +40,13 @@ for (const shard of shards) {
   }
 }
 
-/** uint8 HWC images -> normalised float32 NCHW batch. */
+/** The training script's normalisation: RGB / 255, then (x - 0.5) / 0.25 (models/MODELS.md). */
+const TRAINING_SPEC: TensorSpec = { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25], scale: 255, layout: 'NCHW' };
+
+/** uint8 HWC images -> normalised float32 NCHW batch, with the service's own toTensor. */
 function tensor(batch: Uint8Array[]): RunTensor {
-  const plane = size * size, data = new Float32Array(batch.length * 3 * plane);
-  batch.forEach((img, n) => {
-    for (let i = 0; i < plane; i++) for (let c = 0; c < 3; c++) data[(n * 3 + c) * plane + i] = (img[i * 3 + c]! / 255 - 0.5) / 0.25;
-  });
+  const per = pixels, data = new Float32Array(batch.length * per);
+  batch.forEach((img, n) => data.set(toTensor({ width: size, height: size, data: img }, TRAINING_SPEC), n * per));
   return { type: 'float32', dims: [batch.length, 3, size, size], data };
 }
 
@@ -66,14 +69,10 @@ for (const file of positionals) {
     }
     const logits = (await session.run(feeds, [logitsName]))[logitsName]!.data as Float32Array;
     const k = logits.length / chunk.length;
-    for (let n = 0; n < chunk.length; n++) {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (logits[n * k + j]! > logits[n * k + best]!) best = j;
-      preds.push(best);
-    }
+    for (let n = 0; n < chunk.length; n++) preds.push(argmax({ width: k, height: 1, data: logits.subarray(n * k, (n + 1) * k) }));
   }
   const correct = preds.filter((p, i) => p === labels[i]).length;
-  const perClass = Array.from({ length: 10 }, (_, c) => {
+  const perClass = Array.from({ length: Math.max(...labels) + 1 }, (_, c) => {
     const idx = labels.map((l, i) => (l === c ? i : -1)).filter((i) => i >= 0);
     return (idx.filter((i) => preds[i] === c).length / Math.max(idx.length, 1)).toFixed(3);
   });
