@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { METHOD_NAMES } from '../../src/cam/registry.js';
 import { SCORECAM_MAX_CHANNELS } from '../../src/cam/score-cam.js';
 import { MAX_NOISY_COPIES } from '../../src/cam/smooth-grad-cam-plus-plus.js';
-import { MAX_BATCH_INPUT_GRADIENTS } from '../../src/routes/explain/batch-run.js';
+import { MAX_BATCH_INPUT_GRADIENTS } from '../../src/explain/model-feed.js';
 import { call, decodePng, testPng } from './helpers.js';
 
 const explain = (body: Uint8Array, query: string) =>

@@ -94,6 +94,7 @@ describe('pinned answers of the default model', () => {
       const res = await call(`/v1/explain?${query}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body });
       expect(res.status, await res.clone().text().then((t) => t.slice(0, 300))).toBe(200);
       const id = res.headers.get('x-explanation-id');
+      expect(res.headers.get('x-cache'), 'computed, not served from the cache').toBe('miss');
       const hash = query.includes('output=json')
         ? await sha256(JSON.stringify(answerOf(await res.json<Record<string, unknown>>())))
         : await sha256(new Uint8Array(await res.arrayBuffer()));
