@@ -6,7 +6,7 @@
  * side for top=k).
  */
 import type { Context } from 'hono';
-import { explanationId, type CanonicalOptions } from '../../cache/key.js';
+import { explanationId } from '../../cache/key.js';
 import { readExplanation, writeExplanation, type ExplanationMeta } from '../../cache/store.js';
 import { limitsOf } from '../../env.js';
 import { ApiError } from '../../errors.js';
