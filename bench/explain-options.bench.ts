@@ -1,6 +1,6 @@
 /**
  * @module
- * `npx tsx bench/explain-options.bench.ts`: the cost of the explain options of issue 5 relative to a plain
+ * `npx tsx bench/explain-options.bench.ts`: the cost of the explain options (targets, layers, augmentation, metrics, pixel-level methods) relative to a plain
  * Grad-CAM request, on the default model in onnxruntime-web (Node, 1 thread, as in workerd). One sample is
  * the model-and-map stage of a request (the engine's explainImage, with the metrics stage for metrics=); each round times
  * Grad-CAM and then each case, interleaved, and the ratio is the median of the per-round ratios.

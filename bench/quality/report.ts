@@ -31,7 +31,7 @@ export interface RunFacts {
 
 const fmt = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : v === Infinity ? '∞' : 'n/a');
 
-/** Whether Grad-CAM meets the targets, as sentences. */
+/** Whether Grad-CAM meets the quality targets (pointing game >= 0.9, ...), as sentences. */
 export function targetLines(rows: readonly RowSummary[], tolerance: number): string[] {
   const g = rows.find((r) => r.name === 'gradcam');
   if (!g) return ['Grad-CAM is not in the registry: targets not evaluated.'];

@@ -47,7 +47,8 @@ export interface Computed {
   runs: number;
 }
 
-function needsOf(req: ComputeRequest): RunNeeds {
+/** What the request's run must return: a CAM method's layers, or what the pixel method's registry entry needs. */
+function runNeeds(req: ComputeRequest): RunNeeds {
   const m = req.method;
   if (m.kind === 'cam') return { layers: req.layers };
   const { plain, guided, gradcam } = m.pixel.needs;
@@ -67,7 +68,7 @@ async function layerMaps(cam: CamMethod, feed: ModelFeed, run: TargetRun, i: num
 
 /** One pass over one image (the original or its mirror): a map per target. */
 async function mapsOnce(feed: ModelFeed, input: Float32Array, req: ComputeRequest, targets: TargetRequest | Target[]): Promise<{ run: TargetRun; maps: FloatMap[]; runs: number }> {
-  const run = await runTargets(feed, input, needsOf(req), targets);
+  const run = await runTargets(feed, input, runNeeds(req), targets);
   const { width, height } = feed.inputSize;
   const channels = input.length / (width * height);
   let runs = run.runs;

@@ -1,5 +1,5 @@
 /**
- * The explain options of issue 5 through the whole app in Node (models/default-fp32.onnx prepared with a mid
+ * The explain options (targets, layers, augmentation, metrics, pixel-level methods) through the whole app in Node (models/default-fp32.onnx prepared with a mid
  * layer and input gradients, setup.ts), each against an oracle computed here from the prepared model's raw
  * outputs or from forward passes only:
  * - saliency against central finite differences of the logit; smoothgrad against per-copy input gradients;

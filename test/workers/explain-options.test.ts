@@ -1,5 +1,5 @@
 /**
- * The explain options of issue 5 inside workerd: on the bundled default model (targets, flip, metrics; the
+ * The explain options (targets, layers, augmentation, metrics, pixel-level methods) inside workerd: on the bundled default model (targets, flip, metrics; the
  * pixel-level methods too once it is prepared with --input-gradients) and on a prepared fixture with two
  * layers and input gradients (test/fixtures/prepared/mobilenet_v2_input, made by
  * `gradcam-edge prepare test/fixtures/models/mobilenet_v2/model.onnx --layer layer_default --layer layer_mid
