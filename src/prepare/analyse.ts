@@ -43,7 +43,8 @@ export async function analyseModel(bytes: Uint8Array, runner: ModelRunner, input
   const t2 = performance.now();
   const logits = findLogits(model, shapes);
   notes.push(...logits.notes);
-  const candidates = candidateLayers(model, shapes, input.name, logits.name);
-  const chosen = defaultLayer(model, candidates, input.layout);
+  const size: [number, number] = input.layout === 'NCHW' ? [input.shape[2], input.shape[3]] : [input.shape[1], input.shape[2]];
+  const candidates = candidateLayers(model, shapes, input.name, logits.name, { layout: input.layout, size });
+  const chosen = defaultLayer(model, candidates);
   return { model, opset, input, shapes, logits, candidates, defaultLayer: chosen, notes, timings: { decode: t1 - t0, probe: t2 - t1 } };
 }

@@ -20,6 +20,12 @@ import { quantizeWeights, type QuantizeReport } from './quantize.js';
 import { sha256Hex } from './sha256.js';
 import { verifyPrepared } from './verify.js';
 import { checkOptions, type PrepareOptions } from './options.js';
+import { layerLayouts } from './layer-layouts.js';
+import { canonicalOutputs } from './canonical.js';
+import type { LayerLayout } from './layout.js';
+import { expandInputToSeedBatch, foldedBatchTensors } from './batch-fold.js';
+import { tensorsOnPath } from './layers.js';
+import { GraphIndex } from '../onnx/graph-index.js';
 
 export type { PrepareOptions } from './options.js';
 export { parseLabels } from './labels.js';
@@ -54,6 +60,10 @@ export interface LayerListing {
   shape: (number | 'N')[];
   op: string;
   default: boolean;
+  /** Its layout and grid, when the graph or its shape tells (absent: ambiguous, needs --layout). */
+  layout?: LayerLayout;
+  /** 'graph' or 'shape': how the layout was found. */
+  layoutFrom?: 'graph' | 'shape';
 }
 
 /**
@@ -66,7 +76,9 @@ export async function listLayers(modelBytes: Uint8Array, runner: ModelRunner, op
   input: Analysis['input']; logits: { name: string; classes: number }; layers: LayerListing[]; notes: string[];
 }> {
   const a = await analyseModel(modelBytes, runner, options.inputSize);
-  const layers = a.candidates.map((c) => ({ name: c.name, shape: c.shape, op: c.op, default: c.name === a.defaultLayer.name }));
+  const layers = a.candidates.map((c) => ({
+    name: c.name, shape: c.shape, op: c.op, default: c.name === a.defaultLayer.name, ...(c.layout ? { layout: c.layout, layoutFrom: c.layoutFrom } : {}),
+  }));
   return { input: a.input, logits: { name: a.logits.name, classes: a.logits.classes }, layers, notes: a.notes };
 }
 
@@ -89,6 +101,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const a = await analyseModel(modelBytes, runner, opts.inputSize);
   const names = layerNames(opts, a);
   checkLayers(names.filter((n) => n !== a.input.name), a.candidates, a.shapes);
+  const layouts = layerLayouts(names.filter((n) => n !== a.input.name), a.candidates, a.shapes, opts);
   const guidedLayers = guidedLayerNames(opts, names, a.input.name);
   if (opts.labels) checkLabelCount(opts.labels, a.logits.classes);
 
@@ -96,6 +109,10 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const graph = addGradientGraph(a.model, a.shapes, {
     logits: a.logits.name, layers: names, seedName: SEED_NAME, guidedLayers, ownSeed: names.filter((n) => n === a.input.name),
   });
+  const prepared = canonicalOutputs(graph.model, graph.layers, layouts);
+  const index = new GraphIndex(a.model.graph!);
+  const folded = foldedBatchTensors(a.shapes, names.flatMap((n) => [...tensorsOnPath(index, n, a.logits.name)]));
+  if (folded.length > 0) expandInputToSeedBatch(graph.model, a.input.name, SEED_NAME);
   const t1 = performance.now();
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
   const t2 = performance.now();
@@ -103,8 +120,9 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const t3 = performance.now();
 
   const defaultName = names.includes(a.defaultLayer.name) ? a.defaultLayer.name : names.find((n) => n !== a.input.name) ?? names[0];
-  const layers: LayerSpec[] = graph.layers.map((l) => ({
+  const layers: LayerSpec[] = prepared.map((l) => ({
     name: l.name, activation: l.activation, gradient: l.gradient, shape: [...l.shape], default: l.name === defaultName,
+    ...(layouts.has(l.name) ? { layout: layouts.get(l.name) } : {}),
     ...(l.name === a.input.name ? { input: true } : {}),
     ...(l.seed !== SEED_NAME ? { seed: l.seed } : {}),
     ...(l.guidedGradient ? { guidedGradient: l.guidedGradient, guidedSeed: l.guidedSeed } : {}),
@@ -131,7 +149,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     timings: { ...a.timings, gradient: t1 - t0, quantize: t2 - t1, encode: t3 - t2, verify: t4 - t3, total: performance.now() - start },
     sizes: { source: modelBytes.byteLength, prepared: bytes.byteLength },
     quantization,
-    notes: [...a.notes, ...quantizationNotes(quantization)],
+    notes: [...a.notes, ...quantizationNotes(quantization), ...foldNotes(folded)],
   };
   return { model: bytes, manifest, report };
 }
@@ -147,6 +165,11 @@ function guidedLayerNames(opts: ReturnType<typeof checkOptions>, names: readonly
   if (!opts.guided && !opts.inputGradients) return [];
   if (!names.includes(input)) throw new ApiError(400, 'bad_option', `--guided needs the image input among the layers: add --layer ${input} (or use --input-gradients).`);
   return [input];
+}
+
+function foldNotes(folded: string[]): string[] {
+  if (folded.length === 0) return [];
+  return [`The model folds the batch into another axis (e.g. "${folded[0]}", as torch's MultiheadAttention does): the prepared model runs its forward pass once per seed row (S explanations of one image cost S forward passes).`];
 }
 
 function quantizationNotes(q: QuantizeReport | null): string[] {
