@@ -37,7 +37,8 @@ export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, inp
   } catch (err) {
     const message = (err as Error).message;
     if (typeof input.shape[0] === 'number' && /reshape/i.test(message)) {
-      throw new ApiError(422, 'invalid_model', `The model's batch size is fixed at ${input.shape[0]} and a reshape bakes it in (${message.slice(0, 300)}), so one image cannot be explained for several classes at once. Re-export it with a symbolic batch: torch.onnx.export(..., dynamic_axes={'input': {0: 'N'}, 'logits': {0: 'N'}}).`);
+      const why = message.replace(/^.*ERROR_MESSAGE:\s*/s, '').replace(/^\S+\.h:\d+ \S+ /, '').slice(0, 240);
+      throw new ApiError(422, 'invalid_model', `The model's batch size is fixed at ${input.shape[0]} and a reshape bakes it in (onnxruntime: ${why}), so one image cannot be explained for several classes at once. Re-export it with a symbolic batch: torch.onnx.export(..., dynamic_axes={'input': {0: 'N'}, 'logits': {0: 'N'}}).`);
     }
     throw new ApiError(500, 'internal', `The prepared model does not run in onnxruntime-web: ${message}. Please report this with the source model.`);
   }

@@ -115,6 +115,22 @@ describe('prepare on token and ambiguous layers', () => {
     expect(manifest.layers[0]).toMatchObject({ name: 'r', shape: ['N', 4, 4, 4], layout: { kind: 'nhwc', grid: [4, 4] } });
   });
 
+  it('refuses, with advice, a model whose fixed batch 1 is baked into a reshape that folds it into another axis', async () => {
+    const model = buildModel({
+      inputs: [valueInfo('x', [1, 3, 8, 8])], outputs: [valueInfo('logits', [1, 3])],
+      nodes: [
+        makeNode('Conv', ['x', 'w'], ['c'], { strides: [2, 2], kernel_shape: [2, 2] }),
+        makeNode('Reshape', ['c', 'rows_shape'], ['rows']), // [N * C, h * w] with N = 1 baked in
+        makeNode('MatMul', ['rows', 'proj'], ['p']),
+        makeNode('Reshape', ['p', 'flat_shape'], ['f']),
+        makeNode('Gemm', ['f', 'fc'], ['logits'], { transB: 1 }),
+      ],
+      initializers: [randomTensor('w', [4, 3, 2, 2], 1), makeInt64Tensor('rows_shape', [2], [4, 16]), randomTensor('proj', [16, 5], 2),
+        makeInt64Tensor('flat_shape', [2], [1, 20]), randomTensor('fc', [3, 20], 3)],
+    });
+    await expect(prepare(encodeModel(model), {}, runner)).rejects.toThrow(/batch size is fixed at 1 and a reshape bakes it in .*dynamic_axes/s);
+  });
+
   it('refuses a model without any spatial grid', async () => {
     const model = buildModel({
       inputs: [valueInfo('x', ['N', 3, 8, 8])], outputs: [valueInfo('logits', ['N', 3])],
