@@ -85,6 +85,18 @@ export interface Manifest {
   seed: { name: string; shape: [string | number, number] };
   logits: { name: string };
   layers: LayerSpec[];
+  /**
+   * Attention probabilities of a transformer, with `--attention` (optional): per block, in graph order, the
+   * outputs `probabilities` P ([N, heads, T, T], softmax over the key axis) and `gradient`
+   * (d(sum_k seed_k * logit_k)/dP, [S, heads, T, T]); tokens 0..prefixTokens-1 are class/distillation/register
+   * tokens, the rest the patch grid `grid` row-major. Read by the attention methods (rollout,
+   * attention-gradcam: src/attention/).
+   */
+  attention?: {
+    prefixTokens: number;
+    grid: [number, number];
+    blocks: { name: string; probabilities: string; gradient: string; heads: number; tokens: number }[];
+  };
   labels: string[] | null;
   quantization: { weights: 'int8' | 'none'; scheme?: string; tensors?: number };
   source: { sha256: string; file?: string };

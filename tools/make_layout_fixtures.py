@@ -28,6 +28,7 @@ import numpy as np
 import onnx
 import torch
 import torchvision
+import torch.nn.functional as F
 from torch import nn
 from torchvision.models.resnet import BasicBlock
 from torchvision.models.swin_transformer import SwinTransformer
@@ -63,6 +64,7 @@ class Spec:
     seed: int
     forward: Optional[tf.ForwardFn] = None
     notes: str = ""
+    attention: bool = False  # write attention probabilities, their gradients and rollout references
 
 
 # ---- models --------------------------------------------------------------------------------------------
@@ -177,11 +179,11 @@ SPECS: List[Spec] = [
          [LayerTap("default", "encoder.layers.encoder_layer_1.ln_1", "tokens", 1, [4, 4]),
           LayerTap("block0", "encoder.layers.encoder_layer_0", "tokens", 1, [4, 4])], 201,
          notes="torchvision VisionTransformer: 32x32, patch 8, 2 blocks, width 32, 2 heads; opset 17 "
-               "(LayerNormalization); default = last block's ln_1"),
+               "(LayerNormalization); default = last block's ln_1", attention=True),
     Spec("deit_two_prefix", deit_two_prefix, [32, 48], "NCHW", 14,
          [LayerTap("default", "encoder.layers.encoder_layer_1.ln_1", "tokens", 2, [4, 6])], 202,
          notes="DeiT token layout (class + distillation token, heads averaged) on torchvision's Encoder; "
-               "non-square 32x48 input, grid 4x6; opset 14 (LayerNorm decomposed)"),
+               "non-square 32x48 input, grid 4x6; opset 14 (LayerNorm decomposed)", attention=True),
     Spec("swin_small", swin_small, [32, 32], "NCHW", 17,
          [LayerTap("default", "permute", "nchw"), LayerTap("stage1", "features.1", "nhwc")], 203,
          notes="torchvision SwinTransformer: patch 4, embed 16, depths [2, 2], heads [2, 4], window 4; "
@@ -199,6 +201,59 @@ SPECS: List[Spec] = [
 # ---- reference ---------------------------------------------------------------------------------------------
 
 
+def capture_attention(wrapper: nn.Module, x: torch.Tensor, seed: torch.Tensor):
+    """Attention probabilities of every block (torch's MultiheadAttention calls F.softmax(dim=-1) on
+    [N * heads, T, T]) and their gradients d(seed . logits)/dP, in float64; each [heads, T, T] (N = 1)."""
+    original = F.softmax
+    probs: List[torch.Tensor] = []
+
+    def recording(t, dim=None, *args, **kwargs):
+        out = original(t, dim, *args, **kwargs)
+        if out.dim() == 3 and dim == -1 and out.shape[-1] == out.shape[-2]:
+            probs.append(out)
+        return out
+
+    F.softmax = recording
+    try:
+        model = wrapper.double()
+        logits = model(x.double())[0]
+    finally:
+        F.softmax = original
+    grads = torch.autograd.grad((logits * seed.double()).sum(), probs)
+    wrapper.float()
+    return [p.detach().numpy() for p in probs], [g.detach().numpy() for g in grads]
+
+
+def rollout_reference(probs: Sequence[np.ndarray], fusion: str, discard: float, prefix: int) -> np.ndarray:
+    """Attention rollout (Abnar & Zuidema 2020, arXiv:2005.00928): per block the heads fused (mean, max or min),
+    the lowest `discard` fraction of the fused matrix set to 0 (never entry [0, 0], as vit-explain does),
+    0.5 A + 0.5 I with rows renormalised, multiplied through the blocks (R = A_L ... A_1); the class token's
+    row over the patch tokens."""
+    t = probs[0].shape[-1]
+    result = np.eye(t)
+    for p in probs:
+        fused = {"mean": p.mean(axis=0), "max": p.max(axis=0), "min": p.min(axis=0)}[fusion].copy()
+        flat = fused.reshape(-1)
+        drop = np.argsort(flat, kind="stable")[: int(flat.size * discard)]
+        flat[drop[drop != 0]] = 0.0
+        a = 0.5 * fused + 0.5 * np.eye(t)
+        a = a / a.sum(axis=-1, keepdims=True)
+        result = a @ result
+    return result[0, prefix:]
+
+
+def attention_gradcam_reference(probs: Sequence[np.ndarray], grads: Sequence[np.ndarray], prefix: int) -> np.ndarray:
+    """Chefer et al. 2021 (arXiv:2103.15679), the generic attention-model rule: R = I; per block
+    R += E_h[(grad * A)^+] R; the class token's row over the patch tokens."""
+    t = probs[0].shape[-1]
+    r = np.eye(t)
+    for p, g in zip(probs, grads):
+        cam = np.maximum(g * p, 0.0).mean(axis=0)
+        r = r + cam @ r
+    return r[0, prefix:]
+
+
+
 def to_nchw(t: np.ndarray, tap: LayerTap) -> np.ndarray:
     """The reshape transform: the layer in canonical [N, C, h, w]."""
     if tap.kind == "nchw":
@@ -214,6 +269,35 @@ def grad_cam(a: np.ndarray, g: np.ndarray) -> np.ndarray:
     """Selvaraju et al. 2017, Eq. 1-2 on one image: ReLU(sum_c mean_hw(G_c) A_c), h x w."""
     weights = g[0].mean(axis=(1, 2))
     return np.maximum((weights[:, None, None] * a[0]).sum(axis=0), 0.0)
+
+
+def attention_fixture(spec: Spec, wrapper: nn.Module, x: torch.Tensor, seed: torch.Tensor, directory: str) -> Dict[str, object]:
+    """Per block the probabilities and their gradients (seed 0), and the reference maps of both methods."""
+    probs, grads = capture_attention(wrapper, x, seed)
+    tap = spec.taps[0]
+    heads = probs[0].shape[0]  # N = 1: [heads, T, T]
+    grid = tap.grid
+    maps = {}
+    for name, m in {
+        "rollout_mean": rollout_reference(probs, "mean", 0.0, tap.prefix_tokens),
+        "rollout_max_discard0.5": rollout_reference(probs, "max", 0.5, tap.prefix_tokens),
+        "rollout_min_discard0.2": rollout_reference(probs, "min", 0.2, tap.prefix_tokens),
+        "attention_gradcam": attention_gradcam_reference(probs, grads, tap.prefix_tokens),
+    }.items():
+        maps[name] = tf.write_f32(directory, f"attention.{name}.bin", m.reshape(grid))["file"]
+    return {
+        "heads": heads,
+        "tokens": probs[0].shape[-1],
+        "prefixTokens": tap.prefix_tokens,
+        "grid": grid,
+        "seed": 0,
+        "blocks": [
+            {"probabilities": tf.write_f32(directory, f"attention.block{i}.probs.bin", p)["file"],
+             "gradient": tf.write_f32(directory, f"attention.block{i}.grad.bin", g)["file"]}
+            for i, (p, g) in enumerate(zip(probs, grads))
+        ],
+        "maps": maps,
+    }
 
 
 def make_fixture(spec: Spec, out_root: str) -> Dict[str, object]:
@@ -259,6 +343,7 @@ def make_fixture(spec: Spec, out_root: str) -> Dict[str, object]:
             "gradients": [tf.write_f32(directory, f"{stem}.grad{s}.bin", g)["file"] for s, g in enumerate(grads)],
             "gradcam": [tf.write_f32(directory, f"{stem}.gradcam{s}.bin", grad_cam(a, g))["file"] for s, g in enumerate(grads)],
         })
+    attention = attention_fixture(spec, wrapper, x, seeds[0], directory) if spec.attention else None
     doc = {
         "format": "gradcam-edge-layout-fixture/1",
         "name": spec.name,
@@ -271,6 +356,7 @@ def make_fixture(spec: Spec, out_root: str) -> Dict[str, object]:
         "seeds": [{"kind": k, **tf.write_f32(directory, f"seed{s}.bin", seed.numpy())}
                   for s, (k, seed) in enumerate(zip(["onehot-top1", "dense-normal"], seeds))],
         "layers": layers,
+        **({"attention": attention} if attention else {}),
         "torch": torch.__version__,
         "torchvision": torchvision.__version__,
         "generator": "tools/make_layout_fixtures.py",

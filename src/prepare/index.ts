@@ -26,6 +26,7 @@ import type { LayerLayout } from './layout.js';
 import { expandInputToSeedBatch, foldedBatchTensors } from './batch-fold.js';
 import { tensorsOnPath } from './layers.js';
 import { GraphIndex } from '../onnx/graph-index.js';
+import { attentionOutputs, attentionSpec, findAttention } from './attention.js';
 
 export type { PrepareOptions } from './options.js';
 export { parseLabels } from './labels.js';
@@ -105,13 +106,18 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const guidedLayers = guidedLayerNames(opts, names, a.input.name);
   if (opts.labels) checkLabelCount(opts.labels, a.logits.classes);
 
+  const index = new GraphIndex(a.model.graph!);
+  const attentionFound = opts.attention ? findAttention(a.model, a.shapes, a.input.name, tensorsOnPath(index, a.input.name, a.logits.name)) : [];
+  const attentionNames = new Set(attentionFound.map((f) => f.name).filter((n) => !names.includes(n)));
+
   const t0 = performance.now();
   const graph = addGradientGraph(a.model, a.shapes, {
-    logits: a.logits.name, layers: names, seedName: SEED_NAME, guidedLayers, ownSeed: names.filter((n) => n === a.input.name),
+    logits: a.logits.name, layers: [...names, ...attentionNames], seedName: SEED_NAME, guidedLayers, ownSeed: names.filter((n) => n === a.input.name),
   });
-  const prepared = canonicalOutputs(graph.model, graph.layers, layouts);
-  const index = new GraphIndex(a.model.graph!);
-  const folded = foldedBatchTensors(a.shapes, names.flatMap((n) => [...tensorsOnPath(index, n, a.logits.name)]));
+  const prepared = canonicalOutputs(graph.model, graph.layers.filter((l) => !attentionNames.has(l.name)), layouts);
+  const attention = opts.attention ? attentionSpec(attentionFound, a.candidates, graph.layers) : undefined;
+  if (attention) attentionOutputs(graph.model, attention.blocks);
+  const folded = foldedBatchTensors(a.shapes, [...names, ...attentionNames].flatMap((n) => [...tensorsOnPath(index, n, a.logits.name)]));
   if (folded.length > 0) expandInputToSeedBatch(graph.model, a.input.name, SEED_NAME);
   const t1 = performance.now();
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
@@ -136,6 +142,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     seed: { name: SEED_NAME, shape: seedShape(graph.model, a.logits.classes) },
     logits: { name: a.logits.name },
     layers,
+    ...(attention ? { attention } : {}),
     labels: opts.labels,
     quantization: quantization
       ? { weights: 'int8', scheme: 'per-channel symmetric int8 (zero point 0) behind DequantizeLinear', tensors: quantization.quantized.length }

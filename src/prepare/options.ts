@@ -39,6 +39,11 @@ export interface PrepareOptions {
   layout?: 'nchw' | 'nhwc' | 'tokens';
   prefixTokens?: number;
   grid?: [number, number];
+  /**
+   * Also output every attention block's probabilities and their gradients (manifest `attention`), for the
+   * attention methods (rollout, attention-gradcam). Default false.
+   */
+  attention?: boolean;
   /** Run the prepared model once to check it (default true). */
   verify?: boolean;
   /** Source file name recorded in the manifest. */
@@ -93,6 +98,7 @@ export function checkOptions(o: PrepareOptions): Checked {
     verify: o.verify ?? true,
     guided: o.guided ?? false,
     inputGradients: o.inputGradients ?? false,
+    attention: o.attention ?? false,
     sourceFile: o.sourceFile,
   };
 }

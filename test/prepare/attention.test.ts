@@ -1,0 +1,98 @@
+/**
+ * Attention probabilities prepared as outputs (`--attention`) and the attention methods on them, against
+ * tools/make_layout_fixtures.py's PyTorch float64 references (test/fixtures/layouts/{vit_small,
+ * deit_two_prefix}): every block's probabilities and their gradients (seed: one-hot top-1) within 1e-4
+ * relative L2, found in the graph as the Softmax over the key axis and reshaped to [N, heads, T, T]; rollout
+ * (mean, max with discard 0.5, min with discard 0.2) and attention-gradcam maps from the prepared outputs
+ * within 1e-4 of numpy's formulas; and the same methods on the reference's own tensors within 1e-6 (the
+ * combination step alone).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nodeRunner } from '../../cli/ort-node.js';
+import { prepare } from '../../src/prepare/index.js';
+import { rollout } from '../../src/attention/rollout.js';
+import { attentionGradCam } from '../../src/attention/attention-gradcam.js';
+import type { AttentionBlock } from '../../src/attention/blocks.js';
+import { relL2 } from '../gradients/support/finite-diff.js';
+
+const ROOT = new URL('../fixtures/layouts/', import.meta.url).pathname;
+const runner = nodeRunner();
+
+interface AttentionFixture {
+  dir: string;
+  input: { name: string; file: string; shape: number[] };
+  logits: { shape: number[] };
+  seeds: { file: string }[];
+  attention: { heads: number; tokens: number; prefixTokens: number; grid: [number, number]; blocks: { probabilities: string; gradient: string }[]; maps: Record<string, string> };
+}
+
+const fixtures = ['vit_small', 'deit_two_prefix'].filter((n) => existsSync(join(ROOT, n, 'fixture.json')))
+  .map((n) => [n, { ...JSON.parse(readFileSync(join(ROOT, n, 'fixture.json'), 'utf8')), dir: join(ROOT, n) } as AttentionFixture] as const);
+
+function f32(f: AttentionFixture, file: string): Float32Array {
+  const b = readFileSync(join(f.dir, file));
+  const out = new Float32Array(b.byteLength / 4);
+  new Uint8Array(out.buffer).set(b);
+  return out;
+}
+
+/** max |a - b| / max |b|. */
+function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 0, worst = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
+  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst / scale;
+}
+
+const METHODS: Record<string, (blocks: AttentionBlock[], prefix: number) => Float32Array> = {
+  rollout_mean: (b, p) => rollout(b, { fusion: 'mean', discard: 0, prefixTokens: p }),
+  'rollout_max_discard0.5': (b, p) => rollout(b, { fusion: 'max', discard: 0.5, prefixTokens: p }),
+  'rollout_min_discard0.2': (b, p) => rollout(b, { fusion: 'min', discard: 0.2, prefixTokens: p }),
+  attention_gradcam: (b, p) => attentionGradCam(b, p),
+};
+
+describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', () => {
+  it.each(fixtures)('%s: the methods on the reference tensors', (_n, f) => {
+    const a = f.attention;
+    const blocks = a.blocks.map((b) => ({ probabilities: f32(f, b.probabilities), gradient: f32(f, b.gradient), heads: a.heads, tokens: a.tokens }));
+    for (const [name, method] of Object.entries(METHODS)) {
+      const map = method(blocks, a.prefixTokens);
+      expect(map.length, name).toBe(a.grid[0] * a.grid[1]);
+      expect(maxRel(map, f32(f, a.maps[name]!)), name).toBeLessThan(1e-6);
+    }
+  });
+
+  it.each(fixtures)('%s: prepared probabilities, gradients and maps', async (_n, f) => {
+    const bytes = new Uint8Array(readFileSync(join(f.dir, 'model.onnx')));
+    const { model, manifest } = await prepare(bytes, { attention: true }, runner);
+    const spec = manifest.attention!;
+    expect({ prefixTokens: spec.prefixTokens, grid: spec.grid, blocks: spec.blocks.length }).toEqual({ prefixTokens: f.attention.prefixTokens, grid: f.attention.grid, blocks: f.attention.blocks.length });
+    expect(spec.blocks.every((b) => b.heads === f.attention.heads && b.tokens === f.attention.tokens)).toBe(true);
+    const session = await runner.createSession(model);
+    const k = f.logits.shape[1]!;
+    const out = await session.run({
+      [f.input.name]: { type: 'float32', dims: f.input.shape, data: f32(f, f.input.file) },
+      [manifest.seed.name]: { type: 'float32', dims: [1, k], data: f32(f, f.seeds[0]!.file) },
+    });
+    await session.release();
+    const blocks = spec.blocks.map((b, i) => {
+      const p = out[b.probabilities]!;
+      const g = out[b.gradient]!;
+      expect(p.dims).toEqual([1, b.heads, b.tokens, b.tokens]);
+      expect(g.dims).toEqual([1, b.heads, b.tokens, b.tokens]);
+      expect(relL2(p.data as Float32Array, f32(f, f.attention.blocks[i]!.probabilities)), `block ${i} P`).toBeLessThanOrEqual(1e-4);
+      expect(relL2(g.data as Float32Array, f32(f, f.attention.blocks[i]!.gradient)), `block ${i} dS/dP`).toBeLessThanOrEqual(1e-4);
+      return { probabilities: p.data as Float32Array, gradient: g.data as Float32Array, heads: b.heads, tokens: b.tokens };
+    });
+    for (const [name, method] of Object.entries(METHODS)) {
+      expect(maxRel(method(blocks, spec.prefixTokens), f32(f, f.attention.maps[name]!)), name).toBeLessThan(1e-4);
+    }
+  });
+
+  it('refuses --attention on a model without attention', async () => {
+    const bytes = new Uint8Array(readFileSync(join(ROOT, 'channels_last_cnn', 'model.onnx')));
+    await expect(prepare(bytes, { attention: true }, runner)).rejects.toThrow(/no attention probabilities/);
+  });
+});
