@@ -16,6 +16,10 @@ import { rollout } from '../../src/attention/rollout.js';
 import { attentionGradCam } from '../../src/attention/attention-gradcam.js';
 import type { AttentionBlock } from '../../src/attention/blocks.js';
 import { relL2 } from '../gradients/support/finite-diff.js';
+import { ModelFeed } from '../../src/explain/model-feed.js';
+import { explainImage } from '../../src/explain/explain.js';
+import { planRequest } from '../../src/routes/explain/request-plan.js';
+import { ExplainOptionsSchema, parseOptions } from '../../src/routes/explain/options.js';
 
 const ROOT = new URL('../fixtures/layouts/', import.meta.url).pathname;
 const runner = nodeRunner();
@@ -89,6 +93,35 @@ describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', 
     for (const [name, method] of Object.entries(METHODS)) {
       expect(maxRel(method(blocks, spec.prefixTokens), f32(f, f.attention.maps[name]!)), name).toBeLessThan(1e-4);
     }
+  });
+
+  it.each(fixtures)('%s: method=rollout and attention-gradcam through the engine (top-1, unnormalised map on the patch grid)', async (_n, f) => {
+    const { model, manifest } = await prepare(new Uint8Array(readFileSync(join(f.dir, 'model.onnx'))), { attention: true }, runner);
+    const session = await runner.createSession(model);
+    const feed = new ModelFeed(session, manifest);
+    const image = f32(f, f.input.file);
+    const cases: [Record<string, string>, string][] = [
+      [{ method: 'rollout' }, 'rollout_mean'],
+      [{ method: 'rollout', fusion: 'max', discard: '0.5' }, 'rollout_max_discard0.5'],
+      [{ method: 'attention-gradcam' }, 'attention_gradcam'],
+    ];
+    for (const [fields, ref] of cases) {
+      const plan = planRequest(manifest, parseOptions(ExplainOptionsSchema, { ...fields, output: 'json' }), { width: f.input.shape[3]!, height: f.input.shape[2]! }, 4096);
+      const e = await explainImage(feed, image, { compute: plan.compute, metrics: [] });
+      const map = e.explained[0]!.map;
+      expect([map.height, map.width], ref).toEqual(f.attention.grid);
+      expect(maxRel(map.data, f32(f, f.attention.maps[ref]!)), ref).toBeLessThan(1e-4);
+    }
+    expect(planRequest(manifest, parseOptions(ExplainOptionsSchema, { method: 'rollout', discard: '0.3' }), { width: 32, height: 32 }, 4096).methodKey).toBe('rollout(fusion=mean,discard=0.3)');
+    await session.release();
+  });
+
+  it('rejects attention methods on models prepared without --attention, and rollout options on other methods', async () => {
+    const f = fixtures[0]![1];
+    const { manifest } = await prepare(new Uint8Array(readFileSync(join(f.dir, 'model.onnx'))), { verify: false }, runner);
+    const plan = (fields: Record<string, string>) => () => planRequest(manifest, parseOptions(ExplainOptionsSchema, fields), { width: 32, height: 32 }, 4096);
+    expect(plan({ method: 'rollout' })).toThrow(/prepared without them \(prepare --attention\)/);
+    expect(plan({ method: 'gradcam', discard: '0.5' })).toThrow(/'discard': applies to method 'rollout' only/);
   });
 
   it('refuses --attention on a model without attention', async () => {
