@@ -95,7 +95,8 @@ export interface Manifest {
   attention?: {
     prefixTokens: number;
     grid: [number, number];
-    blocks: { name: string; probabilities: string; gradient: string; heads: number; tokens: number }[];
+    /** `gradient` is absent when prepared with `--attention probabilities` (rollout only). */
+    blocks: { name: string; probabilities: string; gradient?: string; heads: number; tokens: number }[];
   };
   labels: string[] | null;
   quantization: { weights: 'int8' | 'none'; scheme?: string; tensors?: number };

@@ -131,7 +131,7 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
   feeds[manifest.seed.name] = sharedSeed ? feed.rows(seedRows) : feed.zeroRows(1);
   const fetches = [manifest.logits.name, ...needs.layers.flatMap((l) => [l.activation, l.gradient])];
   const blocks = needs.attention ? manifest.attention?.blocks ?? [] : [];
-  for (const b of blocks) fetches.push(b.probabilities, ...(needs.attention!.gradient ? [b.gradient] : []));
+  for (const b of blocks) fetches.push(b.probabilities, ...(needs.attention!.gradient ? [b.gradient!] : []));
   const il = needs.input?.layer;
   if (il && needs.input!.plain) {
     feeds[il.seed ?? manifest.seed.name] = feed.rows(seedRows);
@@ -161,7 +161,7 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
   const size = (b: (typeof blocks)[number]) => b.heads * b.tokens * b.tokens;
   const attention = needs.attention ? {
     probabilities: blocks.map((b) => feed.floats(out, b.probabilities).data.subarray(0, size(b))),
-    ...(needs.attention.gradient ? { gradients: transpose(blocks.map((b) => pick(feed.floats(out, b.gradient).data, size(b)))) } : {}),
+    ...(needs.attention.gradient ? { gradients: transpose(blocks.map((b) => pick(feed.floats(out, b.gradient!).data, size(b)))) } : {}),
   } : undefined;
   return { logits, targets: targets!, layers, plain, guided, ...(attention ? { attention } : {}), runs };
 }

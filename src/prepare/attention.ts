@@ -5,7 +5,8 @@
  * the first operand of a MatMul whose second operand is computed from the image, with a square [T, T]
  * last pair of axes. Each becomes `gradcam_A:<softmax output>` (probabilities) and `gradcam_G:<...>`
  * (d(sum_k seed_k * logit_k)/dP), output as [N, heads, T, T] (torch's MultiheadAttention keeps them as
- * [N * heads, T, T]: reshaped in the graph).
+ * [N * heads, T, T]: reshaped in the graph). With probabilities only (rollout), no backward graph is added
+ * for them: they are forward outputs `gradcam_P:<softmax output>`.
  */
 import { onnx, defaultOpset, type ModelProto, type NodeProto } from '../onnx/proto.js';
 import { makeNode } from '../onnx/nodes.js';
@@ -21,7 +22,8 @@ export interface AttentionBlockSpec {
   /** The Softmax output in the source model. */
   name: string;
   probabilities: string;
-  gradient: string;
+  /** Absent when prepared with probabilities only (rollout). */
+  gradient?: string;
   heads: number;
   tokens: number;
 }
@@ -68,17 +70,38 @@ export function findAttention(model: ModelProto, shapes: ShapeMap, input: string
  * The `attention` section for the found blocks: prefix tokens and grid from a token layer with the same
  * token count. Throws `bad_option` when the model has no attention or no such token layer.
  */
-export function attentionSpec(found: { name: string; heads: number; tokens: number }[], candidates: readonly CandidateLayer[], layers: readonly PreparedLayer[]): AttentionSpec {
+export function attentionSpec(found: { name: string; heads: number; tokens: number }[], candidates: readonly CandidateLayer[], outputs: ReadonlyMap<string, { probabilities: string; gradient?: string }>): AttentionSpec {
   if (found.length === 0) throw new ApiError(400, 'bad_option', '--attention: the model has no attention probabilities (a Softmax over the key axis that weighs the values of a MatMul).');
   const t = found[0]!.tokens;
   const tokenLayer = candidates.find((c) => c.layout?.kind === 'tokens' && c.shape[1] === t);
   if (!tokenLayer) throw new ApiError(400, 'bad_option', `--attention: no token layer has the attention's ${t} tokens, so the patch grid is unknown (window attention, as in Swin, has no class token to roll out).`);
-  const byName = new Map(layers.map((l) => [l.name, l]));
   return {
     prefixTokens: tokenLayer.layout!.prefixTokens ?? 0,
     grid: tokenLayer.layout!.grid,
-    blocks: found.map((f) => ({ name: f.name, probabilities: byName.get(f.name)!.activation, gradient: byName.get(f.name)!.gradient, heads: f.heads, tokens: f.tokens })),
+    blocks: found.map((f) => ({ name: f.name, ...outputs.get(f.name)!, heads: f.heads, tokens: f.tokens })),
   };
+}
+
+/** The outputs of prepared layers, by name (attention blocks prepared with their gradients). */
+export function layerOutputs(layers: readonly PreparedLayer[]): Map<string, { probabilities: string; gradient: string }> {
+  return new Map(layers.map((l) => [l.name, { probabilities: l.activation, gradient: l.gradient }]));
+}
+
+/**
+ * Probabilities only (for rollout, forward only): an output `gradcam_P:<softmax output>` per block, in place.
+ * Returns the outputs by block name.
+ */
+export function addProbabilityOutputs(model: ModelProto, shapes: ShapeMap, names: readonly string[]): Map<string, { probabilities: string }> {
+  const graph = model.graph!;
+  const out = new Map<string, { probabilities: string }>();
+  for (const name of names) {
+    const output = `gradcam_P:${name}`;
+    graph.node.push(makeNode('Identity', [name], [output], {}, output));
+    const dim = (shapes.get(name)?.dims ?? []).map((d) => onnx.TensorShapeProto.Dimension.create(d === 'N' ? { dimParam: 'N' } : { dimValue: d }));
+    graph.output.push(onnx.ValueInfoProto.create({ name: output, type: { tensorType: { elemType: 1, shape: { dim } } } }));
+    out.set(name, { probabilities: output });
+  }
+  return out;
 }
 
 /** Reshape the probabilities and gradient outputs of folded [N * heads, T, T] blocks to [N, heads, T, T], in place. */
@@ -88,6 +111,7 @@ export function attentionOutputs(model: ModelProto, blocks: readonly AttentionBl
   const e = new Emitter(defaultOpset(model), taken, graph.input[0]!.name);
   for (const b of blocks) {
     for (const out of [b.probabilities, b.gradient]) {
+      if (!out) continue;
       const info = graph.output.find((v) => v.name === out)!;
       const dims = info.type!.tensorType!.shape!.dim!;
       if (dims.length === 4) continue;

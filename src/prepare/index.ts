@@ -26,7 +26,7 @@ import type { LayerLayout } from './layout.js';
 import { expandInputToSeedBatch, foldedBatchTensors } from './batch-fold.js';
 import { tensorsOnPath } from './layers.js';
 import { GraphIndex } from '../onnx/graph-index.js';
-import { attentionOutputs, attentionSpec, findAttention } from './attention.js';
+import { addProbabilityOutputs, attentionOutputs, attentionSpec, findAttention, layerOutputs } from './attention.js';
 
 export type { PrepareOptions } from './options.js';
 export { parseLabels } from './labels.js';
@@ -108,14 +108,16 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
 
   const index = new GraphIndex(a.model.graph!);
   const attentionFound = opts.attention ? findAttention(a.model, a.shapes, a.input.name, tensorsOnPath(index, a.input.name, a.logits.name)) : [];
-  const attentionNames = new Set(attentionFound.map((f) => f.name).filter((n) => !names.includes(n)));
+  const withGradients = opts.attention === 'gradients';
+  const attentionNames = new Set(withGradients ? attentionFound.map((f) => f.name).filter((n) => !names.includes(n)) : []);
 
   const t0 = performance.now();
   const graph = addGradientGraph(a.model, a.shapes, {
     logits: a.logits.name, layers: [...names, ...attentionNames], seedName: SEED_NAME, guidedLayers, ownSeed: names.filter((n) => n === a.input.name),
   });
   const prepared = canonicalOutputs(graph.model, graph.layers.filter((l) => !attentionNames.has(l.name)), layouts);
-  const attention = opts.attention ? attentionSpec(attentionFound, a.candidates, graph.layers) : undefined;
+  const attentionOut = withGradients ? layerOutputs(graph.layers) : addProbabilityOutputs(graph.model, a.shapes, attentionFound.map((f) => f.name));
+  const attention = opts.attention ? attentionSpec(attentionFound, a.candidates, attentionOut) : undefined;
   if (attention) attentionOutputs(graph.model, attention.blocks);
   const folded = foldedBatchTensors(a.shapes, [...names, ...attentionNames].flatMap((n) => [...tensorsOnPath(index, n, a.logits.name)]));
   if (folded.length > 0) expandInputToSeedBatch(graph.model, a.input.name, SEED_NAME);

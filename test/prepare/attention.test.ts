@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeRunner } from '../../cli/ort-node.js';
 import { prepare } from '../../src/prepare/index.js';
+import { decodeModel } from '../../src/onnx/proto.js';
 import { rollout } from '../../src/attention/rollout.js';
 import { attentionGradCam } from '../../src/attention/attention-gradcam.js';
 import type { AttentionBlock } from '../../src/attention/blocks.js';
@@ -83,7 +84,7 @@ describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', 
     await session.release();
     const blocks = spec.blocks.map((b, i) => {
       const p = out[b.probabilities]!;
-      const g = out[b.gradient]!;
+      const g = out[b.gradient!]!;
       expect(p.dims).toEqual([1, b.heads, b.tokens, b.tokens]);
       expect(g.dims).toEqual([1, b.heads, b.tokens, b.tokens]);
       expect(relL2(p.data as Float32Array, f32(f, f.attention.blocks[i]!.probabilities)), `block ${i} P`).toBeLessThanOrEqual(1e-4);
@@ -114,6 +115,23 @@ describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', 
     }
     expect(planRequest(manifest, parseOptions(ExplainOptionsSchema, { method: 'rollout', discard: '0.3' }), { width: 32, height: 32 }, 4096).methodKey).toBe('rollout(fusion=mean,discard=0.3)');
     await session.release();
+  });
+
+  it.each(fixtures)('%s: --attention probabilities: forward outputs only, rollout matches, attention-gradcam refused', async (_n, f) => {
+    const bytes = new Uint8Array(readFileSync(join(f.dir, 'model.onnx')));
+    const plain = await prepare(bytes, { verify: false }, runner);
+    const { model, manifest } = await prepare(bytes, { attention: 'probabilities' }, runner);
+    expect(manifest.attention!.blocks.every((b) => b.gradient === undefined && b.probabilities.startsWith('gradcam_P:'))).toBe(true);
+    // no backward graph for the probabilities: the prepared graph grows by the outputs (and reshapes) only
+    const nodes = (m: Uint8Array) => decodeModel(m).graph!.node.length;
+    expect(nodes(model) - nodes(plain.model)).toBeLessThanOrEqual(6 * manifest.attention!.blocks.length);
+    const session = await runner.createSession(model);
+    const feed = new ModelFeed(session, manifest);
+    const plan = planRequest(manifest, parseOptions(ExplainOptionsSchema, { method: 'rollout', fusion: 'min', discard: '0.2' }), { width: 32, height: 32 }, 4096);
+    const e = await explainImage(feed, f32(f, f.input.file), { compute: plan.compute, metrics: [] });
+    expect(maxRel(e.explained[0]!.map.data, f32(f, f.attention.maps['rollout_min_discard0.2']!))).toBeLessThan(1e-4);
+    await session.release();
+    expect(() => planRequest(manifest, parseOptions(ExplainOptionsSchema, { method: 'attention-gradcam' }), { width: 32, height: 32 }, 4096)).toThrow(/probabilities only \(prepare --attention gradients\)/);
   });
 
   it('rejects attention methods on models prepared without --attention, and rollout options on other methods', async () => {

@@ -43,6 +43,9 @@ function resolveMethod(manifest: Manifest, opts: ExplainOptions): { method: Meth
   }
   if (attention) {
     if (!manifest.attention) throw bad('method', `'${opts.method}' needs the attention probabilities of a transformer; this model was prepared without them (prepare --attention).`);
+    if (attention.needsGradient && !manifest.attention.blocks.every((b) => b.gradient)) {
+      throw bad('method', `'${opts.method}' needs the gradients of the attention probabilities; this model was prepared with probabilities only (prepare --attention gradients).`);
+    }
     const p = { fusion: opts.fusion, discard: opts.discard };
     return { method: { kind: 'attention', attention, params: p }, key: attention.key(p) };
   }
