@@ -88,7 +88,8 @@ function nodeTags(node: NodeProto, index: GraphIndex, shapes: ShapeMap, tags: Ta
     const perm = attrInts(node, 'perm') ?? x.map((_, i) => x.length - 1 - i);
     return [perm.map((p) => x[p] ?? UNKNOWN)];
   }
-  if (NCHW_OPS.has(op) && x && x.length === 4) return [[x[0]!, op === 'Conv' || op === 'ConvTranspose' ? { kind: 'C' } : x[1]!, x[2]!, x[3]!]];
+  // these ops define axes 2, 3 as spatial, whatever the input's labels said
+  if (NCHW_OPS.has(op) && x && x.length === 4) return [[x[0]!, op === 'Conv' || op === 'ConvTranspose' ? { kind: 'C' } : x[1]!, { kind: 'H' }, { kind: 'W' }]];
   if (GLOBAL_POOLS.has(op) && x) return [x]; // a 1 x 1 grid
   if (REDUCE_OPS.has(op) && x) {
     const axes = norm(constInts(index, shapes, node.input[1]) ?? attrInts(node, 'axes') ?? x.map((_, i) => i), x.length);

@@ -131,6 +131,11 @@ export function defaultLayer(model: ModelProto, candidates: readonly CandidateLa
     ? tokenDefault(lastPool.n, order, index, candidates)
     : lastPool ? byName.get(lastPool.n.input[0]!) : spatial.reduce<CandidateLayer | undefined>((best, c) => (!best || c.order > best.order ? c : best), undefined);
   if (!chosen) {
+    const ambiguous = candidates.filter((c) => !c.layout && c.layoutOptions);
+    if (ambiguous.length > 0) {
+      const last = ambiguous[ambiguous.length - 1]!;
+      throw new ApiError(400, 'bad_option', `No layer has a layout the graph shows, and ${ambiguous.length} have an ambiguous one (e.g. "${last.name}" [${last.shape.join(', ')}]): name the layer with --layer and give its layout with --layout nchw|nhwc|tokens.`);
+    }
     throw new ApiError(422, 'invalid_model', 'No activation leading to the logits has a spatial grid above 1 x 1 (a feature map [N, C, h, w] or [N, h, w, C], or patch tokens [N, T, C]), so there is no map to explain: prepare needs a convolutional or vision-transformer image classifier.');
   }
   for (;;) {

@@ -78,7 +78,7 @@ export async function listLayers(modelBytes: Uint8Array, runner: ModelRunner, op
 }> {
   const a = await analyseModel(modelBytes, runner, options.inputSize);
   const layers = a.candidates.map((c) => ({
-    name: c.name, shape: c.shape, op: c.op, default: c.name === a.defaultLayer.name, ...(c.layout ? { layout: c.layout, layoutFrom: c.layoutFrom } : {}),
+    name: c.name, shape: c.shape, op: c.op, default: c.name === a.defaultLayer?.name, ...(c.layout ? { layout: c.layout, layoutFrom: c.layoutFrom } : {}),
   }));
   return { input: a.input, logits: { name: a.logits.name, classes: a.logits.classes }, layers, notes: a.notes };
 }
@@ -127,7 +127,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const bytes = encodeModel(graph.model);
   const t3 = performance.now();
 
-  const defaultName = names.includes(a.defaultLayer.name) ? a.defaultLayer.name : names.find((n) => n !== a.input.name) ?? names[0];
+  const defaultName = a.defaultLayer && names.includes(a.defaultLayer.name) ? a.defaultLayer.name : names.find((n) => n !== a.input.name) ?? names[0];
   const layers: LayerSpec[] = prepared.map((l) => ({
     name: l.name, activation: l.activation, gradient: l.gradient, shape: [...l.shape], default: l.name === defaultName,
     ...(layouts.has(l.name) ? { layout: layouts.get(l.name) } : {}),
@@ -165,7 +165,8 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
 
 /** The layers to prepare: the requested ones (default: the default layer), plus the input with `inputGradients`. */
 function layerNames(opts: ReturnType<typeof checkOptions>, a: Analysis): string[] {
-  const names = opts.layers ?? [a.defaultLayer.name];
+  if (!opts.layers && !a.defaultLayer) throw a.defaultError!;
+  const names = opts.layers ?? [a.defaultLayer!.name];
   return opts.inputGradients && !names.includes(a.input.name) ? [...names, a.input.name] : names;
 }
 

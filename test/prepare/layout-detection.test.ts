@@ -131,6 +131,26 @@ describe('prepare on token and ambiguous layers', () => {
     await expect(prepare(encodeModel(model), {}, runner)).rejects.toThrow(/batch size is fixed at 1 and a reshape bakes it in .*dynamic_axes/s);
   });
 
+  it('without any layout the graph shows, asks for --layer and --layout, and takes them', async () => {
+    // flattened at once and reshaped to a cube: no tensor keeps spatial axis labels, and [N, 4, 4, 4] reads both ways
+    const model = buildModel({
+      inputs: [valueInfo('x', ['N', 3, 8, 8])], outputs: [valueInfo('logits', ['N', 3])],
+      nodes: [
+        makeNode('Reshape', ['x', 'flat_shape'], ['v']), makeNode('MatMul', ['v', 'proj'], ['p']),
+        makeNode('Reshape', ['p', 'cube_shape'], ['cube']), makeNode('Relu', ['cube'], ['r']),
+        makeNode('ReduceMean', ['r'], ['m'], { axes: [2, 3], keepdims: 0 }), makeNode('Gemm', ['m', 'fc'], ['logits'], { transB: 1 }),
+      ],
+      initializers: [makeInt64Tensor('flat_shape', [2], [0, -1]), randomTensor('proj', [192, 64], 1), makeInt64Tensor('cube_shape', [4], [0, 4, 4, 4]), randomTensor('fc', [3, 4], 2)],
+    });
+    const bytes = encodeModel(model);
+    await expect(prepare(bytes, {}, runner)).rejects.toThrow(/ambiguous one.*--layer.*--layout/);
+    const { layers, notes } = await listLayers(bytes, runner);
+    expect(layers.filter((l) => l.default)).toEqual([]);
+    expect(notes.join(' ')).toMatch(/--layout/);
+    const { manifest } = await prepare(bytes, { layers: ['r'], layout: 'nhwc' }, runner);
+    expect(manifest.layers[0]).toMatchObject({ name: 'r', shape: ['N', 4, 4, 4], layout: { kind: 'nhwc', grid: [4, 4] }, default: true });
+  });
+
   it('refuses a model without any spatial grid', async () => {
     const model = buildModel({
       inputs: [valueInfo('x', ['N', 3, 8, 8])], outputs: [valueInfo('logits', ['N', 3])],
