@@ -33,11 +33,19 @@ Options:
   --std r,g,b           normalisation std (default ImageNet's)
   --input-size HxW      input size for a model whose input size is symbolic
   --resize stretch|shorter-side, --crop none|center   how clients fit an image (manifest only)
+  --layout nchw|nhwc|tokens   the layout of the explained layers, when prepare says it is ambiguous
+                        (or to override it); read off the graph otherwise
+  --prefix-tokens <P>   with --layout tokens: tokens before the patch grid (ViT 1, DeiT 2, + registers)
+  --grid HxW            with --layout tokens: the patch grid (e.g. 14x20 for a 224x320 input, patch 16)
+  --attention probabilities|gradients   also output every attention block's probabilities (ViT, DeiT):
+                        probabilities for method=rollout (forward only); gradients also their gradients,
+                        for method=attention-gradcam (a backward pass through every block per run)
   --input-gradients     also explain the image input (plain and Guided Backprop gradients), for
                         method=saliency, smoothgrad and guided-gradcam
   --guided              add Guided Backprop gradients to a --layer that names the image input
   --no-verify           skip the check run of the prepared model
-  --list-layers         list the layers that can be explained (default marked with *) and exit
+  --list-layers         list the layers that can be explained, with layout and grid (default marked
+                        with *), and exit
   --json                with --list-layers: print JSON
   --debug               print stack traces
 `;
@@ -69,6 +77,7 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
       resize: { type: 'string' }, crop: { type: 'string' }, 'no-verify': { type: 'boolean' },
       guided: { type: 'boolean' }, 'input-gradients': { type: 'boolean' },
       'list-layers': { type: 'boolean' }, json: { type: 'boolean' },
+      layout: { type: 'string' }, attention: { type: 'string' }, 'prefix-tokens': { type: 'string' }, grid: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new ApiError(400, 'bad_option', `Give exactly one model file (got ${positionals.length}); see --help.`);
@@ -85,6 +94,10 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
     verify: !values['no-verify'],
     guided: values.guided,
     inputGradients: values['input-gradients'],
+    attention: oneOf('attention', values.attention, ['probabilities', 'gradients'] as const),
+    layout: oneOf('layout', values.layout, ['nchw', 'nhwc', 'tokens'] as const),
+    prefixTokens: numbers('prefix-tokens', values['prefix-tokens'], /,/, 1)?.[0],
+    grid: numbers('grid', values.grid, /x/i, 2) as PrepareOptions['grid'],
   };
   return { modelPath: positionals[0]!, outPath: values.out, listLayers, json: values.json ?? false, labelsPath: values.labels, options };
 }

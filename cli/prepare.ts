@@ -6,6 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { prepare, listLayers, parseLabels, type LayerListing } from '../src/prepare/index.js';
+import { describeLayout } from '../src/prepare/layout.js';
 import { nodeRunner } from './ort-node.js';
 import { parsePrepareArgs, manifestPath, PREPARE_USAGE } from './prepare-args.js';
 
@@ -13,10 +14,11 @@ export const usage = PREPARE_USAGE;
 
 const MB = 1024 * 1024;
 
-/** A fixed-width table of the candidate layers, default marked with `*`. */
+/** A fixed-width table of the candidate layers with layout and grid, default marked with `*`. */
 export function layerTable(layers: readonly LayerListing[]): string {
-  const rows = layers.map((l) => [l.default ? '*' : ' ', l.name, `[${l.shape.join(', ')}]`, l.op]);
-  const header = [' ', 'name', 'shape', 'op'];
+  const layout = (l: LayerListing) => (l.layout ? `${describeLayout(l.layout)}${l.layoutFrom === 'shape' ? ' (shape)' : ''}` : '? (ambiguous)');
+  const rows = layers.map((l) => [l.default ? '*' : ' ', l.name, `[${l.shape.join(', ')}]`, layout(l), l.op]);
+  const header = [' ', 'name', 'shape', 'layout', 'op'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';

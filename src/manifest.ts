@@ -45,8 +45,17 @@ export interface LayerSpec {
   activation: string;
   /** Output name of the gradient G. */
   gradient: string;
-  /** Activation shape, batch first ("N"), e.g. ["N", 320, 5, 5]. */
+  /** Activation shape as output (canonical NCHW), batch first ("N"), e.g. ["N", 320, 5, 5]. */
   shape: (string | number)[];
+  /**
+   * How the layer's tensor holds its map in the source model: NCHW, channels-last [N, h, w, C], or tokens
+   * [N, P + h * w, C] (P = `prefixTokens`: class, distillation or register tokens). Whatever the layout,
+   * `activation` and `gradient` are output in canonical [N, C, h, w] (prepare transposes, and drops the
+   * prefix tokens and reshapes to the grid, inside the graph), and `shape` is that canonical shape; so
+   * readers need not look at this field. Absent in manifests from before layouts (= NCHW) and for the
+   * image input.
+   */
+  layout?: { kind: 'nchw' | 'nhwc' | 'tokens'; prefixTokens?: number; grid: [number, number] };
   /** True for the layer chosen when a request names none. */
   default?: boolean;
   /**
@@ -76,6 +85,19 @@ export interface Manifest {
   seed: { name: string; shape: [string | number, number] };
   logits: { name: string };
   layers: LayerSpec[];
+  /**
+   * Attention probabilities of a transformer, with `--attention` (optional): per block, in graph order, the
+   * outputs `probabilities` P ([N, heads, T, T], softmax over the key axis) and `gradient`
+   * (d(sum_k seed_k * logit_k)/dP, [S, heads, T, T]); tokens 0..prefixTokens-1 are class/distillation/register
+   * tokens, the rest the patch grid `grid` row-major. Read by the attention methods (rollout,
+   * attention-gradcam: src/attention/).
+   */
+  attention?: {
+    prefixTokens: number;
+    grid: [number, number];
+    /** `gradient` is absent when prepared with `--attention probabilities` (rollout only). */
+    blocks: { name: string; probabilities: string; gradient?: string; heads: number; tokens: number }[];
+  };
   labels: string[] | null;
   quantization: { weights: 'int8' | 'none'; scheme?: string; tensors?: number };
   source: { sha256: string; file?: string };

@@ -114,12 +114,14 @@ def image_like_input(height: int, width: int, gen: torch.Generator) -> torch.Ten
 
 
 def export_onnx(
-    wrapper: TappedModel, x: torch.Tensor, opset: int, keep_batchnorm: bool
+    wrapper: TappedModel, x: torch.Tensor, opset: int, keep_batchnorm: bool, dynamic_batch: bool = False
 ) -> onnx.ModelProto:
     """Export the wrapper, then turn the tap outputs back into named intermediate tensors.
 
     keep_batchnorm=True exports with TrainingMode.PRESERVE (the model is in eval mode), which keeps
-    BatchNormalization nodes instead of folding them into the preceding Conv.
+    BatchNormalization nodes instead of folding them into the preceding Conv. dynamic_batch=True exports
+    the batch as a symbolic dim (dynamic_axes), so reshapes that fold the batch into another axis (torch's
+    MultiheadAttention) compute their targets from the input's shape instead of baking in batch 1.
     """
     buffer = io.BytesIO()
     mode = torch.onnx.TrainingMode.PRESERVE if keep_batchnorm else torch.onnx.TrainingMode.EVAL
@@ -132,6 +134,7 @@ def export_onnx(
         output_names=[LOGITS_NAME] + [tap.tensor for tap in wrapper.taps],
         training=mode,
         do_constant_folding=True,
+        dynamic_axes={INPUT_NAME: {0: "N"}, LOGITS_NAME: {0: "N"}} if dynamic_batch else None,
     )
     model = onnx.load_from_string(buffer.getvalue())
     names = _drop_tap_outputs(model, [tap.tensor for tap in wrapper.taps])

@@ -11,12 +11,16 @@ import { camMethod, type CamMethod } from '../cam/registry.js';
 import type { FloatMap } from '../image/index.js';
 import type { LayerSpec } from '../manifest.js';
 import type { PixelMethod } from '../pixel-methods/index.js';
+import type { AttentionMethod, AttentionParams } from '../attention/registry.js';
 import { averageFlip, combineMaps, flipInput, flipMap, type Combine } from './compose.js';
 import type { ModelFeed } from './model-feed.js';
 import { runTargets, type RunNeeds, type Target, type TargetRequest, type TargetRun } from './seed-run.js';
 
-/** The method of a request: a CAM method, or a pixel-level one. */
-export type MethodChoice = { kind: 'cam'; cam: CamMethod } | { kind: 'pixel'; pixel: PixelMethod };
+/** The method of a request: a CAM method, a pixel-level one, or an attention method. */
+export type MethodChoice =
+  | { kind: 'cam'; cam: CamMethod }
+  | { kind: 'pixel'; pixel: PixelMethod }
+  | { kind: 'attention'; attention: AttentionMethod; params: AttentionParams };
 
 /** Everything {@link computeMaps} needs besides the image. */
 export interface ComputeRequest {
@@ -51,6 +55,7 @@ export interface Computed {
 function runNeeds(req: ComputeRequest): RunNeeds {
   const m = req.method;
   if (m.kind === 'cam') return { layers: req.layers };
+  if (m.kind === 'attention') return { layers: [], attention: { gradient: m.attention.needsGradient } };
   const { plain, guided, gradcam } = m.pixel.needs;
   return { layers: gradcam ? req.layers : [], input: { layer: req.inputLayer!, plain, guided } };
 }
@@ -80,6 +85,10 @@ async function mapsOnce(feed: ModelFeed, input: Float32Array, req: ComputeReques
       maps.push(perLayer.length === 1 ? perLayer[0] : combineMaps(perLayer, req.combine, width, height));
       continue;
     }
+    if (m.kind === 'attention') {
+      maps.push(attentionMap(m, feed, run, i));
+      continue;
+    }
     const target = run.targets[i];
     const gradcam = m.pixel.needs.gradcam
       ? combineMaps(await layerMaps(camMethod('gradcam')!, feed, run, i, req, input), req.combine, width, height) : undefined;
@@ -94,6 +103,14 @@ async function mapsOnce(feed: ModelFeed, input: Float32Array, req: ComputeReques
     maps.push({ width, height, data });
   }
   return { run, maps, runs };
+}
+
+/** An attention method's map of target i over the patch grid. */
+function attentionMap(m: Extract<MethodChoice, { kind: 'attention' }>, feed: ModelFeed, run: TargetRun, i: number): FloatMap {
+  const spec = feed.manifest.attention!;
+  const tensors = run.attention!;
+  const blocks = spec.blocks.map((b, k) => ({ probabilities: tensors.probabilities[k], gradient: tensors.gradients?.[i][k], heads: b.heads, tokens: b.tokens }));
+  return { width: spec.grid[1], height: spec.grid[0], data: m.attention.map(blocks, spec.prefixTokens, m.params) };
 }
 
 /**

@@ -55,6 +55,15 @@ export interface RunNeeds {
   layers: LayerSpec[];
   /** The image input layer, when its plain and/or guided gradient is needed. */
   input?: { layer: LayerSpec; plain: boolean; guided: boolean };
+  /** The attention probabilities of every block (manifest `attention`), and their gradients when `gradient`. */
+  attention?: { gradient: boolean };
+}
+
+/** Per block (manifest order): the probabilities of the image, and their gradient per target when asked for. */
+export interface AttentionTensors {
+  probabilities: Float32Array[];
+  /** [target][block]. */
+  gradients?: Float32Array[][];
 }
 
 /** The results of {@link runTargets}. */
@@ -65,6 +74,7 @@ export interface TargetRun {
   /** The input's plain / guided gradient per target (C x H x W each), when asked for. */
   plain?: Float32Array[];
   guided?: Float32Array[];
+  attention?: AttentionTensors;
   runs: number;
 }
 
@@ -109,7 +119,8 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
   let runs = 0;
   let targets = Array.isArray(req) ? req : req.classIndex !== null ? targetsFor([req.classIndex], req, k) : undefined;
   const onlyShared = !needs.input || (!needs.input.plain && !needs.input.guided);
-  const logitsOnly = onlyShared && needs.layers.length === 0; // e.g. smoothgrad: the gradients come from its batch
+  const sharedSeed = needs.layers.length > 0 || !!needs.attention?.gradient;
+  const logitsOnly = onlyShared && !sharedSeed; // e.g. smoothgrad (the gradients come from its batch), rollout
   const viaIdentity = !targets && onlyShared && (logitsOnly || k <= IDENTITY_SEED_MAX_CLASSES);
   if (!targets && !viaIdentity) {
     runs++;
@@ -117,8 +128,10 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
   }
   const seedRows = viaIdentity ? (logitsOnly ? [] : identity(k)) : targets!.map((t) => t.seed);
   const feeds: Record<string, RunTensor> = { [manifest.input.name]: feed.images(input) };
-  feeds[manifest.seed.name] = needs.layers.length > 0 ? feed.rows(seedRows) : feed.zeroRows(1);
+  feeds[manifest.seed.name] = sharedSeed ? feed.rows(seedRows) : feed.zeroRows(1);
   const fetches = [manifest.logits.name, ...needs.layers.flatMap((l) => [l.activation, l.gradient])];
+  const blocks = needs.attention ? manifest.attention?.blocks ?? [] : [];
+  for (const b of blocks) fetches.push(b.probabilities, ...(needs.attention!.gradient ? [b.gradient!] : []));
   const il = needs.input?.layer;
   if (il && needs.input!.plain) {
     feeds[il.seed ?? manifest.seed.name] = feed.rows(seedRows);
@@ -145,5 +158,15 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
   const per = input.length;
   const plain = il && needs.input!.plain ? pick(feed.floats(out, il.gradient).data, per) : undefined;
   const guided = il && needs.input!.guided ? pick(feed.floats(out, il.guidedGradient!).data, per) : undefined;
-  return { logits, targets: targets!, layers, plain, guided, runs };
+  const size = (b: (typeof blocks)[number]) => b.heads * b.tokens * b.tokens;
+  const attention = needs.attention ? {
+    probabilities: blocks.map((b) => feed.floats(out, b.probabilities).data.subarray(0, size(b))),
+    ...(needs.attention.gradient ? { gradients: transpose(blocks.map((b) => pick(feed.floats(out, b.gradient!).data, size(b)))) } : {}),
+  } : undefined;
+  return { logits, targets: targets!, layers, plain, guided, ...(attention ? { attention } : {}), runs };
+}
+
+/** [block][target] to [target][block]. */
+function transpose(byBlock: Float32Array[][]): Float32Array[][] {
+  return (byBlock[0] ?? []).map((_, t) => byBlock.map((rows) => rows[t]!));
 }

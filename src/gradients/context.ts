@@ -69,6 +69,15 @@ export class GradContext {
     return s.dims;
   }
 
+  /**
+   * Forward shape for a Reshape target: like {@link GradContext.shape}, with an axis the batch is folded
+   * into (see TensorShape.batchScaled) also 'N', so the target takes its size from the gradient (-1).
+   */
+  reshapeShape(name: string): Dim[] {
+    const scaled = this.shapes.get(name)?.batchScaled ?? [];
+    return this.shape(name).map((d, i) => (scaled.includes(i) ? 'N' : d));
+  }
+
   /** Forward element type (ONNX DataType) of a tensor. */
   elemType(name: string): number {
     return this.shapes.get(name)?.elemType ?? 0;

@@ -22,6 +22,12 @@ export interface TensorShape {
    * recorded when it does not change with the batch: lets rules treat it as a constant.
    */
   value?: number[];
+  /**
+   * Axes other than 'N' whose size is a multiple of the batch (twice as large in the batch-2 run): the
+   * exporter folded the batch into them (torch's MultiheadAttention reshapes to [T, N * heads, d] and
+   * [T * N, C]). Absent when there are none.
+   */
+  batchScaled?: number[];
 }
 
 /** Integer tensors up to this many elements get their probed value recorded. */
@@ -72,7 +78,8 @@ export async function probeShapes(model: ModelProto, runner: ModelRunner, opts: 
     for (const [name, t] of Object.entries(one)) {
       const dims = two ? mergeBatch(t.dims, two[name]?.dims) : guessBatch(t, batchDependent!.has(name));
       const value = integerValue(t, two ? two[name] : t);
-      shapes.set(name, { dims, elemType: ELEM_TYPES[t.type] ?? DataType.FLOAT, ...(value ? { value } : {}) });
+      const scaled = two ? scaledAxes(t.dims, two[name]?.dims) : [];
+      shapes.set(name, { dims, elemType: ELEM_TYPES[t.type] ?? DataType.FLOAT, ...(value ? { value } : {}), ...(scaled.length > 0 ? { batchScaled: scaled } : {}) });
     }
     return shapes;
   } finally {
@@ -134,6 +141,12 @@ function integerValue(one: RunTensor, two: RunTensor | undefined): number[] | un
   const a = Array.from(one.data as ArrayLike<number | bigint>, Number);
   const b = Array.from(two.data as ArrayLike<number | bigint>, Number);
   return a.length === b.length && a.every((v, i) => v === b[i]) ? a : undefined;
+}
+
+/** Axes of size d > 1 at batch 1 and 2d at batch 2: the batch is folded into them. */
+function scaledAxes(one: readonly number[], two: readonly number[] | undefined): number[] {
+  if (!two || two.length !== one.length) return [];
+  return one.flatMap((d, i) => (d > 1 && two[i] === 2 * d ? [i] : []));
 }
 
 /** Dims that are 1 at batch 1 and 2 at batch 2 follow the batch. */

@@ -21,7 +21,9 @@ export interface Analysis {
   shapes: ShapeMap;
   logits: Logits;
   candidates: CandidateLayer[];
-  defaultLayer: CandidateLayer;
+  /** The default layer; absent when the layouts are ambiguous (then `defaultError` says what to give). */
+  defaultLayer?: CandidateLayer;
+  defaultError?: Error;
   /** Sentences for the user (warnings and decisions taken). */
   notes: string[];
   /** Milliseconds per step. */
@@ -43,7 +45,14 @@ export async function analyseModel(bytes: Uint8Array, runner: ModelRunner, input
   const t2 = performance.now();
   const logits = findLogits(model, shapes);
   notes.push(...logits.notes);
-  const candidates = candidateLayers(model, shapes, input.name, logits.name);
-  const chosen = defaultLayer(model, candidates, input.layout);
-  return { model, opset, input, shapes, logits, candidates, defaultLayer: chosen, notes, timings: { decode: t1 - t0, probe: t2 - t1 } };
+  const size: [number, number] = input.layout === 'NCHW' ? [input.shape[2], input.shape[3]] : [input.shape[1], input.shape[2]];
+  const candidates = candidateLayers(model, shapes, input.name, logits.name, { layout: input.layout, size });
+  const timings = { decode: t1 - t0, probe: t2 - t1 };
+  try {
+    return { model, opset, input, shapes, logits, candidates, defaultLayer: defaultLayer(model, candidates), notes, timings };
+  } catch (err) {
+    // with ambiguous layouts a --layer (and --layout) still works: the error only stands when no layer is named
+    if ((err as { code?: string }).code !== 'bad_option') throw err;
+    return { model, opset, input, shapes, logits, candidates, defaultError: err as Error, notes: [...notes, (err as Error).message], timings };
+  }
 }

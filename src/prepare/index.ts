@@ -20,6 +20,13 @@ import { quantizeWeights, type QuantizeReport } from './quantize.js';
 import { sha256Hex } from './sha256.js';
 import { verifyPrepared } from './verify.js';
 import { checkOptions, type PrepareOptions } from './options.js';
+import { layerLayouts } from './layer-layouts.js';
+import { canonicalOutputs } from './canonical.js';
+import type { LayerLayout } from './layout.js';
+import { expandInputToSeedBatch, foldedBatchTensors } from './batch-fold.js';
+import { tensorsOnPath } from './layers.js';
+import { GraphIndex } from '../onnx/graph-index.js';
+import { addProbabilityOutputs, attentionOutputs, attentionSpec, findAttention, layerOutputs } from './attention.js';
 
 export type { PrepareOptions } from './options.js';
 export { parseLabels } from './labels.js';
@@ -54,6 +61,10 @@ export interface LayerListing {
   shape: (number | 'N')[];
   op: string;
   default: boolean;
+  /** Its layout and grid, when the graph or its shape tells (absent: ambiguous, needs --layout). */
+  layout?: LayerLayout;
+  /** 'graph' or 'shape': how the layout was found. */
+  layoutFrom?: 'graph' | 'shape';
 }
 
 /**
@@ -66,7 +77,9 @@ export async function listLayers(modelBytes: Uint8Array, runner: ModelRunner, op
   input: Analysis['input']; logits: { name: string; classes: number }; layers: LayerListing[]; notes: string[];
 }> {
   const a = await analyseModel(modelBytes, runner, options.inputSize);
-  const layers = a.candidates.map((c) => ({ name: c.name, shape: c.shape, op: c.op, default: c.name === a.defaultLayer.name }));
+  const layers = a.candidates.map((c) => ({
+    name: c.name, shape: c.shape, op: c.op, default: c.name === a.defaultLayer?.name, ...(c.layout ? { layout: c.layout, layoutFrom: c.layoutFrom } : {}),
+  }));
   return { input: a.input, logits: { name: a.logits.name, classes: a.logits.classes }, layers, notes: a.notes };
 }
 
@@ -89,22 +102,35 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const a = await analyseModel(modelBytes, runner, opts.inputSize);
   const names = layerNames(opts, a);
   checkLayers(names.filter((n) => n !== a.input.name), a.candidates, a.shapes);
+  const layouts = layerLayouts(names.filter((n) => n !== a.input.name), a.candidates, a.shapes, opts);
   const guidedLayers = guidedLayerNames(opts, names, a.input.name);
   if (opts.labels) checkLabelCount(opts.labels, a.logits.classes);
 
+  const index = new GraphIndex(a.model.graph!);
+  const attentionFound = opts.attention ? findAttention(a.model, a.shapes, a.input.name, tensorsOnPath(index, a.input.name, a.logits.name)) : [];
+  const withGradients = opts.attention === 'gradients';
+  const attentionNames = new Set(withGradients ? attentionFound.map((f) => f.name).filter((n) => !names.includes(n)) : []);
+
   const t0 = performance.now();
   const graph = addGradientGraph(a.model, a.shapes, {
-    logits: a.logits.name, layers: names, seedName: SEED_NAME, guidedLayers, ownSeed: names.filter((n) => n === a.input.name),
+    logits: a.logits.name, layers: [...names, ...attentionNames], seedName: SEED_NAME, guidedLayers, ownSeed: names.filter((n) => n === a.input.name),
   });
+  const prepared = canonicalOutputs(graph.model, graph.layers.filter((l) => !attentionNames.has(l.name)), layouts);
+  const attentionOut = withGradients ? layerOutputs(graph.layers) : addProbabilityOutputs(graph.model, a.shapes, attentionFound.map((f) => f.name));
+  const attention = opts.attention ? attentionSpec(attentionFound, a.candidates, attentionOut) : undefined;
+  if (attention) attentionOutputs(graph.model, attention.blocks);
+  const folded = foldedBatchTensors(a.shapes, [...names, ...attentionNames].flatMap((n) => [...tensorsOnPath(index, n, a.logits.name)]));
+  if (folded.length > 0) expandInputToSeedBatch(graph.model, a.input.name, SEED_NAME);
   const t1 = performance.now();
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
   const t2 = performance.now();
   const bytes = encodeModel(graph.model);
   const t3 = performance.now();
 
-  const defaultName = names.includes(a.defaultLayer.name) ? a.defaultLayer.name : names.find((n) => n !== a.input.name) ?? names[0];
-  const layers: LayerSpec[] = graph.layers.map((l) => ({
+  const defaultName = a.defaultLayer && names.includes(a.defaultLayer.name) ? a.defaultLayer.name : names.find((n) => n !== a.input.name) ?? names[0];
+  const layers: LayerSpec[] = prepared.map((l) => ({
     name: l.name, activation: l.activation, gradient: l.gradient, shape: [...l.shape], default: l.name === defaultName,
+    ...(layouts.has(l.name) ? { layout: layouts.get(l.name) } : {}),
     ...(l.name === a.input.name ? { input: true } : {}),
     ...(l.seed !== SEED_NAME ? { seed: l.seed } : {}),
     ...(l.guidedGradient ? { guidedGradient: l.guidedGradient, guidedSeed: l.guidedSeed } : {}),
@@ -118,6 +144,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     seed: { name: SEED_NAME, shape: seedShape(graph.model, a.logits.classes) },
     logits: { name: a.logits.name },
     layers,
+    ...(attention ? { attention } : {}),
     labels: opts.labels,
     quantization: quantization
       ? { weights: 'int8', scheme: 'per-channel symmetric int8 (zero point 0) behind DequantizeLinear', tensors: quantization.quantized.length }
@@ -131,14 +158,15 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     timings: { ...a.timings, gradient: t1 - t0, quantize: t2 - t1, encode: t3 - t2, verify: t4 - t3, total: performance.now() - start },
     sizes: { source: modelBytes.byteLength, prepared: bytes.byteLength },
     quantization,
-    notes: [...a.notes, ...quantizationNotes(quantization)],
+    notes: [...a.notes, ...quantizationNotes(quantization), ...foldNotes(folded)],
   };
   return { model: bytes, manifest, report };
 }
 
 /** The layers to prepare: the requested ones (default: the default layer), plus the input with `inputGradients`. */
 function layerNames(opts: ReturnType<typeof checkOptions>, a: Analysis): string[] {
-  const names = opts.layers ?? [a.defaultLayer.name];
+  if (!opts.layers && !a.defaultLayer) throw a.defaultError!;
+  const names = opts.layers ?? [a.defaultLayer!.name];
   return opts.inputGradients && !names.includes(a.input.name) ? [...names, a.input.name] : names;
 }
 
@@ -147,6 +175,11 @@ function guidedLayerNames(opts: ReturnType<typeof checkOptions>, names: readonly
   if (!opts.guided && !opts.inputGradients) return [];
   if (!names.includes(input)) throw new ApiError(400, 'bad_option', `--guided needs the image input among the layers: add --layer ${input} (or use --input-gradients).`);
   return [input];
+}
+
+function foldNotes(folded: string[]): string[] {
+  if (folded.length === 0) return [];
+  return [`The model folds the batch into another axis (e.g. "${folded[0]}", as torch's MultiheadAttention does): the prepared model runs its forward pass once per seed row (S explanations of one image cost S forward passes).`];
 }
 
 function quantizationNotes(q: QuantizeReport | null): string[] {

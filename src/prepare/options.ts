@@ -32,6 +32,19 @@ export interface PrepareOptions {
    * gradients: what `saliency`, `smoothgrad` and `guided-gradcam` need. Default false.
    */
   inputGradients?: boolean;
+  /**
+   * The layout of the explained layers when the graph does not tell (or to override it): NCHW,
+   * channels-last, or tokens [N, P + h * w, C] with `prefixTokens` P and patch `grid` [h, w].
+   */
+  layout?: 'nchw' | 'nhwc' | 'tokens';
+  prefixTokens?: number;
+  grid?: [number, number];
+  /**
+   * Also output every attention block's probabilities (manifest `attention`): 'probabilities' for rollout
+   * (forward only), 'gradients' also their gradients for attention-gradcam (a backward pass through every
+   * block on each gradient run). `true` means 'gradients'. Default none.
+   */
+  attention?: boolean | 'probabilities' | 'gradients';
   /** Run the prepared model once to check it (default true). */
   verify?: boolean;
   /** Source file name recorded in the manifest. */
@@ -42,7 +55,8 @@ export interface PrepareOptions {
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 
-type Checked = Required<Omit<PrepareOptions, 'layers' | 'inputSize' | 'sourceFile'>> & Pick<PrepareOptions, 'layers' | 'inputSize' | 'sourceFile'>;
+type Optional = 'layers' | 'inputSize' | 'sourceFile' | 'layout' | 'prefixTokens' | 'grid' | 'attention';
+type Checked = Required<Omit<PrepareOptions, Optional>> & Pick<PrepareOptions, Optional>;
 
 function bad(sentence: string): ApiError {
   return new ApiError(400, 'bad_option', sentence);
@@ -66,7 +80,14 @@ export function checkOptions(o: PrepareOptions): Checked {
   if (o.inputSize && !o.inputSize.every((x) => Number.isInteger(x) && x > 0)) throw bad(`--input-size needs positive integers HxW (got ${o.inputSize.join('x')}).`);
   if (o.resize !== undefined && o.resize !== 'stretch' && o.resize !== 'shorter-side') throw bad(`resize must be stretch or shorter-side (got ${String(o.resize)}).`);
   if (o.crop !== undefined && o.crop !== 'none' && o.crop !== 'center') throw bad(`crop must be none or center (got ${String(o.crop)}).`);
+  if (o.attention !== undefined && ![true, false, 'probabilities', 'gradients'].includes(o.attention)) throw bad(`--attention must be probabilities or gradients (got ${String(o.attention)}).`);
+  if (o.layout !== undefined && !['nchw', 'nhwc', 'tokens'].includes(o.layout)) throw bad(`--layout must be nchw, nhwc or tokens (got ${String(o.layout)}).`);
+  if (o.prefixTokens !== undefined && !(Number.isInteger(o.prefixTokens) && o.prefixTokens >= 0)) throw bad(`--prefix-tokens needs a whole number >= 0 (got ${o.prefixTokens}).`);
+  if (o.grid && !(o.grid.length === 2 && o.grid.every((x) => Number.isInteger(x) && x > 0))) throw bad(`--grid needs positive integers HxW (got ${o.grid.join('x')}).`);
   return {
+    layout: o.layout,
+    prefixTokens: o.prefixTokens,
+    grid: o.grid,
     layers: o.layers,
     quantize: o.quantize ?? 'none',
     labels: o.labels ?? null,
@@ -79,6 +100,7 @@ export function checkOptions(o: PrepareOptions): Checked {
     verify: o.verify ?? true,
     guided: o.guided ?? false,
     inputGradients: o.inputGradients ?? false,
+    attention: o.attention === true ? 'gradients' : o.attention || undefined,
     sourceFile: o.sourceFile,
   };
 }

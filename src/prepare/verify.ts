@@ -1,7 +1,9 @@
 /**
  * @module
- * A smoke run of the prepared model: one image of zeros and a one-hot seed, checking that every
- * activation and gradient output comes back with the expected shape and finite values.
+ * A smoke run of the prepared model: one image of zeros and two one-hot seed rows (the batch contract's
+ * one image, S explanations), checking that every activation and gradient output comes back with the
+ * expected shape and finite values. A model whose export baked batch 1 into a reshape that also holds
+ * another axis (torch's MultiheadAttention exported without a symbolic batch) fails here, with advice.
  */
 import { ApiError } from '../errors.js';
 import type { ModelRunner, RunTensor } from '../runtime/runner.js';
@@ -18,8 +20,9 @@ function zeros(dims: number[]): RunTensor {
 
 /** Run the prepared model once; throws `internal` with the runtime's message when it does not run. */
 export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number }, layers: readonly LayerSpec[]): Promise<void> {
-  const seedTensor = zeros([1, seed.classes]);
-  (seedTensor.data as Float32Array)[0] = 1;
+  const rows = 2;
+  const seedTensor = zeros([rows, seed.classes]);
+  for (let r = 0; r < rows; r++) (seedTensor.data as Float32Array)[r * seed.classes + (r % seed.classes)] = 1;
   const outputsOf = (l: LayerSpec) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])];
   const fetches = layers.flatMap(outputsOf);
   let out: Record<string, RunTensor>;
@@ -32,12 +35,18 @@ export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, inp
       await session.release();
     }
   } catch (err) {
-    throw new ApiError(500, 'internal', `The prepared model does not run in onnxruntime-web: ${(err as Error).message}. Please report this with the source model.`);
+    const message = (err as Error).message;
+    if (typeof input.shape[0] === 'number' && /reshape/i.test(message)) {
+      const why = message.replace(/^.*ERROR_MESSAGE:\s*/s, '').replace(/^\S+\.h:\d+ \S+ /, '').slice(0, 240);
+      throw new ApiError(422, 'invalid_model', `The model's batch size is fixed at ${input.shape[0]} and a reshape bakes it in (onnxruntime: ${why}), so one image cannot be explained for several classes at once. Re-export it with a symbolic batch: torch.onnx.export(..., dynamic_axes={'input': {0: 'N'}, 'logits': {0: 'N'}}).`);
+    }
+    throw new ApiError(500, 'internal', `The prepared model does not run in onnxruntime-web: ${message}. Please report this with the source model.`);
   }
   for (const l of layers) {
     for (const name of outputsOf(l)) {
       const t = out[name];
-      const want = concrete(l.shape);
+      // gradients have the seed's rows; activations one row per image (S rows when the model runs its forward pass per seed row)
+      const want = concrete(l.shape).map((d, i) => (i === 0 && (name !== l.activation || t?.dims[0] === rows) ? rows : d));
       if (!t || t.dims.join() !== want.join() || !(t.data as Float32Array).every(Number.isFinite)) {
         throw new ApiError(500, 'internal', `The prepared model's output "${name}" is ${t ? `[${t.dims.join(', ')}]` : 'missing'} (expected [${want.join(', ')}], finite). Please report this with the source model.`);
       }

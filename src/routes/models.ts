@@ -39,6 +39,12 @@ function pixelMethodsOf(m: Manifest): string[] {
   return input.guidedGradient ? [...PIXEL_METHODS] : PIXEL_METHODS.filter((name) => name !== 'guided-gradcam');
 }
 
+/** The attention methods a model was prepared for (`--attention`: rollout; with gradients also attention-gradcam). */
+function attentionMethodsOf(m: Manifest): string[] {
+  if (!m.attention) return [];
+  return m.attention.blocks.every((b) => b.gradient) ? ['rollout', 'attention-gradcam'] : ['rollout'];
+}
+
 function describe(id: string, m: Manifest) {
   const [, , height, width] = m.input.shape as [unknown, number, number, number];
   const defaultLayer = m.layers.find((l) => l.default) ?? m.layers[m.layers.length - 1];
@@ -47,7 +53,7 @@ function describe(id: string, m: Manifest) {
     input: { width, height, layout: m.input.layout, mean: m.input.mean, std: m.input.std },
     classes: classCount(m), labels: m.labels,
     layers: m.layers.map((l) => ({ name: l.name, shape: l.shape, default: l === defaultLayer })),
-    methods: [...METHOD_NAMES, ...pixelMethodsOf(m)], quantization: m.quantization.weights,
+    methods: [...METHOD_NAMES, ...pixelMethodsOf(m), ...attentionMethodsOf(m)], quantization: m.quantization.weights,
   };
 }
 

@@ -58,8 +58,9 @@ describe('gradcam-edge prepare (child process)', () => {
   it('lists candidate layers with the default marked', async () => {
     const r = await cli('prepare', model, '--list-layers');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\*\s+r2\s+\[N, 32, 8, 8\]\s+Relu$/m);
-    expect(r.stdout).toMatch(/^\s+m1\s+\[N, 16, 8, 8\]\s+MaxPool$/m);
+    expect(r.stdout).toMatch(/^\*\s+r2\s+\[N, 32, 8, 8\]\s+nchw 8x8\s+Relu$/m);
+    expect(r.stdout).toMatch(/^\s+m1\s+\[N, 16, 8, 8\]\s+nchw 8x8\s+MaxPool$/m);
+    expect(r.stdout).toMatch(/^\s+p\s+\[N, 32, 1, 1\]\s+nchw 1x1\s+GlobalAveragePool$/m);
   });
 
   it('names the candidates when a layer is unknown', async () => {

@@ -87,7 +87,7 @@ describe('candidate layers and the default layer', () => {
     const cands = candidateLayers(model, shapes, 'x', 'logits');
     expect(() => checkLayers(['r1', 'r2'], cands, shapes)).not.toThrow();
     expect(() => checkLayers(['nope'], cands, shapes)).toThrow(/no tensor "nope".*Candidates: c1 \[N, 4, 8, 8\].*r2/);
-    expect(() => checkLayers(['f'], cands, shapes)).toThrow(/2-D.*4-D activation/);
+    expect(() => checkLayers(['f'], cands, shapes)).toThrow(/2-D.*feature map.*or patch tokens/);
     try { checkLayers(['nope'], cands, shapes); } catch (e) { expect((e as { code: string }).code).toBe('unknown_layer'); }
   });
 });

@@ -20,6 +20,9 @@ export const UploadOptionsSchema = z.object({
   resize: z.enum(['stretch', 'shorter-side']).optional(),
   crop: z.enum(['none', 'center']).optional(),
   quantize: z.enum(['none', 'int8']).optional().openapi({ description: 'Store weights as int8 (default none).' }),
+  layout: z.enum(['nchw', 'nhwc', 'tokens']).optional().openapi({ description: 'Layout of the explained layers when prepare reports it ambiguous (default: read off the graph).' }),
+  prefix_tokens: z.string().regex(/^\d{1,3}$/, 'a whole number').optional().openapi({ description: 'With layout=tokens: tokens before the patch grid (ViT 1, DeiT 2).' }),
+  grid: z.string().regex(/^\d{1,4}x\d{1,4}$/, 'HxW, e.g. 14x14').optional().openapi({ description: 'With layout=tokens: the patch grid HxW.' }),
 }).strict();
 
 /** Parsed upload options. */
@@ -51,6 +54,9 @@ export function prepareOptionsOf(o: UploadOptions): PrepareOptions {
     resize: o.resize,
     crop: o.crop,
     quantize: o.quantize,
+    layout: o.layout,
+    prefixTokens: o.prefix_tokens !== undefined ? Number(o.prefix_tokens) : undefined,
+    grid: o.grid ? (o.grid.split('x').map(Number) as [number, number]) : undefined,
     verify: true,
   };
 }

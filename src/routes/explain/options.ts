@@ -8,6 +8,7 @@ import { DEFAULT_METHOD, METHOD_NAMES } from '../../cam/registry.js';
 import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES, MAX_NOISY_COPIES } from '../../cam/smooth-grad-cam-plus-plus.js';
 import { ApiError } from '../../errors.js';
 import { PIXEL_METHODS } from '../../pixel-methods/index.js';
+import { ATTENTION_METHODS } from '../../attention/registry.js';
 import { DEFAULT_MODEL } from '../../models/source.js';
 import { COLORMAPS } from '../../image/index.js';
 
@@ -25,8 +26,8 @@ export const ExplainOptionsSchema = z.object({
   model: z.string().min(1).max(64).default(DEFAULT_MODEL).openapi({ description: 'Model id (GET /v1/models).' }),
   class: z.string().min(1).max(200).optional()
     .openapi({ description: 'Class to explain: an index or a label. Default: the top-1 class.', example: '3' }),
-  method: z.enum([...METHOD_NAMES, ...PIXEL_METHODS] as unknown as [string, ...string[]]).default(DEFAULT_METHOD)
-    .openapi({ description: 'CAM method, or a pixel-level method (saliency, smoothgrad, guided-gradcam: models prepared with --input-gradients).' }),
+  method: z.enum([...METHOD_NAMES, ...PIXEL_METHODS, ...ATTENTION_METHODS] as unknown as [string, ...string[]]).default(DEFAULT_METHOD)
+    .openapi({ description: 'CAM method, a pixel-level method (saliency, smoothgrad, guided-gradcam: models prepared with --input-gradients), or an attention method (rollout, attention-gradcam: transformers prepared with --attention).' }),
   layer: z.union([layerName, z.array(layerName).min(1).max(MAX_LAYERS)]).optional()
     .openapi({ description: `Layer name; repeat (up to ${MAX_LAYERS}) to combine several layers (see combine). Default: the manifest's default layer.` }),
   top: z.coerce.number().int().min(1).max(MAX_TOP).optional()
@@ -48,6 +49,10 @@ export const ExplainOptionsSchema = z.object({
   height: dimension.optional().openapi({ description: "Output height; default the image's height (bounded)." }),
   n: z.coerce.number().int().min(1).max(MAX_NOISY_COPIES).optional()
     .openapi({ description: `Noisy copies for smoothgradcam++ and smoothgrad (default ${DEFAULT_NOISY_COPIES}), run as one batch.` }),
+  fusion: z.enum(['mean', 'max', 'min']).optional()
+    .openapi({ description: 'rollout: how the heads of a block are fused (default mean).' }),
+  discard: z.coerce.number().min(0).max(0.99).optional()
+    .openapi({ description: 'rollout: fraction of the lowest attentions dropped per block (default 0).' }),
   sigma: z.coerce.number().min(0).max(1).optional()
     .openapi({ description: `Noise std as a fraction of the input range, for smoothgradcam++ and smoothgrad (default ${DEFAULT_NOISE_SIGMA}).` }),
 }).strict();

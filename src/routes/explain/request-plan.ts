@@ -15,6 +15,7 @@ import { METRICS, type Metric } from '../../explain/metrics.js';
 import { classCount } from '../../explain/model-feed.js';
 import type { TargetRequest } from '../../explain/seed-run.js';
 import { pixelMethod } from '../../pixel-methods/index.js';
+import { attentionMethod } from '../../attention/registry.js';
 import type { ExplainOptions } from './options.js';
 import { outputSize, type Size } from './output-size.js';
 import { resolveClass, resolveLayer } from './resolve.js';
@@ -36,6 +37,18 @@ function bad(option: string, sentence: string): ApiError {
 
 function resolveMethod(manifest: Manifest, opts: ExplainOptions): { method: MethodChoice; inputLayer?: LayerSpec; key: string } {
   const params = { n: opts.n, sigma: opts.sigma };
+  const attention = attentionMethod(opts.method);
+  if ((opts.fusion !== undefined || opts.discard !== undefined) && opts.method !== 'rollout') {
+    throw bad(opts.fusion !== undefined ? 'fusion' : 'discard', "applies to method 'rollout' only.");
+  }
+  if (attention) {
+    if (!manifest.attention) throw bad('method', `'${opts.method}' needs the attention probabilities of a transformer; this model was prepared without them (prepare --attention).`);
+    if (attention.needsGradient && !manifest.attention.blocks.every((b) => b.gradient)) {
+      throw bad('method', `'${opts.method}' needs the gradients of the attention probabilities; this model was prepared with probabilities only (prepare --attention gradients).`);
+    }
+    const p = { fusion: opts.fusion, discard: opts.discard };
+    return { method: { kind: 'attention', attention, params: p }, key: attention.key(p) };
+  }
   const pixel = pixelMethod(opts.method);
   if (!pixel) {
     const cam = camMethod(opts.method)!.withParams(params);
