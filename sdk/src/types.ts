@@ -20,7 +20,7 @@ export interface ServiceExplainOptions {
   model: string;
   /** Class to explain: an index or a label. Default: the top-1 class. */
   class?: string;
-  /** CAM method, or a pixel-level method (saliency, smoothgrad, guided-gradcam). */
+  /** CAM method, a pixel-level method (saliency, smoothgrad, guided-gradcam), or an attention method (rollout, attention-gradcam). */
   method: string;
   /** Layer name; several (up to 4) are combined (see `combine`). */
   layer?: string | string[];
@@ -42,6 +42,10 @@ export interface ServiceExplainOptions {
   height?: number;
   /** Noisy copies for smoothgradcam++ and smoothgrad. */
   n?: number;
+  /** rollout: how the heads of a block are fused (default mean). */
+  fusion?: 'mean' | 'max' | 'min';
+  /** rollout: fraction of the lowest attentions dropped per block (default 0). */
+  discard?: number;
   /** Noise std as a fraction of the input range (smoothgradcam++, smoothgrad). */
   sigma?: number;
 }

@@ -12,7 +12,7 @@
  */
 import type { NodeProto } from '../onnx/proto.js';
 import { DataType } from '../onnx/proto.js';
-import { GraphIndex } from '../onnx/graph-index.js';
+import type { GraphIndex } from '../onnx/graph-index.js';
 import { attrInt, attrInts } from '../onnx/attributes.js';
 import { intValues } from '../onnx/tensor.js';
 import type { Dim, ShapeMap } from '../onnx/shapes.js';
