@@ -1,14 +1,18 @@
 /**
  * @module
  * The first half of prepare, shared with `--list-layers`: decode, check the opset, find the image input
- * and the logits, probe tensor shapes, list candidate layers and pick the default.
+ * and the explained output (the logits, or per task.ts), probe tensor shapes, list candidate layers and pick
+ * the default.
  */
 import { decodeModel, defaultOpset, type ModelProto } from '../onnx/proto.js';
 import { probeShapes, type ShapeMap } from '../onnx/shapes.js';
 import type { ModelRunner } from '../runtime/runner.js';
 import { findImageInput, type ImageInput } from './input.js';
-import { findLogits, type Logits } from './logits.js';
+import type { Logits } from './logits.js';
 import { candidateLayers, defaultLayer, type CandidateLayer } from './layers.js';
+import { findTask, type TaskOptions } from './task.js';
+import { sharedLayer } from './task-layer.js';
+import type { TaskSpec } from '../manifest.js';
 
 /** Opsets the prepare tool is tested on; others are tried with a warning. */
 export const TESTED_OPSETS = { min: 13, max: 17 } as const;
@@ -19,7 +23,10 @@ export interface Analysis {
   opset: number;
   input: ImageInput;
   shapes: ShapeMap;
+  /** The explained output (class scores for classifiers). */
   logits: Logits;
+  /** What the model does (src/prepare/task.ts). */
+  task: TaskSpec;
   candidates: CandidateLayer[];
   defaultLayer: CandidateLayer;
   /** Sentences for the user (warnings and decisions taken). */
@@ -29,7 +36,7 @@ export interface Analysis {
 }
 
 /** Decode and analyse a model. Throws {@link ApiError}s that say what is wrong with the file. */
-export async function analyseModel(bytes: Uint8Array, runner: ModelRunner, inputSize?: readonly [number, number]): Promise<Analysis> {
+export async function analyseModel(bytes: Uint8Array, runner: ModelRunner, inputSize?: readonly [number, number], taskOptions: TaskOptions = {}): Promise<Analysis> {
   const t0 = performance.now();
   const model = decodeModel(bytes);
   const opset = defaultOpset(model);
@@ -41,9 +48,11 @@ export async function analyseModel(bytes: Uint8Array, runner: ModelRunner, input
   const t1 = performance.now();
   const shapes = await probeShapes(model, runner);
   const t2 = performance.now();
-  const logits = findLogits(model, shapes);
+  const { spec: task, logits } = findTask(model, shapes, taskOptions);
   notes.push(...logits.notes);
   const candidates = candidateLayers(model, shapes, input.name, logits.name);
-  const chosen = defaultLayer(model, candidates, input.layout);
-  return { model, opset, input, shapes, logits, candidates, defaultLayer: chosen, notes, timings: { decode: t1 - t0, probe: t2 - t1 } };
+  // Dense predictions explain the deepest activation all outputs share (task-layer.ts); the rest, the pooled map.
+  const dense = task.kind === 'segment' || task.kind === 'detect';
+  const chosen = (dense ? sharedLayer(model, shapes, candidates, input.name, logits.name) : undefined) ?? defaultLayer(model, candidates, input.layout);
+  return { model, opset, input, shapes, logits, task, candidates, defaultLayer: chosen, notes, timings: { decode: t1 - t0, probe: t2 - t1 } };
 }

@@ -3,6 +3,8 @@
  * Options of {@link prepare} and their checks and defaults (ImageNet mean and std, no labels, fp32).
  */
 import { ApiError } from '../errors.js';
+import { TASKS, type TaskKind } from './task.js';
+import type { DetectLayout } from '../tasks/detect-format.js';
 
 /** Options of the prepare compiler. */
 export interface PrepareOptions {
@@ -36,13 +38,20 @@ export interface PrepareOptions {
   verify?: boolean;
   /** Source file name recorded in the manifest. */
   sourceFile?: string;
+  /** classify, segment, detect or embed; default: detected from the outputs (src/prepare/task.ts). */
+  task?: TaskKind;
+  /** Layout of a detection output when its shape cannot tell (anchors-first with or without objectness). */
+  detectLayout?: DetectLayout;
 }
 
 /** ImageNet statistics, as torchvision's classifiers expect. */
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 
-type Checked = Required<Omit<PrepareOptions, 'layers' | 'inputSize' | 'sourceFile'>> & Pick<PrepareOptions, 'layers' | 'inputSize' | 'sourceFile'>;
+type Optional = 'layers' | 'inputSize' | 'sourceFile' | 'task' | 'detectLayout';
+type Checked = Required<Omit<PrepareOptions, Optional>> & Pick<PrepareOptions, Optional>;
+
+const DETECT_LAYOUTS: readonly DetectLayout[] = ['channels-first', 'anchors-first', 'anchors-first-objectness'];
 
 function bad(sentence: string): ApiError {
   return new ApiError(400, 'bad_option', sentence);
@@ -66,6 +75,9 @@ export function checkOptions(o: PrepareOptions): Checked {
   if (o.inputSize && !o.inputSize.every((x) => Number.isInteger(x) && x > 0)) throw bad(`--input-size needs positive integers HxW (got ${o.inputSize.join('x')}).`);
   if (o.resize !== undefined && o.resize !== 'stretch' && o.resize !== 'shorter-side') throw bad(`resize must be stretch or shorter-side (got ${String(o.resize)}).`);
   if (o.crop !== undefined && o.crop !== 'none' && o.crop !== 'center') throw bad(`crop must be none or center (got ${String(o.crop)}).`);
+  if (o.task !== undefined && !TASKS.includes(o.task)) throw bad(`--task must be one of ${TASKS.join(', ')} (got ${String(o.task)}).`);
+  if (o.detectLayout !== undefined && !DETECT_LAYOUTS.includes(o.detectLayout)) throw bad(`--detect-layout must be one of ${DETECT_LAYOUTS.join(', ')} (got ${String(o.detectLayout)}).`);
+  if (o.detectLayout !== undefined && o.task !== undefined && o.task !== 'detect') throw bad(`--detect-layout is for --task detect (got --task ${o.task}).`);
   return {
     layers: o.layers,
     quantize: o.quantize ?? 'none',
@@ -80,5 +92,7 @@ export function checkOptions(o: PrepareOptions): Checked {
     guided: o.guided ?? false,
     inputGradients: o.inputGradients ?? false,
     sourceFile: o.sourceFile,
+    task: o.task,
+    detectLayout: o.detectLayout,
   };
 }

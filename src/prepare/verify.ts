@@ -17,8 +17,9 @@ function zeros(dims: number[]): RunTensor {
 }
 
 /** Run the prepared model once; throws `internal` with the runtime's message when it does not run. */
-export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number }, layers: readonly LayerSpec[]): Promise<void> {
-  const seedTensor = zeros([1, seed.classes]);
+export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number; row?: readonly number[] }, layers: readonly LayerSpec[]): Promise<void> {
+  // One seed row: [K] for classifiers, the explained output's dims for other tasks.
+  const seedTensor = zeros([1, ...(seed.row ?? [seed.classes])]);
   (seedTensor.data as Float32Array)[0] = 1;
   const outputsOf = (l: LayerSpec) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])];
   const fetches = layers.flatMap(outputsOf);
