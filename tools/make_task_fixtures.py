@@ -23,8 +23,10 @@ argmax == c), then the same restricted to a region; detection: the top detection
 then the best anchor of the coarsest scale; embedding: a random direction, then output unit 3.
 The layer with role "default" is the one prepare must choose by default.
 
-Run: nice /usr/bin/python3 tools/make_task_fixtures.py [--only NAME] [--full-lraspp build/lraspp_full]
-(--full-lraspp also writes the full-width lraspp_mobilenet_v3_large at 224 x 224, not committed.)
+Run: nice /usr/bin/python3 tools/make_task_fixtures.py [--only NAME] [--full-lraspp DIR] [--yolo640 DIR]
+(--full-lraspp writes the full-width lraspp_mobilenet_v3_large at 224 x 224 instead; --yolo640 the detector at
+640 x 640 with 80 classes and reg_max 16, output [1, 84, 8400] as YOLOv8's; neither is committed: they are for
+bench/task-seed.bench.ts and manual checks.)
 """
 import argparse
 import json
@@ -250,7 +252,7 @@ def f32(path, t):
 def build(name, out_dir, full=False):
     gen = torch.Generator().manual_seed(1234)
     torch.manual_seed(1234)
-    size = 64
+    size = 640 if (name == "yolo" and full) else 64
     if name == "lraspp":
         width = 1.0 if full else 0.25
         seg = _lraspp_mobilenetv3(mobilenet_v3_large(weights=None, width_mult=width, reduced_tail=not full, dilated=True), 21)
@@ -262,7 +264,7 @@ def build(name, out_dir, full=False):
         model, task = OutOnly(deeplab()), "segment"
         taps = [tf.Tap("default", "default", "model.backbone.layer4"), tf.Tap("aspp", "aspp", "model.classifier.0")]
     elif name == "yolo":
-        model, task = Yolo(), "detect"
+        model, task = (Yolo(80, 16) if full else Yolo()), "detect"
         taps = [tf.Tap("default", "default", "p3"), tf.Tap("neck", "neck", "n4")]
     elif name == "embed":
         model, task = embedder(), "embed"
@@ -320,9 +322,13 @@ def main():
     p.add_argument("--only")
     p.add_argument("--out", default=ROOT)
     p.add_argument("--full-lraspp")
+    p.add_argument("--yolo640")
     a = p.parse_args()
-    if a.full_lraspp:
-        build("lraspp", a.full_lraspp, full=True)
+    if a.full_lraspp or a.yolo640:
+        if a.full_lraspp:
+            build("lraspp", a.full_lraspp, full=True)
+        if a.yolo640:
+            build("yolo", a.yolo640, full=True)
         return
     for name in ["lraspp", "deeplab", "yolo", "embed"]:
         if a.only and a.only != name:
