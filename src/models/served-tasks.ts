@@ -1,14 +1,14 @@
 /**
  * @module
- * Which tasks the explain service serves. prepare also writes segmentation, detection and embedding models
- * (manifest `task`); until the explain route decodes their outputs and builds their targets (src/tasks), a
- * model of another task is refused with a clear error instead of being run with classifier seeds.
+ * Which tasks the explain service serves (manifest `task`: classify, segment, detect, embed). A manifest of
+ * another task (written by a newer prepare) is refused with a clear error instead of being run with
+ * classifier seeds.
  */
 import { ApiError } from '../errors.js';
 import { taskOf, type Manifest } from '../manifest.js';
 
 /** Tasks the explain route handles. */
-export const SERVED_TASKS: readonly string[] = ['classify'];
+export const SERVED_TASKS: readonly string[] = ['classify', 'segment', 'detect', 'embed'];
 
 /**
  * Throws 422 `invalid_model` when the manifest's task is not served.
