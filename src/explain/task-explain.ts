@@ -24,7 +24,7 @@ export interface TaskExplanation {
 }
 
 function scoreOf(summary: TaskSummary, value: number, pixels: number): number {
-  if (summary.task === 'detect') return summary.detections[summary.box]!.score;
+  if (summary.task === 'detect') return summary.box === null ? Number.NaN : summary.detections[summary.box]!.score;
   return summary.task === 'segment' ? value / pixels : value;
 }
 
@@ -35,13 +35,16 @@ function scoreOf(summary: TaskSummary, value: number, pixels: number): number {
  */
 export async function explainTaskImage(feed: ModelFeed, input: Float32Array, task: TaskSpec, compute: ComputeRequest, request: TaskRequest, ctx: { labels: readonly string[] | null; geometry: InputGeometry }): Promise<TaskExplanation> {
   const output = await feed.output(input);
-  const resolved = resolveTaskTarget(task, output, request, ctx);
+  const targetFree = compute.method.kind === 'cam' && !compute.method.cam.needsGradient;
+  const resolved = resolveTaskTarget(task, output, request, ctx, targetFree);
   const s = resolved.summary;
-  const classIndex = s.task === 'segment' ? s.classIndex : s.task === 'detect' ? s.detections[s.box]!.classIndex : (s.index ?? -1);
-  const seed = denseSeed(resolved.target);
+  const t = resolved.target;
+  const classIndex = s.task === 'segment' ? s.classIndex : s.task === 'detect' ? (s.box === null ? -1 : s.detections[s.box]!.classIndex) : (s.index ?? -1);
+  // A gradient-free method without a target: zero seed rows (the backward graph then gives G = 0, unused).
+  const seed = t ? denseSeed(t) : new Float32Array(feed.seedWidth);
   const computed = await computeMaps(feed, input, { ...compute, targets: [{ classIndex, versus: null, counterfactual: false, seed }] });
   return {
-    summary: s, classIndex, score: scoreOf(s, targetValue(resolved.target, output), resolved.target.indices.length),
+    summary: s, classIndex, score: t ? scoreOf(s, targetValue(t, output), t.indices.length) : Number.NaN,
     explained: computed.explained, runs: computed.runs + 1,
   };
 }

@@ -3,7 +3,8 @@
  * A request's task options checked before any work (a bad `region=` or `vector=` is a 400 before the model
  * runs) and their canonical form for the explanation id, which is computed before the model runs: it holds
  * what was asked (class or none, region, box index and NMS settings, direction), not what the output
- * resolved it to (that follows from the image and the model, which the id also covers).
+ * resolved it to (that follows from the image and the model, which the id also covers). `targetFree`: the
+ * method reads no gradient (Eigen-CAM), so an embedding request needs no direction.
  */
 import type { TaskSpec } from '../manifest.js';
 import { parseBoxesOption, parseDetectOptions } from './detect-options.js';
@@ -23,7 +24,7 @@ export interface PlannedTaskRequest {
  * @example
  * planTaskRequest(task, { box: '2', conf: '0.4' }, null, 640, 640).key; // { task: 'detect', box: 2, boxes: 'one', conf: 0.4, iou: 0.45, maxDet: 300 }
  */
-export function planTaskRequest(task: TaskSpec, raw: Omit<TaskRequest, 'classIndex'>, classIndex: number | null, inputWidth: number, inputHeight: number): PlannedTaskRequest {
+export function planTaskRequest(task: TaskSpec, raw: Omit<TaskRequest, 'classIndex'>, classIndex: number | null, inputWidth: number, inputHeight: number, targetFree = false): PlannedTaskRequest {
   const present = Object.entries(raw).filter(([, v]) => v !== undefined).map(([k]) => k);
   checkTaskOptions(task, [...present, ...(classIndex !== null ? ['class'] : [])]);
   const request: TaskRequest = { ...raw, classIndex };
@@ -40,6 +41,7 @@ export function planTaskRequest(task: TaskSpec, raw: Omit<TaskRequest, 'classInd
     case 'embed': {
       if (raw.vector !== undefined && raw.index !== undefined) throw optionError('vector', "give either 'vector' or 'index', not both.");
       if (raw.vector === undefined && raw.index === undefined) {
+        if (targetFree) return { request, key: { task: 'embed' } };
         throw optionError('vector', `an embedding model explains a direction: send vector= (${task.dimensions} comma-separated numbers) or index= (one of the ${task.dimensions} units).`);
       }
       if (raw.vector !== undefined) return { request, key: { task: 'embed', vector: Array.from(vectorTarget(raw.vector, task.dimensions).weights) } };

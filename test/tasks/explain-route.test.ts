@@ -68,7 +68,7 @@ async function directMap(s: Served, request: Parameters<typeof resolveTaskTarget
     const input = { type: 'float32' as const, dims: [1, 3, 64, 64], data: pre.data };
     const out = (await session.run({ [s.manifest.input.name]: input, [s.manifest.seed.name]: zeros }, [s.manifest.logits.name]))[s.manifest.logits.name]!.data as Float32Array;
     const geometry = { region: pre.region, inputWidth: 64, inputHeight: 64, imageWidth: image.width, imageHeight: image.height };
-    const seed = denseSeed(resolveTaskTarget(s.manifest.task!, out, request, { labels: s.manifest.labels, geometry }).target);
+    const seed = denseSeed(resolveTaskTarget(s.manifest.task!, out, request, { labels: s.manifest.labels, geometry }).target!);
     const layer = s.manifest.layers.find((l) => l.default)!;
     const r = await session.run({ [s.manifest.input.name]: input, [s.manifest.seed.name]: { ...zeros, data: seed } }, [layer.activation, layer.gradient]);
     const a = r[layer.activation]!, g = r[layer.gradient]!;
@@ -157,5 +157,9 @@ describe('explaining a segmenter and an embedding model', () => {
     await problem(s, 'vector=1,2,3', 'vector', /has 3 numbers; this model's embedding has 16/);
     await problem(s, 'colormap=jet', 'vector', /send vector=/);
     await problem(s, 'index=16', 'index', /0 to 15/);
+    // Eigen-CAM reads no gradient: no direction needed
+    const eigen = await json(s, 'method=eigencam');
+    expect(eigen.body.target).toEqual({ task: 'embed', target: 'none' });
+    expect(eigen.body.map.data.some((v) => v > 0)).toBe(true);
   });
 });

@@ -38,7 +38,7 @@ describe('detection targets', () => {
     expect([top.anchor, top.classIndex]).toEqual([yoloSeeds[0]!.anchor, yoloSeeds[0]!.classIndex]);
     expect(top.label).toBe(labels[top.classIndex]);
     expect(top.score).toBeCloseTo(yoloSeeds[0]!.score, 5);
-    expect(targetValue(r.target, yoloOutput)).toBeCloseTo(top.score, 6);
+    expect(targetValue(r.target!, yoloOutput)).toBeCloseTo(top.score, 6);
     const scores = r.summary.detections.map((d) => d.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     for (const d of r.summary.detections) {
@@ -55,13 +55,16 @@ describe('detection targets', () => {
     const second = resolveTaskTarget(detectTask, yoloOutput, { box: '1' }, { labels, geometry });
     if (all.summary.task !== 'detect' || second.summary.task !== 'detect') throw new Error('not detect');
     expect(all.summary.detections.length).toBeGreaterThan(1);
-    expect(Array.from(denseSeed(second.target))).not.toEqual(Array.from(denseSeed(all.target)));
+    expect(Array.from(denseSeed(second.target!))).not.toEqual(Array.from(denseSeed(all.target!)));
     expect(second.key).toMatchObject({ box: 1 });
     const capped = resolveTaskTarget(detectTask, yoloOutput, { max_det: '1' }, { labels, geometry });
     if (capped.summary.task !== 'detect') throw new Error('not detect');
     expect(capped.summary.detections.length).toBe(1);
     rejects(() => resolveTaskTarget(detectTask, yoloOutput, { max_det: '1', box: '1' }, { labels, geometry }), 'box', /1 detection\(s\)/);
     rejects(() => resolveTaskTarget(detectTask, yoloOutput, { conf: '0.99' }, { labels, geometry }), 'box', /detects nothing above conf=0.99/);
+    // a gradient-free method (Eigen-CAM) needs no target: no detection is then no error
+    const free = resolveTaskTarget(detectTask, yoloOutput, { conf: '0.99' }, { labels, geometry }, true);
+    expect([free.target, free.summary]).toEqual([null, { task: 'detect', box: null, boxes: 'one', detections: [] }]);
   });
 });
 
@@ -84,7 +87,7 @@ describe('segmentation targets', () => {
     const inRegion = resolveTaskTarget(task, logits, { classIndex: 2, region: '0,4,2,8' }, { labels: null, geometry: g });
     // output cells are 2 input pixels wide: the region holds cells (0, 2) and (0, 3), both class 2
     expect(inRegion.summary).toMatchObject({ classIndex: 2, pixels: 2, region: { x0: 0, y0: 4, x1: 2, y1: 8 } });
-    expect(targetValue(inRegion.target, logits)).toBe(logits[2 * 16 + 2 * 4]! + logits[2 * 16 + 3 * 4]!);
+    expect(targetValue(inRegion.target!, logits)).toBe(logits[2 * 16 + 2 * 4]! + logits[2 * 16 + 3 * 4]!);
     rejects(() => resolveTaskTarget(task, logits, { classIndex: 1, region: '0,0,8,4' }, { labels: null, geometry: g }), 'class', /covers no pixel/);
   });
 });
@@ -97,6 +100,7 @@ describe('embedding targets and task options', () => {
     expect(resolveTaskTarget(task, [1, 2, 3], { vector: '1,0,-1' }, { labels: null, geometry: g }).key).toEqual({ task: 'embed', vector: [1, 0, -1] });
     expect(resolveTaskTarget(task, [1, 2, 3], { index: '2' }, { labels: null, geometry: g }).summary).toEqual({ task: 'embed', target: 'index', index: 2 });
     rejects(() => resolveTaskTarget(task, [1, 2, 3], {}, { labels: null, geometry: g }), 'vector', /send vector=.*or index=/);
+    expect(resolveTaskTarget(task, [1, 2, 3], {}, { labels: null, geometry: g }, true)).toEqual({ target: null, summary: { task: 'embed', target: 'none' }, key: { task: 'embed' } });
     rejects(() => resolveTaskTarget(task, [1, 2, 3], { vector: '1,2,3', index: '0' }, { labels: null, geometry: g }), 'vector', /not both/);
   });
 

@@ -114,7 +114,8 @@ function taskPlan(manifest: Manifest, opts: ExplainOptions, method: MethodChoice
   checkTaskRequest(spec, opts, method);
   const classIndex = spec.kind === 'segment' ? resolveClass(manifest, opts.class) : null;
   const { width, height } = inputSize(manifest);
-  const planned = planTaskRequest(spec, raw, classIndex, width, height);
+  const targetFree = method.kind === 'cam' && !method.cam.needsGradient;
+  const planned = planTaskRequest(spec, raw, classIndex, width, height, targetFree);
   return { spec, request: planned.request, key: planned.key };
 }
 
