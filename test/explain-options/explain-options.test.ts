@@ -36,7 +36,6 @@ let h: Harness;
 let manifest: Manifest;
 let session: ModelSession;
 let deep: LayerSpec;
-let mid: LayerSpec;
 let input: LayerSpec;
 const K = 10;
 const SIZE = 128;
@@ -47,7 +46,6 @@ beforeAll(async () => {
   ({ h, manifest } = p);
   session = await nodeRunner().createSession(p.model);
   deep = manifest.layers.find((l) => l.default)!;
-  mid = manifest.layers.find((l) => l.name === MID_LAYER)!;
   input = manifest.layers.find((l) => l.input)!;
 }, 60_000);
 
