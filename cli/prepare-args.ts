@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '../src/errors.js';
 import type { PrepareOptions } from '../src/prepare/options.js';
+import { TASKS } from '../src/prepare/task.js';
 
 /** Parsed command line of `prepare`. */
 export interface PrepareArgs {
@@ -20,13 +21,17 @@ export const PREPARE_USAGE = `Usage:
   gradcam-edge prepare <model.onnx> --out <prepared.onnx> [options]
   gradcam-edge prepare <model.onnx> --list-layers [--json]
 
-Adds the gradient graph of the chosen layers to an ONNX image classifier and writes the prepared model
-and its manifest <prepared>.json beside it.
+Adds the gradient graph of the chosen layers to an ONNX image model (classifier, segmenter, YOLO-style
+detector or image encoder) and writes the prepared model and its manifest <prepared>.json beside it.
 
 Options:
   --out <file>          the prepared model (.onnx); the manifest goes to the same name with .json
-  --layer <tensor>      a tensor to explain (repeatable); default: the layer before the global pooling;
-                        the image input's name gives pixel-level gradients (dS/dx)
+  --layer <tensor>      a tensor to explain (repeatable); default: the layer before the global pooling
+                        (segment, detect: the deepest activation all outputs share); the image input's
+                        name gives pixel-level gradients (dS/dx)
+  --task classify|segment|detect|embed   what the model does (default: from its outputs)
+  --detect-layout channels-first|anchors-first|anchors-first-objectness   a detection output's layout
+                        when its shape cannot tell (default: anchors-first has objectness, or the labels say)
   --quantize int8|none  store Conv/Gemm/MatMul weights as per-channel int8 (default none)
   --labels <file>       class labels: a JSON array, or one label per line
   --mean r,g,b          normalisation mean after scaling pixels to [0,1] (default ImageNet's)
@@ -78,6 +83,7 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
       guided: { type: 'boolean' }, 'input-gradients': { type: 'boolean' },
       'list-layers': { type: 'boolean' }, json: { type: 'boolean' },
       layout: { type: 'string' }, attention: { type: 'string' }, 'prefix-tokens': { type: 'string' }, grid: { type: 'string' },
+      task: { type: 'string' }, 'detect-layout': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new ApiError(400, 'bad_option', `Give exactly one model file (got ${positionals.length}); see --help.`);
@@ -98,6 +104,8 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
     layout: oneOf('layout', values.layout, ['nchw', 'nhwc', 'tokens'] as const),
     prefixTokens: numbers('prefix-tokens', values['prefix-tokens'], /,/, 1)?.[0],
     grid: numbers('grid', values.grid, /x/i, 2) as PrepareOptions['grid'],
+    task: oneOf('task', values.task, TASKS),
+    detectLayout: oneOf('detect-layout', values['detect-layout'], ['channels-first', 'anchors-first', 'anchors-first-objectness'] as const),
   };
   return { modelPath: positionals[0]!, outPath: values.out, listLayers, json: values.json ?? false, labelsPath: values.labels, options };
 }

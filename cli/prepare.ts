@@ -24,6 +24,12 @@ export function layerTable(layers: readonly LayerListing[]): string {
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
+/** The explained output in the listing's header: the logits of a classifier, the task's output otherwise. */
+function outputLine(l: { task: { kind: string }; logits: { name: string; classes: number } }): string {
+  if (l.task.kind === 'classify') return `logits ${l.logits.name} (${l.logits.classes} classes)`;
+  return `task ${l.task.kind}, output ${l.logits.name} (${l.logits.classes} ${l.task.kind === 'embed' ? 'dimensions' : 'classes'})`;
+}
+
 /** Run `prepare` with its arguments; resolves to the exit code. */
 export async function run(args: string[]): Promise<number> {
   const parsed = parsePrepareArgs(args);
@@ -33,7 +39,7 @@ export async function run(args: string[]): Promise<number> {
     const listing = await listLayers(bytes, runner, parsed.options);
     if (parsed.json) process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
     else {
-      process.stdout.write(`input ${listing.input.name} [${listing.input.shape.join(', ')}] ${listing.input.layout}; logits ${listing.logits.name} (${listing.logits.classes} classes); * = default layer\n`);
+      process.stdout.write(`input ${listing.input.name} [${listing.input.shape.join(', ')}] ${listing.input.layout}; ${outputLine(listing)}; * = default layer\n`);
       process.stdout.write(layerTable(listing.layers));
     }
     for (const n of listing.notes) process.stderr.write(`note: ${n}\n`);

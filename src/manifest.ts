@@ -18,6 +18,7 @@
  * Batch contract: either one image (N = 1) and S seed rows (G is [S, C, h, w]: S explanations from one
  * forward pass), or N images and N seed rows (G is [N, C, h, w], row i explains image i).
  */
+import type { DetectLayout } from './tasks/detect-format.js';
 
 /** Preprocessing of an RGB image into the model's input tensor. */
 export interface InputSpec {
@@ -78,12 +79,39 @@ export interface LayerSpec {
   guidedSeed?: string;
 }
 
+/**
+ * What the model does and how its explained output (`logits.name`) is read. Optional: a manifest without
+ * it describes a classifier (`logits` is [N, K] class scores, seeds are [S, K]). For the other tasks the seed
+ * has the explained output's shape per row ([S, K, H, W], [S, 4 + C, A], [S, D]) and G differentiates
+ * sum(seed * output), so one seed row is one target (src/tasks: a segment mask, a detection's score, a
+ * direction).
+ * - `segment`: per-pixel class scores [N, classes, height, width]; `background` is the class index that the
+ *   default-class rule skips (null: none).
+ * - `detect`: a YOLO dense output (src/tasks/detect-format.ts: layout, classes C, anchors A), boxes as centre
+ *   x, centre y, width, height in input pixels; the service decodes it and runs NMS.
+ * - `embed`: an embedding [N, dimensions].
+ */
+export type TaskSpec =
+  | { kind: 'classify' }
+  | { kind: 'segment'; classes: number; height: number; width: number; background: number | null }
+  | { kind: 'detect'; layout: DetectLayout; classes: number; anchors: number }
+  | { kind: 'embed'; dimensions: number };
+
+/** The task of a manifest: its `task`, or classify for manifests written before tasks existed. */
+export function taskOf(manifest: Pick<Manifest, 'task'>): TaskSpec {
+  return manifest.task ?? { kind: 'classify' };
+}
+
 /** The `gradcam-edge/1` manifest. */
 export interface Manifest {
   format: 'gradcam-edge/1';
   input: InputSpec;
-  seed: { name: string; shape: [string | number, number] };
+  /** The seed input: [S, K] for classifiers, [S, ...explained output dims after the batch] for other tasks. */
+  seed: { name: string; shape: [string | number, number, ...number[]] };
+  /** The output G differentiates: the class scores, or for other tasks the output `task` describes. */
   logits: { name: string };
+  /** The task (optional; absent = classify). */
+  task?: TaskSpec;
   layers: LayerSpec[];
   /**
    * Attention probabilities of a transformer, with `--attention` (optional): per block, in graph order, the

@@ -48,6 +48,22 @@ export interface ServiceExplainOptions {
   discard?: number;
   /** Noise std as a fraction of the input range (smoothgradcam++, smoothgrad). */
   sigma?: number;
+  /** Segmentation models: restrict the class mask to `x0,y0,x1,y1` in model-input pixels. */
+  region?: string;
+  /** Detection models: the detection to explain, 0 = highest score. */
+  box?: string;
+  /** Detection models: draw the explained box (`one`) or every detection (`all`). */
+  boxes?: 'one' | 'all';
+  /** Detection models: score threshold (default 0.25). */
+  conf?: string;
+  /** Detection models: NMS IoU threshold (default 0.45). */
+  iou?: string;
+  /** Detection models: most detections kept (default 300). */
+  max_det?: string;
+  /** Embedding models: the direction to explain, D comma-separated numbers. */
+  vector?: string;
+  /** Embedding models: one output unit to explain. */
+  index?: string;
 }
 
 /** An image to explain: PNG or JPEG bytes (a `Blob`/`File`, an `ArrayBuffer`, a `Uint8Array` or Node `Buffer`). */

@@ -35,6 +35,8 @@ export interface ExtraOptions {
   aug?: 'none' | 'flip';
   /** Requested metrics, sorted. */
   metrics?: string[];
+  /** The target on a segmentation, detection or embedding model as requested (src/tasks/request.ts). */
+  task?: Record<string, unknown>;
 }
 
 /** The extra options that differ from their defaults, in a fixed key order; null when none. */
@@ -48,6 +50,7 @@ function extraPart(e: ExtraOptions | undefined): Record<string, unknown> | null 
   if (e.versus !== undefined && e.versus !== null) out.versus = e.versus;
   if (e.aug && e.aug !== 'none') out.aug = e.aug;
   if (e.metrics && e.metrics.length > 0) out.metrics = [...new Set(e.metrics)].sort();
+  if (e.task) out.task = e.task;
   return Object.keys(out).length > 0 ? out : null;
 }
 

@@ -31,7 +31,8 @@ export interface ComputeRequest {
   inputLayer?: LayerSpec;
   combine: Combine;
   aug: 'none' | 'flip';
-  targets: TargetRequest;
+  /** The targets as a request (classifiers), or resolved seed rows (other tasks: src/explain/task-explain.ts). */
+  targets: TargetRequest | Target[];
   /** SmoothGrad's copies and noise level. */
   n: number;
   sigma: number;

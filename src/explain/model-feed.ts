@@ -32,6 +32,14 @@ export function classCount(manifest: Manifest): number {
   return Number(manifest.seed.shape[1]);
 }
 
+/**
+ * The dims of one seed row: [K] for classifiers, the explained output's dims after the batch for the other
+ * tasks (segment [K, H, W], detect [4 + C, A], embed [D]; manifest `task`).
+ */
+export function seedRowDims(manifest: Manifest): number[] {
+  return manifest.seed.shape.slice(1).map(Number);
+}
+
 /** The largest batch sent to the model in one run: its fixed batch size, else the limit for its kind. */
 export function batchLimit(manifest: Manifest): number {
   const max = seedInputs(manifest).length > 1 ? MAX_BATCH_INPUT_GRADIENTS : MAX_BATCH;
@@ -63,6 +71,9 @@ export class ModelFeed {
   readonly classes: number;
   /** The largest number of images in one run ({@link batchLimit}). */
   readonly batchLimit: number;
+  /** One seed row's dims ({@link seedRowDims}) and its number of values. */
+  readonly seedRow: readonly number[];
+  readonly seedWidth: number;
   private readonly seeds: string[];
   private readonly emptySeed: RunTensor;
 
@@ -71,7 +82,9 @@ export class ModelFeed {
     this.classes = classCount(manifest);
     this.batchLimit = options.batchLimit ?? batchLimit(manifest);
     this.seeds = seedInputs(manifest).filter((name) => session.inputNames.length === 0 || session.inputNames.includes(name));
-    this.emptySeed = { type: 'float32', dims: [0, this.classes], data: new Float32Array(0) };
+    this.seedRow = seedRowDims(manifest);
+    this.seedWidth = this.seedRow.reduce((a, b) => a * b, 1);
+    this.emptySeed = { type: 'float32', dims: [0, ...this.seedRow], data: new Float32Array(0) };
   }
 
   /** The model input's height and width. */
@@ -85,17 +98,23 @@ export class ModelFeed {
     return { type: 'float32', dims: [count, a, b, c], data };
   }
 
-  /** Seed rows (K values each) as a [S, K] tensor. */
+  /** Seed rows ({@link ModelFeed.seedWidth} values each: K for classifiers) as a [S, ...seed row] tensor. */
   rows(seeds: readonly Float32Array[]): RunTensor {
-    const k = this.classes;
+    const k = this.seedWidth;
     const data = new Float32Array(seeds.length * k);
     seeds.forEach((s, i) => data.set(s, i * k));
-    return { type: 'float32', dims: [seeds.length, k], data };
+    return { type: 'float32', dims: [seeds.length, ...this.seedRow], data };
   }
 
   /** `count` zero seed rows: the forward pass only, for the backward graph fed by that seed. */
   zeroRows(count: number): RunTensor {
-    return { type: 'float32', dims: [count, this.classes], data: new Float32Array(count * this.classes) };
+    return { type: 'float32', dims: [count, ...this.seedRow], data: new Float32Array(count * this.seedWidth) };
+  }
+
+  /** The explained output of one image (all of it: a segmentation map, a detection tensor), forward only. */
+  async output(input: Float32Array): Promise<Float32Array> {
+    const out = await this.run({ [this.manifest.input.name]: this.images(input), [this.manifest.seed.name]: this.zeroRows(1) }, [this.manifest.logits.name]);
+    return this.floats(out, this.manifest.logits.name).data.slice(0, this.seedWidth);
   }
 
   /** One run; every seed input missing from `feeds` gets an empty [0, K] seed. */

@@ -33,6 +33,7 @@ import { ReduceMean } from './rules/ReduceMean.js';
 import { ReduceSum } from './rules/ReduceSum.js';
 import { Relu } from './rules/Relu.js';
 import { Reshape } from './rules/Reshape.js';
+import { Resize } from './rules/Resize.js';
 import { Sigmoid } from './rules/Sigmoid.js';
 import { Slice } from './rules/Slice.js';
 import { Softmax } from './rules/Softmax.js';
@@ -75,6 +76,7 @@ const RULES: Record<string, GradRule> = {
   ReduceSum,
   Relu,
   Reshape,
+  Resize,
   Sigmoid,
   Slice,
   Softmax,

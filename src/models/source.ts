@@ -7,6 +7,7 @@
 import type { Env } from '../env.js';
 import { ApiError } from '../errors.js';
 import type { Manifest } from '../manifest.js';
+import { checkServedTask } from './served-tasks.js';
 
 /** Models shipped with the Worker (static assets). */
 export const BUNDLED_MODELS: readonly string[] = ['default'];
@@ -41,6 +42,7 @@ function checkManifest(id: string, value: unknown): Manifest {
   if (!m || m.format !== 'gradcam-edge/1' || !m.input || !m.seed || !m.logits || !Array.isArray(m.layers) || !m.sha256) {
     throw new ApiError(503, 'model_unavailable', `Model '${id}' has no valid gradcam-edge/1 manifest.`);
   }
+  checkServedTask(m, `Model '${id}'`);
   return m as Manifest;
 }
 

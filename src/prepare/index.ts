@@ -73,22 +73,22 @@ export interface LayerListing {
  * @example
  * const { layers } = await listLayers(bytes, nodeRunner());
  */
-export async function listLayers(modelBytes: Uint8Array, runner: ModelRunner, options: Pick<PrepareOptions, 'inputSize'> = {}): Promise<{
-  input: Analysis['input']; logits: { name: string; classes: number }; layers: LayerListing[]; notes: string[];
+export async function listLayers(modelBytes: Uint8Array, runner: ModelRunner, options: Pick<PrepareOptions, 'inputSize' | 'task' | 'detectLayout'> = {}): Promise<{
+  input: Analysis['input']; logits: { name: string; classes: number }; task: Analysis['task']; layers: LayerListing[]; notes: string[];
 }> {
-  const a = await analyseModel(modelBytes, runner, options.inputSize);
+  const a = await analyseModel(modelBytes, runner, options.inputSize, { task: options.task, detectLayout: options.detectLayout });
   const layers = a.candidates.map((c) => ({
     name: c.name, shape: c.shape, op: c.op, default: c.name === a.defaultLayer?.name, ...(c.layout ? { layout: c.layout, layoutFrom: c.layoutFrom } : {}),
   }));
-  return { input: a.input, logits: { name: a.logits.name, classes: a.logits.classes }, layers, notes: a.notes };
+  return { input: a.input, logits: { name: a.logits.name, classes: a.logits.classes }, task: a.task, layers, notes: a.notes };
 }
 
-/** The seed input's shape as the prepared model declares it. */
-function seedShape(model: ModelProto, classes: number): [string | number, number] {
+/** The seed input's shape as the prepared model declares it: rows, then the explained output's dims. */
+function seedShape(model: ModelProto, row: readonly number[]): [string | number, number, ...number[]] {
   const v = model.graph!.input.find((i) => i.name === SEED_NAME);
   const d0 = v?.type?.tensorType?.shape?.dim?.[0];
   const first = d0?.dimValue != null && Number(d0.dimValue) > 0 ? Number(d0.dimValue) : (d0?.dimParam || 'N');
-  return [first, classes];
+  return [first, row[0]!, ...row.slice(1)];
 }
 
 /**
@@ -99,8 +99,9 @@ function seedShape(model: ModelProto, classes: number): [string | number, number
 export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, runner: ModelRunner): Promise<PrepareResult> {
   const start = performance.now();
   const opts = checkOptions(options);
-  const a = await analyseModel(modelBytes, runner, opts.inputSize);
+  const a = await analyseModel(modelBytes, runner, opts.inputSize, { task: opts.task, detectLayout: opts.detectLayout, labelCount: opts.labels?.length });
   const names = layerNames(opts, a);
+  const seedRow = seedRowDims(a);
   checkLayers(names.filter((n) => n !== a.input.name), a.candidates, a.shapes);
   const layouts = layerLayouts(names.filter((n) => n !== a.input.name), a.candidates, a.shapes, opts);
   const guidedLayers = guidedLayerNames(opts, names, a.input.name);
@@ -135,14 +136,15 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     ...(l.seed !== SEED_NAME ? { seed: l.seed } : {}),
     ...(l.guidedGradient ? { guidedGradient: l.guidedGradient, guidedSeed: l.guidedSeed } : {}),
   }));
-  if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes }, layers);
+  if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes, row: seedRow }, layers);
   const t4 = performance.now();
 
   const manifest: Manifest = {
     format: 'gradcam-edge/1',
     input: { ...a.input, mean: opts.mean, std: opts.std, resize: opts.resize, crop: opts.crop, background: opts.background },
-    seed: { name: SEED_NAME, shape: seedShape(graph.model, a.logits.classes) },
+    seed: { name: SEED_NAME, shape: seedShape(graph.model, seedRow) },
     logits: { name: a.logits.name },
+    task: a.task,
     layers,
     ...(attention ? { attention } : {}),
     labels: opts.labels,
@@ -161,6 +163,11 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     notes: [...a.notes, ...quantizationNotes(quantization), ...foldNotes(folded)],
   };
   return { model: bytes, manifest, report };
+}
+
+/** One seed row's dims: [K] for classifiers, the explained output's dims after the batch otherwise. */
+function seedRowDims(a: Analysis): number[] {
+  return a.task.kind === 'classify' ? [a.logits.classes] : (a.shapes.get(a.logits.name)!.dims.slice(1) as number[]);
 }
 
 /** The layers to prepare: the requested ones (default: the default layer), plus the input with `inputGradients`. */

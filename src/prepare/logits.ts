@@ -38,7 +38,7 @@ export function findLogits(model: ModelProto, shapes: ShapeMap): Logits {
   const scores = outputs.filter((n) => isClassScores(shapes, n));
   if (scores.length === 0) {
     const list = outputs.map((n) => `"${n}" ${describe(shapes, n)}`).join(', ');
-    throw new ApiError(422, 'invalid_model', `No output is a 2-D float [N, K] class-score tensor (outputs: ${list}); prepare explains image classifiers, not detectors or segmentation models.`);
+    throw new ApiError(422, 'invalid_model', `No output is a 2-D float [N, K] class-score tensor (outputs: ${list}); for segmentation or detection outputs use --task segment or --task detect.`);
   }
   const notes: string[] = [];
   let name = scores[0]!;

@@ -3,6 +3,8 @@
  * Options of {@link prepare} and their checks and defaults (ImageNet mean and std, no labels, fp32).
  */
 import { ApiError } from '../errors.js';
+import { TASKS, type TaskKind } from './task.js';
+import type { DetectLayout } from '../tasks/detect-format.js';
 
 /** Options of the prepare compiler. */
 export interface PrepareOptions {
@@ -49,14 +51,20 @@ export interface PrepareOptions {
   verify?: boolean;
   /** Source file name recorded in the manifest. */
   sourceFile?: string;
+  /** classify, segment, detect or embed; default: detected from the outputs (src/prepare/task.ts). */
+  task?: TaskKind;
+  /** Layout of a detection output when its shape cannot tell (anchors-first with or without objectness). */
+  detectLayout?: DetectLayout;
 }
 
 /** ImageNet statistics, as torchvision's classifiers expect. */
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 
-type Optional = 'layers' | 'inputSize' | 'sourceFile' | 'layout' | 'prefixTokens' | 'grid' | 'attention';
+type Optional = 'layers' | 'inputSize' | 'sourceFile' | 'layout' | 'prefixTokens' | 'grid' | 'attention' | 'task' | 'detectLayout';
 type Checked = Required<Omit<PrepareOptions, Optional>> & Pick<PrepareOptions, Optional>;
+
+const DETECT_LAYOUTS: readonly DetectLayout[] = ['channels-first', 'anchors-first', 'anchors-first-objectness'];
 
 function bad(sentence: string): ApiError {
   return new ApiError(400, 'bad_option', sentence);
@@ -84,6 +92,9 @@ export function checkOptions(o: PrepareOptions): Checked {
   if (o.layout !== undefined && !['nchw', 'nhwc', 'tokens'].includes(o.layout)) throw bad(`--layout must be nchw, nhwc or tokens (got ${String(o.layout)}).`);
   if (o.prefixTokens !== undefined && !(Number.isInteger(o.prefixTokens) && o.prefixTokens >= 0)) throw bad(`--prefix-tokens needs a whole number >= 0 (got ${o.prefixTokens}).`);
   if (o.grid && !(o.grid.length === 2 && o.grid.every((x) => Number.isInteger(x) && x > 0))) throw bad(`--grid needs positive integers HxW (got ${o.grid.join('x')}).`);
+  if (o.task !== undefined && !TASKS.includes(o.task)) throw bad(`--task must be one of ${TASKS.join(', ')} (got ${String(o.task)}).`);
+  if (o.detectLayout !== undefined && !DETECT_LAYOUTS.includes(o.detectLayout)) throw bad(`--detect-layout must be one of ${DETECT_LAYOUTS.join(', ')} (got ${String(o.detectLayout)}).`);
+  if (o.detectLayout !== undefined && o.task !== undefined && o.task !== 'detect') throw bad(`--detect-layout is for --task detect (got --task ${o.task}).`);
   return {
     layout: o.layout,
     prefixTokens: o.prefixTokens,
@@ -102,5 +113,7 @@ export function checkOptions(o: PrepareOptions): Checked {
     inputGradients: o.inputGradients ?? false,
     attention: o.attention === true ? 'gradients' : o.attention || undefined,
     sourceFile: o.sourceFile,
+    task: o.task,
+    detectLayout: o.detectLayout,
   };
 }

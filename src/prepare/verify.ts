@@ -19,10 +19,14 @@ function zeros(dims: number[]): RunTensor {
 }
 
 /** Run the prepared model once; throws `internal` with the runtime's message when it does not run. */
-export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number }, layers: readonly LayerSpec[]): Promise<void> {
+export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number; row?: readonly number[] }, layers: readonly LayerSpec[]): Promise<void> {
+  // Two seed rows (a batch baked into a reshape shows only with more than one): each [K] for classifiers,
+  // the explained output's dims for other tasks.
   const rows = 2;
-  const seedTensor = zeros([rows, seed.classes]);
-  for (let r = 0; r < rows; r++) (seedTensor.data as Float32Array)[r * seed.classes + (r % seed.classes)] = 1;
+  const row = seed.row ?? [seed.classes];
+  const rowSize = row.reduce((a, b) => a * b, 1);
+  const seedTensor = zeros([rows, ...row]);
+  for (let r = 0; r < rows; r++) (seedTensor.data as Float32Array)[r * rowSize + (r % rowSize)] = 1;
   const outputsOf = (l: LayerSpec) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])];
   const fetches = layers.flatMap(outputsOf);
   let out: Record<string, RunTensor>;

@@ -112,7 +112,7 @@ describe('non-classifier models', () => {
 
   it('rejects a model whose outputs are not class scores (segmentation-like)', () => {
     const model = buildModel({ inputs: [valueInfo('x', [1, 3, 4, 4])], outputs: [valueInfo('y', [1, 2, 4, 4])], nodes: [makeNode('Conv', ['x', 'w'], ['y'])], initializers: [randomTensor('w', [2, 3, 1, 1], 1)] });
-    expect(() => findLogits(model, shapeMap({ y: [1, 2, 4, 4] }))).toThrow(/"y" \[1, 2, 4, 4\].*not detectors or segmentation/);
+    expect(() => findLogits(model, shapeMap({ y: [1, 2, 4, 4] }))).toThrow(/"y" \[1, 2, 4, 4\].*--task segment or --task detect/);
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { ApiError } from '../../errors.js';
 import type { Manifest } from '../../manifest.js';
+import { checkServedTask } from '../served-tasks.js';
 import { decodeModel } from '../../onnx/proto.js';
 import { prepare, type PrepareOptions } from '../../prepare/index.js';
 import { sha256Hex } from '../../prepare/sha256.js';
@@ -65,6 +66,7 @@ export async function acceptModel(input: UploadInput, runner: ModelRunner, limit
   const model = decodeModel(input.model);
   if (input.manifest !== undefined) {
     const manifest = checkPreparedManifest(input.manifest, model, await sha256Hex(input.model), limits);
+    checkServedTask(manifest, 'This upload');
     const start = performance.now();
     const imageInput = { name: manifest.input.name, shape: manifest.input.shape, layout: manifest.input.layout };
     await runtimeChecked(() => verifyPrepared(input.model, runner, imageInput, { name: manifest.seed.name, classes: Number(manifest.seed.shape[1]) }, manifest.layers));
@@ -78,6 +80,7 @@ export async function acceptModel(input: UploadInput, runner: ModelRunner, limit
   }
   checkSource(model, limits, input.options.inputSize);
   const result = await runtimeChecked(() => prepare(input.model, { ...input.options, verify: true }, runner));
+  checkServedTask(result.manifest, 'This upload');
   const classes = Number(result.manifest.seed.shape[1]);
   if (classes > limits.maxClasses) throw new ApiError(422, 'invalid_model', `The model has ${classes} classes; uploads take at most ${limits.maxClasses}.`);
   if (result.model.byteLength > limits.maxModelBytes) throw tooLarge(result.model.byteLength, limits.maxModelBytes, 'a prepared model (try quantize=int8)');

@@ -22,6 +22,7 @@ import { planRequest, type RequestPlan } from './request-plan.js';
 import { explanationHeaders, explanationUrl, type ExplanationResponse } from './response.js';
 import { Stopwatch } from './stopwatch.js';
 import { horizontalStrip } from './strip.js';
+import { taskResponse, type TaskResponse } from './task-response.js';
 
 /** What a request asks for, resolved against the model's manifest, with its id. */
 interface Plan extends RequestPlan {
@@ -46,6 +47,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels));
   const pre = await watch.time('preprocess', () => preprocess(image, preprocessSpecOf(p.manifest.input)));
   const model = await watch.time('load', () => c.get('registry').load(c.env, opts.model, p.manifest));
+  if (p.task) return finish(c, p.id, await taskResponse(c, { ...p, task: p.task }, opts, watch, model.feed, image, pre));
   const e = await explainImage(model.feed, pre.data, { compute: p.compute, metrics: p.metrics }, (name, stage) => watch.time(name, stage));
   const classIndex = e.explained[0].target.classIndex;
   const meta: ExplanationMeta = {
@@ -58,10 +60,15 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
     timings: watch.timings, created: new Date().toISOString(),
   };
   const body = opts.output === 'json' ? jsonBody(c, p, meta, e) : await pngBody(watch, p, opts, image, pre, e);
+  return finish(c, p.id, { meta, body });
+}
+
+/** Respond with a computed explanation and store it in the cache off the response path. */
+function finish(c: Context<AppEnv>, id: string, { meta, body }: TaskResponse): Response {
   const [toClient, toCache] = body instanceof Uint8Array ? [body, body] : body.tee();
   const bytes = toCache instanceof Uint8Array ? Promise.resolve(toCache) : collectBytes(toCache);
-  c.executionCtx.waitUntil(bytes.then((b) => writeExplanation(c.env.EXPLANATIONS, p.id, b, meta)).catch(() => undefined));
-  return respond(c, { id: p.id, meta, body: toClient, cache: 'miss' });
+  c.executionCtx.waitUntil(bytes.then((b) => writeExplanation(c.env.EXPLANATIONS, id, b, meta)).catch(() => undefined));
+  return respond(c, { id, meta, body: toClient, cache: 'miss' });
 }
 
 function jsonBody(c: Context<AppEnv>, p: Plan, meta: ExplanationMeta, e: Explanation): Uint8Array {

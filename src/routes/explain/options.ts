@@ -25,7 +25,7 @@ export const MAX_TOP = 10;
 export const ExplainOptionsSchema = z.object({
   model: z.string().min(1).max(64).default(DEFAULT_MODEL).openapi({ description: 'Model id (GET /v1/models).' }),
   class: z.string().min(1).max(200).optional()
-    .openapi({ description: 'Class to explain: an index or a label. Default: the top-1 class.', example: '3' }),
+    .openapi({ description: 'Class to explain: an index or a label. Default: the top-1 class (segmentation: the non-background class covering most pixels).', example: '3' }),
   method: z.enum([...METHOD_NAMES, ...PIXEL_METHODS, ...ATTENTION_METHODS] as unknown as [string, ...string[]]).default(DEFAULT_METHOD)
     .openapi({ description: 'CAM method, a pixel-level method (saliency, smoothgrad, guided-gradcam: models prepared with --input-gradients), or an attention method (rollout, attention-gradcam: transformers prepared with --attention).' }),
   layer: z.union([layerName, z.array(layerName).min(1).max(MAX_LAYERS)]).optional()
@@ -53,6 +53,17 @@ export const ExplainOptionsSchema = z.object({
     .openapi({ description: 'rollout: how the heads of a block are fused (default mean).' }),
   discard: z.coerce.number().min(0).max(0.99).optional()
     .openapi({ description: 'rollout: fraction of the lowest attentions dropped per block (default 0).' }),
+  region: z.string().min(1).max(100).optional()
+    .openapi({ description: 'Segmentation models: restrict the class mask to x0,y0,x1,y1 in model-input pixels.', example: '0,0,112,224' }),
+  box: z.string().min(1).max(10).optional()
+    .openapi({ description: 'Detection models: the detection to explain, 0 = highest score (default 0).', example: '0' }),
+  boxes: z.enum(['one', 'all']).optional().openapi({ description: 'Detection models: draw the explained box (one) or every detection (all).' }),
+  conf: z.string().min(1).max(20).optional().openapi({ description: 'Detection models: score threshold (default 0.25).' }),
+  iou: z.string().min(1).max(20).optional().openapi({ description: 'Detection models: NMS IoU threshold (default 0.45).' }),
+  max_det: z.string().min(1).max(10).optional().openapi({ description: 'Detection models: most detections kept (default 300).' }),
+  vector: z.string().min(1).max(65536).optional()
+    .openapi({ description: 'Embedding models: explain the dot product with this direction (D comma-separated numbers).' }),
+  index: z.string().min(1).max(10).optional().openapi({ description: 'Embedding models: explain one output unit.' }),
   sigma: z.coerce.number().min(0).max(1).optional()
     .openapi({ description: `Noise std as a fraction of the input range, for smoothgradcam++ and smoothgrad (default ${DEFAULT_NOISE_SIGMA}).` }),
 }).strict();

@@ -8,11 +8,14 @@
 import type { CanonicalOptions } from '../../cache/key.js';
 import { camMethod } from '../../cam/registry.js';
 import { ApiError } from '../../errors.js';
-import type { LayerSpec, Manifest } from '../../manifest.js';
+import { taskOf, type LayerSpec, type Manifest, type TaskSpec } from '../../manifest.js';
+import { planTaskRequest } from '../../tasks/request.js';
+import { checkTaskOptions } from '../../tasks/task-options.js';
+import type { TaskRequest } from '../../tasks/resolve.js';
 import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES } from '../../cam/smooth-grad-cam-plus-plus.js';
 import type { ComputeRequest, MethodChoice } from '../../explain/compute.js';
 import { METRICS, type Metric } from '../../explain/metrics.js';
-import { classCount } from '../../explain/model-feed.js';
+import { classCount, inputSize } from '../../explain/model-feed.js';
 import type { TargetRequest } from '../../explain/seed-run.js';
 import { pixelMethod } from '../../pixel-methods/index.js';
 import { attentionMethod } from '../../attention/registry.js';
@@ -29,6 +32,8 @@ export interface RequestPlan {
   /** Size of one rendered panel (a top=k PNG is k panels side by side). */
   size: Size;
   canonical: CanonicalOptions;
+  /** Segmentation, detection and embedding models: the task and the checked target options. */
+  task?: { spec: TaskSpec; request: TaskRequest };
 }
 
 function bad(option: string, sentence: string): ApiError {
@@ -99,6 +104,34 @@ function panelSize(header: Size, opts: ExplainOptions, maxSide: number, panels: 
   return { width: Math.max(1, Math.floor(size.width * scale)), height: Math.max(1, Math.round(size.height * scale)) };
 }
 
+/** What the explain route does not offer for segment, detect and embed models (yet), as 400s. */
+function checkTaskRequest(spec: TaskSpec, opts: ExplainOptions, method: MethodChoice): void {
+  const unsupported = (option: string, what: string) => bad(option, `${what} is not available for ${spec.kind} models (classifiers only).`);
+  if (method.kind !== 'cam') throw unsupported('method', `'${opts.method}'`);
+  if (method.cam.needsModel) throw unsupported('method', `'${opts.method}' (it reruns the model with class seeds)`);
+  if (opts.top !== undefined) throw unsupported('top', 'top');
+  if (opts.versus !== undefined) throw unsupported('versus', 'versus');
+  if (opts.counterfactual !== undefined) throw unsupported('counterfactual', 'counterfactual');
+  if (opts.metrics !== undefined) throw unsupported('metrics', 'metrics');
+  if (opts.aug !== 'none') throw unsupported('aug', 'aug=flip');
+}
+
+const TASK_FIELDS = ['region', 'box', 'boxes', 'conf', 'iou', 'max_det', 'vector', 'index'] as const;
+
+/** The task target of a segment, detect or embed request; undefined for classifiers (which take no task options). */
+function taskPlan(manifest: Manifest, opts: ExplainOptions, method: MethodChoice): { spec: TaskSpec; request: TaskRequest; key?: Record<string, unknown> } | undefined {
+  const spec = taskOf(manifest);
+  const raw = Object.fromEntries(TASK_FIELDS.map((f) => [f, opts[f]]));
+  checkTaskOptions(spec, [...TASK_FIELDS.filter((f) => opts[f] !== undefined), ...(opts.class !== undefined ? ['class'] : [])]);
+  if (spec.kind === 'classify') return undefined;
+  checkTaskRequest(spec, opts, method);
+  const classIndex = spec.kind === 'segment' ? resolveClass(manifest, opts.class) : null;
+  const { width, height } = inputSize(manifest);
+  const targetFree = method.kind === 'cam' && !method.cam.needsGradient;
+  const planned = planTaskRequest(spec, raw, classIndex, width, height, targetFree);
+  return { spec, request: planned.request, key: planned.key };
+}
+
 /**
  * Resolve `opts` for `manifest`.
  *
@@ -108,7 +141,8 @@ function panelSize(header: Size, opts: ExplainOptions, maxSide: number, panels: 
 export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Size, maxOutputSide: number): RequestPlan {
   const { method, inputLayer, key } = resolveMethod(manifest, opts);
   const layers = resolveLayers(manifest, opts.layer);
-  const targets = resolveTargets(manifest, opts, method);
+  const task = taskPlan(manifest, opts, method);
+  const targets = task ? { classIndex: task.request.classIndex ?? null, top: 1, counterfactual: false, versus: null } : resolveTargets(manifest, opts, method);
   const metrics = resolveMetrics(opts.metrics);
   const size = panelSize(header, opts, maxOutputSide, targets.top);
   const compute: ComputeRequest = {
@@ -122,7 +156,8 @@ export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Si
     extra: {
       layers: layers.map((l) => l.name), combine: combines ? opts.combine : undefined, top: targets.top,
       counterfactual: targets.counterfactual, versus: targets.versus, aug: opts.aug, metrics,
+      ...(task ? { task: task.key } : {}),
     },
   };
-  return { compute, methodKey: key, metrics, size, canonical };
+  return { compute, methodKey: key, metrics, size, canonical, ...(task ? { task: { spec: task.spec, request: task.request } } : {}) };
 }

@@ -1,0 +1,58 @@
+/**
+ * @module
+ * The response of an explain request on a segmentation, detection or embedding model: the engine's task path
+ * (src/explain/task-explain.ts), then JSON (the map, the explained target and what the output says: classes
+ * present with their shares, detections in image pixels) or the overlay/heatmap PNG of the map. The PNG
+ * does not draw boxes or segment outlines yet.
+ */
+import type { Context } from 'hono';
+import type { ExplanationMeta } from '../../cache/store.js';
+import { explainTaskImage, type TaskExplanation } from '../../explain/task-explain.js';
+import type { ModelFeed } from '../../explain/model-feed.js';
+import { encodePngStream, renderCam, type PreprocessedImage, type RgbImage } from '../../image/index.js';
+import type { Manifest, TaskSpec } from '../../manifest.js';
+import type { TaskRequest } from '../../tasks/resolve.js';
+import type { AppEnv } from '../app-env.js';
+import { mapJson } from './json-body.js';
+import type { ExplainOptions } from './options.js';
+import type { RequestPlan } from './request-plan.js';
+import { explanationUrl } from './response.js';
+import type { Stopwatch } from './stopwatch.js';
+
+/** The computed body and its metadata. */
+export interface TaskResponse {
+  meta: ExplanationMeta;
+  body: Uint8Array | ReadableStream<Uint8Array>;
+}
+
+/**
+ * @example
+ * const { meta, body } = await taskResponse(c, plan, opts, watch, model.feed, image, pre);
+ */
+export async function taskResponse(
+  c: Context<AppEnv>, p: RequestPlan & { manifest: Manifest; id: string; task: { spec: TaskSpec; request: TaskRequest } },
+  opts: ExplainOptions, watch: Stopwatch, feed: ModelFeed, image: RgbImage, pre: PreprocessedImage,
+): Promise<TaskResponse> {
+  const { width: inputWidth, height: inputHeight } = feed.inputSize;
+  const geometry = { region: pre.region, inputWidth, inputHeight, imageWidth: image.width, imageHeight: image.height };
+  const e = await watch.time('model', () => explainTaskImage(feed, pre.data, p.task.spec, p.compute, p.task.request, { labels: p.manifest.labels, geometry }));
+  const label = e.classIndex >= 0 ? p.manifest.labels?.[e.classIndex] ?? null : null;
+  const meta: ExplanationMeta = {
+    contentType: opts.output === 'json' ? 'application/json' : 'image/png',
+    model: opts.model, method: opts.method, layer: p.compute.layers.map((l) => l.name).join(','), classIndex: e.classIndex,
+    label, score: e.score, ...(opts.output === 'json' ? {} : { width: p.size.width, height: p.size.height }),
+    timings: watch.timings, created: new Date().toISOString(),
+  };
+  if (opts.output === 'json') return { meta, body: jsonBody(c, p, meta, e) };
+  const output = opts.output === 'overlay' ? 'overlay' : 'heatmap';
+  const rendered = await watch.time('render', async () => renderCam(e.explained[0]!.map, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, output, image, imageRegion: pre.region }));
+  return { meta, body: encodePngStream(rendered) };
+}
+
+function jsonBody(c: Context<AppEnv>, p: { id: string; task: { spec: TaskSpec } }, meta: ExplanationMeta, e: TaskExplanation): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({
+    id: p.id, url: explanationUrl(c, p.id, 'json'), model: meta.model, method: meta.method, layer: meta.layer,
+    task: p.task.spec.kind, class: { index: meta.classIndex, label: meta.label, score: meta.score },
+    target: e.summary, map: mapJson(e.explained[0]!.map), runs: e.runs, timings: meta.timings,
+  }));
+}
