@@ -69,11 +69,29 @@ export interface LayerSpec {
   guidedSeed?: string;
 }
 
+/**
+ * In-graph target selection (optional; manifests without it describe models that only take fed seeds).
+ * A run that feeds `topK` = [k] (int64 [1], k > 0) and, for each seed input it wants, a [2, K] template T
+ * gets the gradients of the rows T[0] * onehot(c_i) + T[1], where c_1..c_k are the top-k classes of each
+ * image (largest logit first, lower index first on ties; N images give N * k rows, image-major). Plain
+ * targets: T = [1...1; 0...0]; counterfactual: T[0] = -1...-1; contrastive (rather than b): T[1] = -e_b.
+ * `classes` (int64 [N * k]) returns the chosen classes. Every run must feed `topK` (onnxruntime-web cannot
+ * feed an input with a default); [0] uses the seed inputs as given (src/models/empty-seeds.ts adds it to
+ * runs that leave it out). One run then explains the top classes at any class count (without it, a
+ * forward run must find them first).
+ */
+export interface SeedSelect {
+  /** The int64 [1] input k. */
+  topK: string;
+  /** The int64 [N * k] output with the chosen classes (empty when k = 0). */
+  classes: string;
+}
+
 /** The `gradcam-edge/1` manifest. */
 export interface Manifest {
   format: 'gradcam-edge/1';
   input: InputSpec;
-  seed: { name: string; shape: [string | number, number] };
+  seed: { name: string; shape: [string | number, number]; select?: SeedSelect };
   logits: { name: string };
   layers: LayerSpec[];
   labels: string[] | null;

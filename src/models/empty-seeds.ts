@@ -10,7 +10,7 @@ import type { ModelSession, RunTensor } from '../runtime/runner.js';
 
 /**
  * A session that adds an empty float32 [0, K] tensor for each of the manifest's seed inputs missing from
- * the feeds.
+ * the feeds, and k = [0] for the in-graph target selection (`seed.select.topK`) when it is missing.
  *
  * @example
  * const session = withEmptySeeds(queued, manifest);
@@ -19,15 +19,24 @@ import type { ModelSession, RunTensor } from '../runtime/runner.js';
 export function withEmptySeeds(session: ModelSession, manifest: Manifest): ModelSession {
   const seeds = seedInputs(manifest).filter((name) => session.inputNames.length === 0 || session.inputNames.includes(name));
   const empty = emptySeed(manifest);
+  const [topK, zero] = Object.entries(noSelection(manifest))[0] ?? [];
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     run(feeds, fetches) {
       const missing = seeds.filter((name) => !(name in feeds));
-      return session.run(missing.length === 0 ? feeds : { ...feeds, ...Object.fromEntries(missing.map((name) => [name, empty])) }, fetches);
+      const defaults: Record<string, RunTensor> = Object.fromEntries(missing.map((name) => [name, empty]));
+      if (topK && !(topK in feeds)) defaults[topK] = zero!;
+      return session.run(Object.keys(defaults).length === 0 ? feeds : { ...feeds, ...defaults }, fetches);
     },
     release: () => session.release(),
   };
+}
+
+/** k = 0 for a model with in-graph target selection (manifest `seed.select`): the fed seeds are used as given. */
+function noSelection(manifest: Manifest): Record<string, RunTensor> {
+  const name = manifest.seed.select?.topK;
+  return name ? { [name]: { type: 'int64', dims: [1], data: new BigInt64Array(1) } } : {};
 }
 
 function emptySeed(manifest: Manifest): RunTensor {
@@ -35,7 +44,8 @@ function emptySeed(manifest: Manifest): RunTensor {
 }
 
 /**
- * Empty [0, K] feeds for the seed inputs other than `seed.name` (the layers' own seeds): spread them under a
+ * Empty [0, K] feeds for the seed inputs other than `seed.name` (the layers' own seeds), and k = [0] for the
+ * in-graph target selection when the model has one: spread them under a
  * run's own feeds when the session is not wrapped by {@link withEmptySeeds} (benchmarks, tools).
  *
  * @example
@@ -43,5 +53,5 @@ function emptySeed(manifest: Manifest): RunTensor {
  */
 export function ownSeedFeeds(manifest: Manifest): Record<string, RunTensor> {
   const empty = emptySeed(manifest);
-  return Object.fromEntries(seedInputs(manifest).slice(1).map((name) => [name, empty]));
+  return { ...noSelection(manifest), ...Object.fromEntries(seedInputs(manifest).slice(1).map((name) => [name, empty])) };
 }

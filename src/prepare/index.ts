@@ -19,6 +19,7 @@ import { checkLabelCount } from './labels.js';
 import { quantizeWeights, type QuantizeReport } from './quantize.js';
 import { sha256Hex } from './sha256.js';
 import { verifyPrepared } from './verify.js';
+import { addTargetSelection, TOP_CLASSES_NAME, TOP_K_NAME } from './target-select.js';
 import { checkOptions, type PrepareOptions } from './options.js';
 
 export type { PrepareOptions } from './options.js';
@@ -96,6 +97,8 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const graph = addGradientGraph(a.model, a.shapes, {
     logits: a.logits.name, layers: names, seedName: SEED_NAME, guidedLayers, ownSeed: names.filter((n) => n === a.input.name),
   });
+  const ownSeeds = [...new Set(graph.layers.flatMap((l) => [l.seed, l.guidedSeed]).filter((s): s is string => !!s && s !== SEED_NAME))];
+  addTargetSelection(graph.model, { logits: a.logits.name, classes: a.logits.classes, seed: SEED_NAME, otherSeeds: ownSeeds });
   const t1 = performance.now();
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
   const t2 = performance.now();
@@ -109,13 +112,13 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     ...(l.seed !== SEED_NAME ? { seed: l.seed } : {}),
     ...(l.guidedGradient ? { guidedGradient: l.guidedGradient, guidedSeed: l.guidedSeed } : {}),
   }));
-  if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes }, layers);
+  if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes, topK: TOP_K_NAME }, layers);
   const t4 = performance.now();
 
   const manifest: Manifest = {
     format: 'gradcam-edge/1',
     input: { ...a.input, mean: opts.mean, std: opts.std, resize: opts.resize, crop: opts.crop, background: opts.background },
-    seed: { name: SEED_NAME, shape: seedShape(graph.model, a.logits.classes) },
+    seed: { name: SEED_NAME, shape: seedShape(graph.model, a.logits.classes), select: { topK: TOP_K_NAME, classes: TOP_CLASSES_NAME } },
     logits: { name: a.logits.name },
     layers,
     labels: opts.labels,

@@ -17,9 +17,11 @@ function zeros(dims: number[]): RunTensor {
 }
 
 /** Run the prepared model once; throws `internal` with the runtime's message when it does not run. */
-export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number }, layers: readonly LayerSpec[]): Promise<void> {
-  const seedTensor = zeros([1, seed.classes]);
-  (seedTensor.data as Float32Array)[0] = 1;
+export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number; topK?: string }, layers: readonly LayerSpec[]): Promise<void> {
+  // With in-graph target selection, the run chooses the top-1 class itself from a [2, K] template.
+  const seedTensor = zeros([seed.topK ? 2 : 1, seed.classes]);
+  (seedTensor.data as Float32Array).fill(1, 0, seed.topK ? seed.classes : 1);
+  const selection: Record<string, RunTensor> = seed.topK ? { [seed.topK]: { type: 'int64', dims: [1], data: BigInt64Array.from([1n]) } } : {};
   const outputsOf = (l: LayerSpec) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])];
   const fetches = layers.flatMap(outputsOf);
   let out: Record<string, RunTensor>;
@@ -27,7 +29,7 @@ export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, inp
     const session = await runner.createSession(model);
     try {
       const seeds = Object.fromEntries([seed.name, ...layers.flatMap((l) => [l.seed, l.guidedSeed])].filter((s): s is string => !!s).map((s) => [s, seedTensor]));
-      out = await session.run({ [input.name]: zeros(concrete(input.shape)), ...seeds }, fetches);
+      out = await session.run({ [input.name]: zeros(concrete(input.shape)), ...seeds, ...selection }, fetches);
     } finally {
       await session.release();
     }
