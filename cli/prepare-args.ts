@@ -13,6 +13,8 @@ export interface PrepareArgs {
   listLayers: boolean;
   json: boolean;
   labelsPath?: string;
+  /** Folder of calibration images (`--calibrate`), read by the caller. */
+  calibratePath?: string;
   options: PrepareOptions;
 }
 
@@ -28,6 +30,9 @@ Options:
   --layer <tensor>      a tensor to explain (repeatable); default: the layer before the global pooling;
                         the image input's name gives pixel-level gradients (dS/dx)
   --quantize int8|none  store Conv/Gemm/MatMul weights as per-channel int8 (default none)
+  --calibrate <folder>  with --quantize int8: run the trunk (up to the explained layers) on int8
+                        activations, scaled by the min/max seen on the PNG/JPEG images in <folder>
+                        (see docs/prepare.md: 20-50 images like the ones you will explain)
   --labels <file>       class labels: a JSON array, or one label per line
   --mean r,g,b          normalisation mean after scaling pixels to [0,1] (default ImageNet's)
   --std r,g,b           normalisation std (default ImageNet's)
@@ -64,7 +69,7 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
     allowPositionals: true,
     strict: true,
     options: {
-      out: { type: 'string', short: 'o' }, layer: { type: 'string', multiple: true }, quantize: { type: 'string' },
+      out: { type: 'string', short: 'o' }, layer: { type: 'string', multiple: true }, quantize: { type: 'string' }, calibrate: { type: 'string' },
       labels: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, 'input-size': { type: 'string' },
       resize: { type: 'string' }, crop: { type: 'string' }, 'no-verify': { type: 'boolean' },
       guided: { type: 'boolean' }, 'input-gradients': { type: 'boolean' },
@@ -86,7 +91,7 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
     guided: values.guided,
     inputGradients: values['input-gradients'],
   };
-  return { modelPath: positionals[0]!, outPath: values.out, listLayers, json: values.json ?? false, labelsPath: values.labels, options };
+  return { modelPath: positionals[0]!, outPath: values.out, listLayers, json: values.json ?? false, labelsPath: values.labels, calibratePath: values.calibrate, options };
 }
 
 /** The manifest path beside a prepared model: same name, extension .json. */

@@ -95,7 +95,17 @@ export interface Manifest {
   logits: { name: string };
   layers: LayerSpec[];
   labels: string[] | null;
-  quantization: { weights: 'int8' | 'none'; scheme?: string; tensors?: number };
+  quantization: {
+    weights: 'int8' | 'none'; scheme?: string; tensors?: number;
+    /**
+     * 'uint8' when the trunk (the forward graph up to the explained layers) runs on int8 arithmetic
+     * (QLinearConv, QLinearAdd, ...; `prepare --calibrate`); absent: float activations. The head, the
+     * backward graph and every output stay float32 either way.
+     */
+    activations?: 'uint8';
+    /** How the activation scales were found: the number of calibration images and the method. */
+    calibration?: { images: number; method: 'min-max' };
+  };
   source: { sha256: string; file?: string };
   /** sha256 of the prepared ONNX file itself. */
   sha256: string;

@@ -20,6 +20,7 @@ import { quantizeWeights, type QuantizeReport } from './quantize.js';
 import { sha256Hex } from './sha256.js';
 import { verifyPrepared } from './verify.js';
 import { addTargetSelection, TOP_CLASSES_NAME, TOP_K_NAME } from './target-select.js';
+import { int8Activations, type ActivationReport } from './int8-activations.js';
 import { checkOptions, type PrepareOptions } from './options.js';
 
 export type { PrepareOptions } from './options.js';
@@ -38,6 +39,8 @@ export interface PrepareReport {
   /** Bytes of the source and prepared files. */
   sizes: { source: number; prepared: number };
   quantization: QuantizeReport | null;
+  /** The int8 trunk (with `calibrate`), or null. */
+  activations: ActivationReport | null;
   /** Warnings and decisions, as sentences. */
   notes: string[];
 }
@@ -100,6 +103,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const ownSeeds = [...new Set(graph.layers.flatMap((l) => [l.seed, l.guidedSeed]).filter((s): s is string => !!s && s !== SEED_NAME))];
   addTargetSelection(graph.model, { logits: a.logits.name, classes: a.logits.classes, seed: SEED_NAME, otherSeeds: ownSeeds });
   const t1 = performance.now();
+  const activations = opts.calibrate ? await int8Activations(a, graph.model, names.filter((n) => n !== a.input.name), opts, runner) : null;
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
   const t2 = performance.now();
   const bytes = encodeModel(graph.model);
@@ -123,7 +127,10 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     layers,
     labels: opts.labels,
     quantization: quantization
-      ? { weights: 'int8', scheme: 'per-channel symmetric int8 (zero point 0) behind DequantizeLinear', tensors: quantization.quantized.length }
+      ? {
+        weights: 'int8', scheme: 'per-channel symmetric int8 (zero point 0) behind DequantizeLinear', tensors: quantization.quantized.length,
+        ...(activations ? { activations: 'uint8' as const, calibration: { images: opts.calibrate!.length, method: 'min-max' as const } } : {}),
+      }
       : { weights: 'none' },
     source: { sha256: await sha256Hex(modelBytes), ...(opts.sourceFile ? { file: opts.sourceFile } : {}) },
     sha256: await sha256Hex(bytes),
@@ -134,7 +141,8 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     timings: { ...a.timings, gradient: t1 - t0, quantize: t2 - t1, encode: t3 - t2, verify: t4 - t3, total: performance.now() - start },
     sizes: { source: modelBytes.byteLength, prepared: bytes.byteLength },
     quantization,
-    notes: [...a.notes, ...quantizationNotes(quantization)],
+    activations,
+    notes: [...a.notes, ...quantizationNotes(quantization), ...activationNotes(activations)],
   };
   return { model: bytes, manifest, report };
 }
@@ -155,6 +163,14 @@ function guidedLayerNames(opts: ReturnType<typeof checkOptions>, names: readonly
 function quantizationNotes(q: QuantizeReport | null): string[] {
   if (!q || q.skipped.length === 0) return [];
   return [`${q.skipped.length} small weight(s) kept in fp32: ${q.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`];
+}
+
+function activationNotes(r: ActivationReport | null): string[] {
+  if (!r) return [];
+  const list = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} x${v}`).join(', ') || 'none';
+  const notes = [`int8 trunk: ${list(r.int8)}; still float: ${list(r.float)}.`];
+  if (r.floatCopies > 0) notes.push(`The input-gradient graphs keep a float copy of ${r.floatCopies} trunk op(s): pixel-level methods run the trunk twice (int8 and float).`);
+  return notes;
 }
 
 export { ApiError };

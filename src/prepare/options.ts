@@ -3,6 +3,7 @@
  * Options of {@link prepare} and their checks and defaults (ImageNet mean and std, no labels, fp32).
  */
 import { ApiError } from '../errors.js';
+import type { RgbImage } from '../image/types.js';
 
 /** Options of the prepare compiler. */
 export interface PrepareOptions {
@@ -32,6 +33,12 @@ export interface PrepareOptions {
    * gradients: what `saliency`, `smoothgrad` and `guided-gradcam` need. Default false.
    */
   inputGradients?: boolean;
+  /**
+   * Calibration images for int8 activations (needs `quantize: 'int8'`): the trunk up to the explained
+   * layers then runs as QLinearConv/QLinearAdd on uint8 activations with scales from the min/max of each
+   * tensor over these images (src/prepare/quantize-activations.ts). Default none: activations stay float.
+   */
+  calibrate?: RgbImage[];
   /** Run the prepared model once to check it (default true). */
   verify?: boolean;
   /** Source file name recorded in the manifest. */
@@ -42,7 +49,7 @@ export interface PrepareOptions {
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 
-type Checked = Required<Omit<PrepareOptions, 'layers' | 'inputSize' | 'sourceFile'>> & Pick<PrepareOptions, 'layers' | 'inputSize' | 'sourceFile'>;
+type Checked = Required<Omit<PrepareOptions, 'layers' | 'inputSize' | 'sourceFile' | 'calibrate'>> & Pick<PrepareOptions, 'layers' | 'inputSize' | 'sourceFile' | 'calibrate'>;
 
 function bad(sentence: string): ApiError {
   return new ApiError(400, 'bad_option', sentence);
@@ -66,8 +73,11 @@ export function checkOptions(o: PrepareOptions): Checked {
   if (o.inputSize && !o.inputSize.every((x) => Number.isInteger(x) && x > 0)) throw bad(`--input-size needs positive integers HxW (got ${o.inputSize.join('x')}).`);
   if (o.resize !== undefined && o.resize !== 'stretch' && o.resize !== 'shorter-side') throw bad(`resize must be stretch or shorter-side (got ${String(o.resize)}).`);
   if (o.crop !== undefined && o.crop !== 'none' && o.crop !== 'center') throw bad(`crop must be none or center (got ${String(o.crop)}).`);
+  if (o.calibrate !== undefined && o.quantize !== 'int8') throw bad('--calibrate (int8 activations) needs --quantize int8.');
+  if (o.calibrate !== undefined && o.calibrate.length === 0) throw bad('--calibrate needs at least one image (PNG or JPEG).');
   return {
     layers: o.layers,
+    calibrate: o.calibrate,
     quantize: o.quantize ?? 'none',
     labels: o.labels ?? null,
     mean: triple('mean', o.mean, IMAGENET_MEAN, false),

@@ -64,6 +64,8 @@ function graphAttr(name: string, g: GraphProto): onnx.AttributeProto {
 function selectNodes(req: TargetSelectRequest, seed: string, selected: string, classesOut: string | null): NodeProto[] {
   const p = (s: string): string => `gradcam/select/${seed}/${s}`;
   const k = req.classes;
+  // A dim name of its own per seed: onnxruntime takes equal dim names for equal sizes.
+  const dimName = `rows_${seed}`;
   const rows = p('rows');
   const hasK = p('has_k');
   const hasRows = p('has_rows');
@@ -82,13 +84,13 @@ function selectNodes(req: TargetSelectRequest, seed: string, selected: string, c
     makeNode('Mul', [p('onehot_rows'), p('weight')], [p('weighted')], {}, p('weighted')),
     makeNode('Add', [p('weighted'), p('offset')], [p('then_seed')], {}, p('then_seed')),
   ];
-  const thenOut = [valueInfo(p('then_seed'), DataType.FLOAT, ['R', k])];
+  const thenOut = [valueInfo(p('then_seed'), DataType.FLOAT, [dimName, k])];
   const elseNodes: NodeProto[] = [makeNode('Identity', [seed], [p('else_seed')], {}, p('else_seed'))];
-  const elseOut = [valueInfo(p('else_seed'), DataType.FLOAT, ['R', k])];
+  const elseOut = [valueInfo(p('else_seed'), DataType.FLOAT, [dimName, k])];
   if (classesOut) {
     then.push(constant(p('flat'), makeInt64Tensor(p('flat_value'), [1], [-1])));
     then.push(makeNode('Reshape', [p('indices'), p('flat')], [p('then_classes')], {}, p('then_classes')));
-    thenOut.push(valueInfo(p('then_classes'), DataType.INT64, ['R']));
+    thenOut.push(valueInfo(p('then_classes'), DataType.INT64, ['top_classes']));
     elseNodes.push(constant(p('else_classes'), makeInt64Tensor(p('else_classes_value'), [0], [])));
     elseOut.push(valueInfo(p('else_classes'), DataType.INT64, [0]));
   }
@@ -129,5 +131,5 @@ export function addTargetSelection(model: ModelProto, req: TargetSelectRequest):
   const at = producerIndex >= 0 ? producerIndex + 1 : 0;
   graph.node.splice(at, 0, ...added);
   graph.input.push(valueInfo(TOP_K_NAME, DataType.INT64, [1]));
-  graph.output.push(valueInfo(TOP_CLASSES_NAME, DataType.INT64, ['R']));
+  graph.output.push(valueInfo(TOP_CLASSES_NAME, DataType.INT64, ['top_classes']));
 }
