@@ -7,39 +7,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { prepare } from '../../src/prepare/index.js';
-import { makeNode } from '../../src/onnx/nodes.js';
 import { nodeRunner } from '../../cli/ort-node.js';
 import { camMethod } from '../../src/cam/registry.js';
 import type { ModelSession, RunTensor } from '../../src/runtime/runner.js';
 import type { Manifest } from '../../src/manifest.js';
-import { buildModel, encodeModel, randomFloats, randomTensor, valueInfo } from './model-builder.js';
+import { randomFloats } from './model-builder.js';
+import { K, manyClassModel } from './many-classes.js';
 import { listFixtures, readF32, readModel } from '../gradients/support/fixtures.js';
 import { relL2 } from '../gradients/support/finite-diff.js';
 
-const K = 40;
 const runner = nodeRunner();
-
-/** Conv-ReLU-Conv-ReLU-GAP-Gemm with 40 classes. */
-function manyClassModel(): Uint8Array {
-  return encodeModel(buildModel({
-    inputs: [valueInfo('input', ['N', 3, 16, 16])],
-    outputs: [valueInfo('logits', ['N', K])],
-    nodes: [
-      makeNode('Conv', ['input', 'w1', 'b1'], ['c1'], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }),
-      makeNode('Relu', ['c1'], ['relu1']),
-      makeNode('Conv', ['relu1', 'w2', 'b2'], ['c2'], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }),
-      makeNode('Relu', ['c2'], ['relu2']),
-      makeNode('GlobalAveragePool', ['relu2'], ['gap']),
-      makeNode('Flatten', ['gap'], ['flat']),
-      makeNode('Gemm', ['flat', 'w3', 'b3'], ['logits'], { transB: 1 }),
-    ],
-    initializers: [
-      randomTensor('w1', [8, 3, 3, 3], 1), randomTensor('b1', [8], 2, 0.1),
-      randomTensor('w2', [12, 8, 3, 3], 3), randomTensor('b2', [12], 4, 0.1),
-      randomTensor('w3', [K, 12], 5, 1), randomTensor('b3', [K], 6, 0.1),
-    ],
-  }));
-}
 
 const f32 = (dims: number[], data: Float32Array): RunTensor => ({ type: 'float32', dims, data });
 const topK = (k: number): RunTensor => ({ type: 'int64', dims: [1], data: BigInt64Array.from([BigInt(k)]) });
