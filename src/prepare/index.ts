@@ -101,7 +101,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     logits: a.logits.name, layers: names, seedName: SEED_NAME, guidedLayers, ownSeed: names.filter((n) => n === a.input.name),
   });
   const ownSeeds = [...new Set(graph.layers.flatMap((l) => [l.seed, l.guidedSeed]).filter((s): s is string => !!s && s !== SEED_NAME))];
-  addTargetSelection(graph.model, { logits: a.logits.name, classes: a.logits.classes, seed: SEED_NAME, otherSeeds: ownSeeds });
+  if (opts.targetSelection) addTargetSelection(graph.model, { logits: a.logits.name, classes: a.logits.classes, seed: SEED_NAME, otherSeeds: ownSeeds });
   const t1 = performance.now();
   const activations = opts.calibrate ? await int8Activations(a, graph.model, names.filter((n) => n !== a.input.name), opts, runner) : null;
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
@@ -116,13 +116,13 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     ...(l.seed !== SEED_NAME ? { seed: l.seed } : {}),
     ...(l.guidedGradient ? { guidedGradient: l.guidedGradient, guidedSeed: l.guidedSeed } : {}),
   }));
-  if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes, topK: TOP_K_NAME }, layers);
+  if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes, topK: opts.targetSelection ? TOP_K_NAME : undefined }, layers);
   const t4 = performance.now();
 
   const manifest: Manifest = {
     format: 'gradcam-edge/1',
     input: { ...a.input, mean: opts.mean, std: opts.std, resize: opts.resize, crop: opts.crop, background: opts.background },
-    seed: { name: SEED_NAME, shape: seedShape(graph.model, a.logits.classes), select: { topK: TOP_K_NAME, classes: TOP_CLASSES_NAME } },
+    seed: { name: SEED_NAME, shape: seedShape(graph.model, a.logits.classes), ...(opts.targetSelection ? { select: { topK: TOP_K_NAME, classes: TOP_CLASSES_NAME } } : {}) },
     logits: { name: a.logits.name },
     layers,
     labels: opts.labels,

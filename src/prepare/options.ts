@@ -39,6 +39,11 @@ export interface PrepareOptions {
    * tensor over these images (src/prepare/quantize-activations.ts). Default none: activations stay float.
    */
   calibrate?: RgbImage[];
+  /**
+   * Let the model choose its own targets (top-k of its logits, manifest `seed.select`) so that top-k
+   * explanations take one run. Default true; false gives a model that only takes fed seeds.
+   */
+  targetSelection?: boolean;
   /** Run the prepared model once to check it (default true). */
   verify?: boolean;
   /** Source file name recorded in the manifest. */
@@ -87,6 +92,7 @@ export function checkOptions(o: PrepareOptions): Checked {
     crop: o.crop ?? 'none',
     background: o.background ?? [255, 255, 255],
     verify: o.verify ?? true,
+    targetSelection: o.targetSelection ?? true,
     guided: o.guided ?? false,
     inputGradients: o.inputGradients ?? false,
     sourceFile: o.sourceFile,
