@@ -169,7 +169,7 @@ function activationNotes(r: ActivationReport | null): string[] {
   if (!r) return [];
   const list = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} x${v}`).join(', ') || 'none';
   const notes = [`int8 trunk: ${list(r.int8)}; still float: ${list(r.float)}.`];
-  if (r.floatCopies > 0) notes.push(`The input-gradient graphs keep a float copy of ${r.floatCopies} trunk op(s): pixel-level methods run the trunk twice (int8 and float).`);
+  if (r.floatCopies > 0) notes.push(`The input-gradient graphs keep a float copy of ${r.floatCopies} forward op(s): pixel-level methods run the forward twice (int8, then float).`);
   return notes;
 }
 

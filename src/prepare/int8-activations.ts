@@ -31,5 +31,5 @@ export async function int8Activations(a: Analysis, prepared: ModelProto, layers:
     return { type: 'float32', dims: [...p.dims], data: p.data };
   });
   const ranges = await activationRanges(encodeModel, a.model, tensors, a.input.name, images, runner);
-  return quantizeActivations(prepared, layers, ranges);
+  return quantizeActivations(prepared, layers, ranges, a.logits.name);
 }

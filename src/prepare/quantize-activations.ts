@@ -11,7 +11,8 @@
  * graph and the outputs stay float and unchanged.
  *
  * The backward graphs of the image input (gated Ifs, src/gradients/gate.ts) need the float forward of the
- * whole trunk (every ReLU mask): the trunk nodes they read are copied, in float, into their then-branch.
+ * whole network (every ReLU mask): the forward nodes they read are copied, in float, into their then-branch,
+ * so the input gradients are those of the int8-weight model.
  * A run that asks for input gradients therefore runs the trunk twice (int8, then float inside the If);
  * a run that does not pays nothing for it.
  *
@@ -86,7 +87,7 @@ function isReluLike(n: NodeProto, index: GraphIndex): boolean {
  * Rewrite the trunk of a prepared model (in place) to int8 arithmetic; see the module comment.
  * `ranges` must hold the range of every float tensor the trunk reads or writes (calibrate.ts).
  */
-export function quantizeActivations(model: ModelProto, layers: readonly string[], ranges: ReadonlyMap<string, Range>): ActivationReport {
+export function quantizeActivations(model: ModelProto, layers: readonly string[], ranges: ReadonlyMap<string, Range>, logits: string): ActivationReport {
   const graph = model.graph!;
   const index = new GraphIndex(graph);
   const trunk = trunkNodes(graph, layers);
@@ -96,14 +97,17 @@ export function quantizeActivations(model: ModelProto, layers: readonly string[]
 
   // Who outside the trunk reads which trunk tensor (main graph, subgraphs, outputs).
   const readOutside = new Set<string>(graph.output.map((o) => o.name));
+  // The whole float forward (trunk and head): what the input-gradient gates read of it is copied into them.
+  const forward = trunkNodes(graph, [logits]);
+  const forwardOut = new Set(forward.flatMap((n) => n.output));
   const gateReads = new Map<NodeProto, Set<string>>();
   for (const n of graph.node) {
     if (inTrunk.has(n)) continue;
     for (const i of n.input) readOutside.add(i);
     const sub = new Set<string>();
     subgraphReads(n, sub);
-    const fromTrunk = new Set([...sub].filter((t) => produced.has(t)));
-    if (fromTrunk.size > 0) gateReads.set(n, fromTrunk);
+    const fromForward = new Set([...sub].filter((t) => forwardOut.has(t)));
+    if ([...fromForward].some((t) => produced.has(t))) gateReads.set(n, fromForward);
   }
   for (const l of layers) readOutside.add(l);
 
@@ -180,11 +184,13 @@ export function quantizeActivations(model: ModelProto, layers: readonly string[]
       const y = qParams(n.output[0]!);
       nodes.push(msNode('QLinearGlobalAveragePool', [x.q, x.scale, x.zp, y.scale, y.zp], [y.q], { channels_last: 0 }));
       count(report.int8, 'QLinearGlobalAveragePool');
-    } else if (n.opType === 'MaxPool' && n.output.length === 1 && !n.output[1]) {
+    } else if (n.opType === 'MaxPool' && (!n.output[1] || !readOutside.has(n.output[1]))) {
+      // An Indices output read only by input-gradient gates is recomputed by their float copy.
       const x = ensureQ(n.input[0]!);
       const y = { q: `${n.output[0]}:u8`, scale: x.scale, zp: x.zp };
       quantized.set(n.output[0]!, y);
       nodes.push(onnx.NodeProto.create({ ...n, input: [x.q], output: [y.q], name: `${y.q}/MaxPool` }));
+      if (n.output[1]) floatReady.add(n.output[1]); // not produced in the main graph any more; nothing there reads it
       count(report.int8, 'MaxPool');
     } else {
       nodes.push(onnx.NodeProto.create({ ...n, input: n.input.map(ensureF) }));
@@ -194,7 +200,7 @@ export function quantizeActivations(model: ModelProto, layers: readonly string[]
   }
   // Trunk tensors the rest of the main graph reads leave through a DequantizeLinear.
   for (const t of produced) if (readOutside.has(t) && (quantized.has(t) || floatReady.has(t))) ensureF(t);
-  report.floatCopies = copyFloatTrunk(trunk, gateReads);
+  report.floatCopies = copyFloatForward(forward, gateReads);
   graph.node = [...nodes, ...graph.node.filter((n) => !inTrunk.has(n))];
   // The float weights the trunk no longer reads (QLinearConv holds its own int8 copy) leave the file.
   const reads = new Set<string>(graph.output.map((o) => o.name));
@@ -208,12 +214,16 @@ export function quantizeActivations(model: ModelProto, layers: readonly string[]
   return report;
 }
 
-/** Copy the float trunk nodes each gate reads into its then-branch (renamed), so its backward stays exact. */
-function copyFloatTrunk(trunk: readonly NodeProto[], gateReads: Map<NodeProto, Set<string>>): number {
+/**
+ * Copy the float forward nodes each gate reads (and their ancestors) into its then-branch, renamed, so its
+ * backward sees the float forward of the source model, not the int8 trunk.
+ */
+function copyFloatForward(forward: readonly NodeProto[], gateReads: Map<NodeProto, Set<string>>): number {
   const producer = new Map<string, NodeProto>();
-  for (const n of trunk) for (const o of n.output) if (o) producer.set(o, n);
+  for (const n of forward) for (const o of n.output) if (o) producer.set(o, n);
   let copies = 0;
-  for (const [gate, reads] of gateReads) {
+  for (const [g, [gate, reads]] of [...gateReads].entries()) {
+    const prefix = `gradcam/float${g}/`;
     const need = new Set<NodeProto>();
     const stack = [...reads];
     while (stack.length > 0) {
@@ -223,9 +233,9 @@ function copyFloatTrunk(trunk: readonly NodeProto[], gateReads: Map<NodeProto, S
       stack.push(...p.input);
     }
     const names = new Map<string, string>();
-    for (const n of need) for (const o of n.output) if (o) names.set(o, `gradcam/float/${o}`);
-    const body = trunk.filter((n) => need.has(n)).map((n) => onnx.NodeProto.create({
-      ...n, input: n.input.map((i) => names.get(i) ?? i), output: n.output.map((o) => names.get(o) ?? o), name: `gradcam/float/${n.name}`,
+    for (const n of need) for (const o of n.output) if (o) names.set(o, `${prefix}${o}`);
+    const body = forward.filter((n) => need.has(n)).map((n) => onnx.NodeProto.create({
+      ...n, input: n.input.map((i) => names.get(i) ?? i), output: n.output.map((o) => names.get(o) ?? o), name: `${prefix}${n.name || n.output[0]}`,
     }));
     const then = gate.attribute.find((a) => a.name === 'then_branch')?.g as GraphProto | undefined;
     if (!then) continue;
