@@ -20,7 +20,7 @@ import { quantizeWeights, type QuantizeReport } from './quantize.js';
 import { sha256Hex } from './sha256.js';
 import { verifyPrepared } from './verify.js';
 import { addTargetSelection, TOP_CLASSES_NAME, TOP_K_NAME } from './target-select.js';
-import { int8Activations, type ActivationReport } from './int8-activations.js';
+import { int8Activations, type Int8Report } from './int8-activations.js';
 import { checkOptions, type PrepareOptions } from './options.js';
 
 export type { PrepareOptions } from './options.js';
@@ -40,7 +40,7 @@ export interface PrepareReport {
   sizes: { source: number; prepared: number };
   quantization: QuantizeReport | null;
   /** The int8 trunk (with `calibrate`), or null. */
-  activations: ActivationReport | null;
+  activations: Int8Report | null;
   /** Warnings and decisions, as sentences. */
   notes: string[];
 }
@@ -103,7 +103,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const ownSeeds = [...new Set(graph.layers.flatMap((l) => [l.seed, l.guidedSeed]).filter((s): s is string => !!s && s !== SEED_NAME))];
   if (opts.targetSelection) addTargetSelection(graph.model, { logits: a.logits.name, classes: a.logits.classes, seed: SEED_NAME, otherSeeds: ownSeeds });
   const t1 = performance.now();
-  const activations = opts.calibrate ? await int8Activations(a, graph.model, names.filter((n) => n !== a.input.name), opts, runner) : null;
+  const activations = opts.calibrate ? await int8Activations(a, graph.model, names.filter((n) => n !== a.input.name), opts, runner, SEED_NAME) : null;
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
   const t2 = performance.now();
   const bytes = encodeModel(graph.model);
@@ -165,10 +165,11 @@ function quantizationNotes(q: QuantizeReport | null): string[] {
   return [`${q.skipped.length} small weight(s) kept in fp32: ${q.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`];
 }
 
-function activationNotes(r: ActivationReport | null): string[] {
+function activationNotes(r: Int8Report | null): string[] {
   if (!r) return [];
   const list = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} x${v}`).join(', ') || 'none';
   const notes = [`int8 trunk: ${list(r.int8)}; still float: ${list(r.float)}.`];
+  notes.push(`Accuracy check on the calibration images: Grad-CAM map r >= ${r.mapCorrelation.toFixed(4)} against float${r.floatTail > 0 ? ` with the last ${r.floatTail} conv(s) before the explained layer kept float` : ''}.`);
   if (r.floatCopies > 0) notes.push(`The input-gradient graphs keep a float copy of ${r.floatCopies} forward op(s): pixel-level methods run the forward twice (int8, then float).`);
   return notes;
 }

@@ -87,7 +87,7 @@ function isReluLike(n: NodeProto, index: GraphIndex): boolean {
  * Rewrite the trunk of a prepared model (in place) to int8 arithmetic; see the module comment.
  * `ranges` must hold the range of every float tensor the trunk reads or writes (calibrate.ts).
  */
-export function quantizeActivations(model: ModelProto, layers: readonly string[], ranges: ReadonlyMap<string, Range>, logits: string): ActivationReport {
+export function quantizeActivations(model: ModelProto, layers: readonly string[], ranges: ReadonlyMap<string, Range>, logits: string, keepFloat: (n: NodeProto) => boolean = () => false): ActivationReport {
   const graph = model.graph!;
   const index = new GraphIndex(graph);
   const trunk = trunkNodes(graph, layers);
@@ -152,6 +152,12 @@ export function quantizeActivations(model: ModelProto, layers: readonly string[]
   const absorbed = new Set<NodeProto>();
   for (const n of trunk) {
     if (absorbed.has(n)) continue;
+    if (keepFloat(n)) {
+      nodes.push(onnx.NodeProto.create({ ...n, input: n.input.map(ensureF) }));
+      for (const o of n.output) floatReady.add(o);
+      count(report.float, n.opType);
+      continue;
+    }
     const weight = n.opType === 'Conv' ? index.initializers.get(n.input[1]!) : undefined;
     const bias = n.opType === 'Conv' && n.input[2] ? index.initializers.get(n.input[2]) : undefined;
     if (n.opType === 'Conv' && weight && weight.dataType === DataType.FLOAT && (!n.input[2] || bias)) {

@@ -92,6 +92,9 @@ describe('int8 activations (prepare --calibrate)', async () => {
     expect(a8.manifest.quantization).toMatchObject({ weights: 'int8', activations: 'uint8', calibration: { images: 16, method: 'min-max' } });
     expect(a8.report.activations!.int8).toEqual({ QLinearConv: 3, QLinearAdd: 1, MaxPool: 1 });
     expect(a8.report.activations!.float).toEqual({});
+    // The accuracy check passed with every conv in int8.
+    expect(a8.report.activations!.floatTail).toBe(0);
+    expect(a8.report.activations!.mapCorrelation).toBeGreaterThanOrEqual(0.99);
   });
 
   it('without calibration images the model has no int8 arithmetic and no activations field', () => {
@@ -135,6 +138,19 @@ describe('int8 activations (prepare --calibrate)', async () => {
     near(uint8Params({ min: 0, max: 5.1 }), 0.02, 0);
     near(uint8Params({ min: -1, max: 1.55 }), 0.01, 100);
     near(uint8Params({ min: 2, max: 2.55 }), 0.01, 0);
+  });
+
+  it('keeps the ops it is told to keep in float, between DequantizeLinear and QuantizeLinear', async () => {
+    const prepared = decodeModel((await prepare(source, { layers: ['block'] }, runner)).model);
+    const { quantizeActivations } = await import('../../src/prepare/quantize-activations.js');
+    const ranges = new Map(['input', 'c1', 'r1', 'p1', 'c2', 'r2', 'c3', 's', 'block'].map((t) => [t, { min: -4, max: 4 }]));
+    const report = quantizeActivations(prepared, ['block'], ranges, 'logits', (n) => n.output[0] === 'c3');
+    expect(report.int8).toEqual({ QLinearConv: 2, QLinearAdd: 1, MaxPool: 1 });
+    expect(report.float).toEqual({ Conv: 1 });
+    const conv = prepared.graph!.node.find((n) => n.opType === 'Conv' && n.output[0] === 'c3')!;
+    const producer = (t: string) => prepared.graph!.node.find((n) => n.output.includes(t))?.opType;
+    expect(producer(conv.input[0]!)).toBe('DequantizeLinear');
+    expect(prepared.graph!.node.some((n) => n.opType === 'QuantizeLinear' && n.input[0] === 'c3')).toBe(true);
   });
 
   it('rejects --calibrate without --quantize int8', async () => {
