@@ -13,7 +13,8 @@
  * - for the default model, a pixel-level run (input gradients: the float copy of the trunk) over int8 weights;
  * - accuracy against fp32: top-1 agreement, and the Pearson r of the Grad-CAM maps of fp32's top-1 class
  *   (min, mean over the evaluation images);
- * - file size.
+ * - file size;
+ * and, for the default model, accuracy by the number of calibration scenes (1, 4, 16, 64; `--only sweep`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -152,6 +153,33 @@ async function benchModel(name: string, file: string, options: PrepareOptions, c
   for (const v of variants) await v.session.release();
 }
 
+/** Accuracy of the default model's int8 trunk against fp32 by the number of calibration scenes. */
+async function calibrationSweep(): Promise<void> {
+  const source = new Uint8Array(readFileSync(join(ROOT, 'models/default-fp32.onnx')));
+  const options: PrepareOptions = { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
+  const fp = await prepare(source, options, runner);
+  const ref: Variant = { name: 'fp32', session: await runner.createSession(fp.model), manifest: fp.manifest, bytes: 0 };
+  const spec = preprocessSpecOf(fp.manifest.input);
+  const tensors: RunTensor[] = scenes(3_100_000, 32, 128).map((img) => { const p = preprocess(img, spec); return { type: 'float32', dims: [...p.dims], data: p.data }; });
+  const refs = [];
+  for (const t of tensors) { const top = (await explain(ref, t, 0)).top; refs.push({ top, map: (await explain(ref, t, top)).map }); }
+  console.log('\n### default model: calibration set size (scenes, seeds 3,000,000+) -> accuracy on 32 other scenes');
+  for (const n of [1, 4, 16, 64]) {
+    const r = await prepare(source, { ...options, quantize: 'int8', calibrate: scenes(3_000_000, n, 128) }, runner);
+    const v: Variant = { name: `${n}`, session: await runner.createSession(r.model), manifest: r.manifest, bytes: 0 };
+    let agree = 0;
+    const rs: number[] = [];
+    for (const [i, t] of tensors.entries()) {
+      const e = await explain(v, t, refs[i]!.top);
+      if (e.top === refs[i]!.top) agree++;
+      rs.push(pearson(e.map, refs[i]!.map));
+    }
+    console.log(`  ${String(n).padStart(3)} images: top-1 agreement ${agree}/${tensors.length}, map r min ${Math.min(...rs).toFixed(3)} mean ${(rs.reduce((a, b) => a + b, 0) / rs.length).toFixed(3)}`);
+    await v.session.release();
+  }
+  await ref.session.release();
+}
+
 const only = values.only ? new Set(values.only.split(',')) : null;
 const want = (n: string) => !only || only.has(n);
 console.log(`int8 compute benchmark, onnxruntime-web ${process.version}, 1 thread, ${ROUNDS} interleaved rounds`);
@@ -167,3 +195,4 @@ for (const name of ['resnet18', 'resnet50', 'mobilenet_v2']) {
   console.log(`\n### ${name} (torchvision architecture, RANDOM weights; calibrated on 16 scenes, evaluated on examples/ + 4 scenes)`);
   await benchModel(name, file, { layers: ['layer_default'] }, scenes(3_000_000, 16, 224), [...await examples(), ...scenes(3_200_000, 4, 224)]);
 }
+if (want('sweep')) await calibrationSweep();
