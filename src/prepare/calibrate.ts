@@ -6,9 +6,8 @@
  * two scalars per tensor (no activation leaves the runtime) and memory stays that of one forward pass.
  * The range of a tensor is the smallest and largest value seen in any image (min/max calibration).
  */
-import { onnx, DataType, defaultOpset, type ModelProto, type GraphProto } from '../onnx/proto.js';
+import { onnx, DataType, type ModelProto, type GraphProto } from '../onnx/proto.js';
 import { makeNode } from '../onnx/nodes.js';
-import { makeInt64Tensor } from '../onnx/tensor.js';
 import { ApiError } from '../errors.js';
 import type { ModelRunner, RunTensor } from '../runtime/runner.js';
 
@@ -18,10 +17,7 @@ export interface Range {
   max: number;
 }
 
-/**
- * The forward nodes up to the explained layers: every node that is an ancestor of one of `layers`
- * (graph order), excluding the layers' producers' descendants by construction.
- */
+/** The forward nodes up to the explained layers: every node that is an ancestor of one of `layers`, in graph order. */
 export function trunkNodes(graph: GraphProto, layers: readonly string[]): onnx.NodeProto[] {
   const producer = new Map<string, onnx.NodeProto>();
   for (const n of graph.node) for (const o of n.output) if (o) producer.set(o, n);
@@ -45,26 +41,23 @@ export function trunkTensors(graph: GraphProto, trunk: readonly onnx.NodeProto[]
   return [...names];
 }
 
-function reducer(op: 'ReduceMin' | 'ReduceMax', input: string, output: string, opset: number): onnx.NodeProto[] {
-  // Without axes both reduce over every axis; keepdims=0 gives a scalar.
-  if (opset >= 18) return [makeNode(op, [input], [output], { keepdims: 0 }, output)];
-  return [makeNode(op, [input], [output], { keepdims: 0 }, output)];
+/** A reduction over every axis to a scalar (no axes: all of them, at every opset; keepdims=0). */
+function reducer(op: 'ReduceMin' | 'ReduceMax', input: string, output: string): onnx.NodeProto {
+  return makeNode(op, [input], [output], { keepdims: 0 }, output);
 }
 
 /** The source model with only the range outputs (names `calibrate/min:<t>`, `calibrate/max:<t>`). */
 function rangeModel(model: ModelProto, tensors: readonly string[]): ModelProto {
   const graph = model.graph!;
-  const opset = defaultOpset(model);
   const nodes = [...graph.node];
   const outputs: onnx.ValueInfoProto[] = [];
   for (const t of tensors) {
     for (const [op, kind] of [['ReduceMin', 'min'], ['ReduceMax', 'max']] as const) {
       const out = `calibrate/${kind}:${t}`;
-      nodes.push(...reducer(op, t, out, opset));
+      nodes.push(reducer(op, t, out));
       outputs.push(onnx.ValueInfoProto.create({ name: out, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [] } } } }));
     }
   }
-  void makeInt64Tensor;
   return onnx.ModelProto.create({ ...model, graph: onnx.GraphProto.create({ ...graph, node: nodes, output: outputs, valueInfo: [] }) });
 }
 

@@ -19,12 +19,13 @@
  * Activations: uint8, asymmetric, per tensor: scale = (max - min) / 255 over the calibrated range widened to
  * contain 0, zero point = round(-min / scale).
  */
-import { onnx, DataType, type ModelProto, type NodeProto, type GraphProto, type TensorProto } from '../onnx/proto.js';
+import { onnx, DataType, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto.js';
 import { makeNode } from '../onnx/nodes.js';
 import { GraphIndex } from '../onnx/graph-index.js';
 import { floatValues, makeFloatTensor, makeInt8Tensor } from '../onnx/tensor.js';
 import { quantizePerChannel } from './quantize-math.js';
 import { trunkNodes, type Range } from './calibrate.js';
+import { copyFloatForward, subgraphReads } from './float-copy.js';
 
 /** What {@link quantizeActivations} did, by op. */
 export interface ActivationReport {
@@ -56,21 +57,6 @@ function msNode(opType: string, inputs: string[], outputs: string[], attrs: Reco
   const n = makeNode(opType, inputs, outputs, attrs, `${outputs[0]}/${opType}`);
   n.domain = 'com.microsoft';
   return n;
-}
-
-/** Every name read by a node's subgraphs (outer-scope reads included), recursively. */
-function subgraphReads(n: NodeProto, into: Set<string>): void {
-  for (const a of n.attribute) for (const g of [a.g, ...(a.graphs ?? [])]) if (g) for (const m of g.node) {
-    for (const i of m.input) if (i) into.add(i);
-    subgraphReads(m, into);
-  }
-}
-
-function renameReads(nodes: NodeProto[], names: Map<string, string>): void {
-  for (const n of nodes) {
-    n.input = n.input.map((i) => names.get(i) ?? i);
-    for (const a of n.attribute) for (const g of [a.g, ...(a.graphs ?? [])]) if (g) renameReads(g.node, names);
-  }
 }
 
 const count = (m: Record<string, number>, k: string): void => { m[k] = (m[k] ?? 0) + 1; };
@@ -218,36 +204,4 @@ export function quantizeActivations(model: ModelProto, layers: readonly string[]
   graph.initializer = [...graph.initializer.filter((t) => !trunkInputs.has(t.name) || reads.has(t.name)), ...inits];
   if (!model.opsetImport.some((o) => o.domain === 'com.microsoft')) model.opsetImport.push(onnx.OperatorSetIdProto.create({ domain: 'com.microsoft', version: 1 }));
   return report;
-}
-
-/**
- * Copy the float forward nodes each gate reads (and their ancestors) into its then-branch, renamed, so its
- * backward sees the float forward of the source model, not the int8 trunk.
- */
-function copyFloatForward(forward: readonly NodeProto[], gateReads: Map<NodeProto, Set<string>>): number {
-  const producer = new Map<string, NodeProto>();
-  for (const n of forward) for (const o of n.output) if (o) producer.set(o, n);
-  let copies = 0;
-  for (const [g, [gate, reads]] of [...gateReads].entries()) {
-    const prefix = `gradcam/float${g}/`;
-    const need = new Set<NodeProto>();
-    const stack = [...reads];
-    while (stack.length > 0) {
-      const p = producer.get(stack.pop()!);
-      if (!p || need.has(p)) continue;
-      need.add(p);
-      stack.push(...p.input);
-    }
-    const names = new Map<string, string>();
-    for (const n of need) for (const o of n.output) if (o) names.set(o, `${prefix}${o}`);
-    const body = forward.filter((n) => need.has(n)).map((n) => onnx.NodeProto.create({
-      ...n, input: n.input.map((i) => names.get(i) ?? i), output: n.output.map((o) => names.get(o) ?? o), name: `${prefix}${n.name || n.output[0]}`,
-    }));
-    const then = gate.attribute.find((a) => a.name === 'then_branch')?.g as GraphProto | undefined;
-    if (!then) continue;
-    renameReads(then.node, names);
-    then.node = [...body, ...then.node];
-    copies += body.length;
-  }
-  return copies;
 }
