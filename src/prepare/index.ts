@@ -103,8 +103,9 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const ownSeeds = [...new Set(graph.layers.flatMap((l) => [l.seed, l.guidedSeed]).filter((s): s is string => !!s && s !== SEED_NAME))];
   if (opts.targetSelection) addTargetSelection(graph.model, { logits: a.logits.name, classes: a.logits.classes, seed: SEED_NAME, otherSeeds: ownSeeds });
   const t1 = performance.now();
-  const activations = opts.calibrate ? await int8Activations(a, graph.model, names.filter((n) => n !== a.input.name), opts, runner, SEED_NAME) : null;
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
+  // After the weights: the int8 trunk reads the same int8 weight tensors as any float op that remains.
+  const activations = opts.calibrate ? await int8Activations(a, graph.model, names.filter((n) => n !== a.input.name), opts, runner, SEED_NAME) : null;
   const t2 = performance.now();
   const bytes = encodeModel(graph.model);
   const t3 = performance.now();

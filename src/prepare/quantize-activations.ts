@@ -22,6 +22,7 @@
 import { onnx, DataType, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto.js';
 import { makeNode } from '../onnx/nodes.js';
 import { GraphIndex } from '../onnx/graph-index.js';
+import { attrInt } from '../onnx/attributes.js';
 import { floatValues, makeFloatTensor, makeInt8Tensor } from '../onnx/tensor.js';
 import { quantizePerChannel } from './quantize-math.js';
 import { trunkNodes, type Range } from './calibrate.js';
@@ -60,6 +61,34 @@ function msNode(opType: string, inputs: string[], outputs: string[], attrs: Reco
 }
 
 const count = (m: Record<string, number>, k: string): void => { m[k] = (m[k] ?? 0) + 1; };
+
+/** A DequantizeLinear of initializers only: a weight stored as int8 by quantize.ts. */
+function isConstantDequantize(n: NodeProto, index: GraphIndex): boolean {
+  return n.opType === 'DequantizeLinear' && n.input.every((i) => !i || index.initializers.has(i));
+}
+
+/** A Conv weight as QLinearConv takes it: per-output-channel int8, zero points 0, and its scales. */
+interface Int8Weight { values: string; scale: string; zeroPoint: string; scales: Float32Array }
+
+/**
+ * The int8 form of a Conv weight: the int8 initializer behind its DequantizeLinear (axis 0) when it has
+ * one (shared with any float op that still reads the weight), else a new per-channel quantization of the
+ * float initializer (added to `inits`). Undefined for any other weight (the Conv then stays float).
+ */
+function int8Weight(name: string, index: GraphIndex, inits: TensorProto[]): Int8Weight | undefined {
+  const dq = index.producer.get(name);
+  if (dq && isConstantDequantize(dq, index) && dq.input[2] && attrInt(dq, 'axis', 1) === 0) {
+    const q = index.initializers.get(dq.input[0]!)!;
+    if (q.dataType === DataType.INT8 && q.dims.length === 4) return { values: dq.input[0]!, scale: dq.input[1]!, zeroPoint: dq.input[2], scales: floatValues(index.initializers.get(dq.input[1]!)!) };
+  }
+  const weight = index.initializers.get(name);
+  if (!weight || weight.dataType !== DataType.FLOAT) return undefined;
+  const dims = weight.dims.map(Number);
+  const w = quantizePerChannel(floatValues(weight), dims, 0);
+  const base = `${name}:qlinear`;
+  if (!inits.some((t) => t.name === `${base}_w`)) inits.push(makeInt8Tensor(`${base}_w`, dims, w.values), makeFloatTensor(`${base}_w_scale`, [dims[0]!], w.scales), makeInt8Tensor(`${base}_w_zero_point`, [dims[0]!], new Int8Array(dims[0]!)));
+  return { values: `${base}_w`, scale: `${base}_w_scale`, zeroPoint: `${base}_w_zero_point`, scales: w.scales };
+}
 
 /** A Relu, or a Clip whose lower bound is 0, that can be folded into the op before it. */
 function isReluLike(n: NodeProto, index: GraphIndex): boolean {
@@ -144,18 +173,22 @@ export function quantizeActivations(model: ModelProto, layers: readonly string[]
       count(report.float, n.opType);
       continue;
     }
-    const weight = n.opType === 'Conv' ? index.initializers.get(n.input[1]!) : undefined;
+    if (isConstantDequantize(n, index)) {
+      // An int8 weight behind DequantizeLinear (--quantize int8): kept while a float op still reads it.
+      nodes.push(n);
+      floatReady.add(n.output[0]!);
+      continue;
+    }
+    const weight = n.opType === 'Conv' ? int8Weight(n.input[1]!, index, inits) : undefined;
     const bias = n.opType === 'Conv' && n.input[2] ? index.initializers.get(n.input[2]) : undefined;
-    if (n.opType === 'Conv' && weight && weight.dataType === DataType.FLOAT && (!n.input[2] || bias)) {
+    if (n.opType === 'Conv' && weight && (!n.input[2] || bias)) {
       const x = ensureQ(n.input[0]!);
       const { out, absorbed: r } = folded(n.output[0]!);
       if (r) absorbed.add(r);
       const y = qParams(out);
-      const dims = weight.dims.map(Number);
-      const w = quantizePerChannel(floatValues(weight), dims, 0);
+      const w = weight;
       const base = `${n.output[0]}:qlinear`;
-      inits.push(makeInt8Tensor(`${base}_w`, dims, w.values), makeFloatTensor(`${base}_w_scale`, [dims[0]!], w.scales), makeInt8Tensor(`${base}_w_zero_point`, [dims[0]!], new Int8Array(dims[0]!)));
-      const inputs = [x.q, x.scale, x.zp, `${base}_w`, `${base}_w_scale`, `${base}_w_zero_point`, y.scale, y.zp];
+      const inputs = [x.q, x.scale, x.zp, w.values, w.scale, w.zeroPoint, y.scale, y.zp];
       if (bias) {
         const xs = uint8Params(ranges.get(n.input[0]!)!).scale;
         const b = floatValues(bias);
@@ -194,12 +227,18 @@ export function quantizeActivations(model: ModelProto, layers: readonly string[]
   for (const t of produced) if (readOutside.has(t) && (quantized.has(t) || floatReady.has(t))) ensureF(t);
   report.floatCopies = copyFloatForward(forward, gateReads);
   graph.node = [...nodes, ...graph.node.filter((n) => !inTrunk.has(n))];
-  // The float weights the trunk no longer reads (QLinearConv holds its own int8 copy) leave the file.
-  const reads = new Set<string>(graph.output.map((o) => o.name));
-  for (const n of graph.node) {
-    for (const i of n.input) reads.add(i);
-    subgraphReads(n, reads);
-  }
+  // Weights the trunk no longer reads in float (QLinearConv reads the int8 tensors) leave the file.
+  const readsOf = (list: readonly NodeProto[]): Set<string> => {
+    const reads = new Set<string>(graph.output.map((o) => o.name));
+    for (const n of list) {
+      for (const i of n.input) reads.add(i);
+      subgraphReads(n, reads);
+    }
+    return reads;
+  };
+  const before = readsOf(graph.node);
+  graph.node = graph.node.filter((n) => !isConstantDequantize(n, index) || before.has(n.output[0]!));
+  const reads = readsOf(graph.node);
   const trunkInputs = new Set(trunk.flatMap((n) => n.input));
   graph.initializer = [...graph.initializer.filter((t) => !trunkInputs.has(t.name) || reads.has(t.name)), ...inits];
   if (!model.opsetImport.some((o) => o.domain === 'com.microsoft')) model.opsetImport.push(onnx.OperatorSetIdProto.create({ domain: 'com.microsoft', version: 1 }));
