@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { nodeRunner, wasmMemoryBytes } from '../cli/ort-node.js';
 import { prepare } from '../src/prepare/index.js';
+import { ownSeedFeeds } from '../src/explain/model-feed.js';
 import type { Manifest } from '../src/manifest.js';
 import type { ModelRunner, ModelSession, RunTensor } from '../src/runtime/runner.js';
 
@@ -120,9 +121,9 @@ async function fidelity(t: Target, fp32: ModelSession, int8: ModelSession, m: Ma
   const rs: number[] = [];
   for (let i = 0; i < t.images; i++) {
     const image = syntheticImage(m.input.shape, 1000 + i, m);
-    const probe = await fp32.run({ [m.input.name]: image, [m.seed.name]: oneHot(classes, 0) }, [m.logits.name]);
+    const probe = await fp32.run({ ...ownSeedFeeds(m), [m.input.name]: image, [m.seed.name]: oneHot(classes, 0) }, [m.logits.name]);
     const top = argmax(probe[m.logits.name]!.data as Float32Array);
-    const feeds = { [m.input.name]: image, [m.seed.name]: oneHot(classes, top) };
+    const feeds = { ...ownSeedFeeds(m), [m.input.name]: image, [m.seed.name]: oneHot(classes, top) };
     const fetch = [m.logits.name, layer.activation, layer.gradient];
     const [a, b] = [await fp32.run(feeds, fetch), await int8.run(feeds, fetch)];
     if (argmax(b[m.logits.name]!.data as Float32Array) === top) agree++;
@@ -139,8 +140,8 @@ async function speed(t: Target, sessions: { original: ModelSession; fp32: ModelS
   const origOutputs = sessions.original.outputNames;
   const jobs: [keyof typeof sessions, () => Promise<unknown>][] = [
     ['original', () => sessions.original.run({ [m.input.name]: image }, origOutputs)],
-    ['fp32', () => sessions.fp32.run({ [m.input.name]: image, [m.seed.name]: seed }, [m.logits.name, layer.activation, layer.gradient])],
-    ['int8', () => sessions.int8.run({ [m.input.name]: image, [m.seed.name]: seed }, [m.logits.name, layer.activation, layer.gradient])],
+    ['fp32', () => sessions.fp32.run({ ...ownSeedFeeds(m), [m.input.name]: image, [m.seed.name]: seed }, [m.logits.name, layer.activation, layer.gradient])],
+    ['int8', () => sessions.int8.run({ ...ownSeedFeeds(m), [m.input.name]: image, [m.seed.name]: seed }, [m.logits.name, layer.activation, layer.gradient])],
   ];
   for (const [, job] of jobs) { await job(); await job(); }
   const times: Record<string, number[]> = { original: [], fp32: [], int8: [] };
@@ -166,7 +167,7 @@ async function memoryChild(file: string, manifestFile: string, kind: string): Pr
   const session = await nodeRunner().createSession(new Uint8Array(readFileSync(file)));
   const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
   const feeds: Record<string, RunTensor> = { [m.input.name]: syntheticImage(m.input.shape, 3, m) };
-  if (kind === 'prepared') feeds[m.seed.name] = oneHot(m.seed.shape[1], 0);
+  if (kind === 'prepared') Object.assign(feeds, ownSeedFeeds(m), { [m.seed.name]: oneHot(m.seed.shape[1], 0) });
   await session.run(feeds);
   console.log(wasmMemoryBytes());
 }

@@ -29,6 +29,8 @@ const BENCHES: Bench[] = [
   { name: 'methods', file: 'bench/methods.bench.ts', args: [], quickArgs: [] },
   { name: 'options', file: 'bench/explain-options.bench.ts', args: [], quickArgs: ['--rounds', '3'] },
   { name: 'node', file: 'bench/node-vs-workerd.bench.ts', args: [], quickArgs: [] },
+  { name: 'targets', file: 'bench/targets.bench.ts', args: [], quickArgs: ['--rounds', '5'] },
+  { name: 'int8', file: 'bench/int8-compute.bench.ts', args: [], quickArgs: ['--rounds', '5'] },
 ];
 
 function selected(argv: string[]): Bench[] {

@@ -14,6 +14,8 @@ export interface PrepareArgs {
   listLayers: boolean;
   json: boolean;
   labelsPath?: string;
+  /** Folder of calibration images (`--calibrate`), read by the caller. */
+  calibratePath?: string;
   options: PrepareOptions;
 }
 
@@ -33,6 +35,9 @@ Options:
   --detect-layout channels-first|anchors-first|anchors-first-objectness   a detection output's layout
                         when its shape cannot tell (default: anchors-first has objectness, or the labels say)
   --quantize int8|none  store Conv/Gemm/MatMul weights as per-channel int8 (default none)
+  --calibrate <folder>  with --quantize int8: run the trunk (up to the explained layers) on int8
+                        activations, scaled by the min/max seen on the PNG/JPEG images in <folder>
+                        (see docs/prepare.md: 20-50 images like the ones you will explain)
   --labels <file>       class labels: a JSON array, or one label per line
   --mean r,g,b          normalisation mean after scaling pixels to [0,1] (default ImageNet's)
   --std r,g,b           normalisation std (default ImageNet's)
@@ -77,7 +82,7 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
     allowPositionals: true,
     strict: true,
     options: {
-      out: { type: 'string', short: 'o' }, layer: { type: 'string', multiple: true }, quantize: { type: 'string' },
+      out: { type: 'string', short: 'o' }, layer: { type: 'string', multiple: true }, quantize: { type: 'string' }, calibrate: { type: 'string' },
       labels: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, 'input-size': { type: 'string' },
       resize: { type: 'string' }, crop: { type: 'string' }, 'no-verify': { type: 'boolean' },
       guided: { type: 'boolean' }, 'input-gradients': { type: 'boolean' },
@@ -107,7 +112,7 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
     task: oneOf('task', values.task, TASKS),
     detectLayout: oneOf('detect-layout', values['detect-layout'], ['channels-first', 'anchors-first', 'anchors-first-objectness'] as const),
   };
-  return { modelPath: positionals[0]!, outPath: values.out, listLayers, json: values.json ?? false, labelsPath: values.labels, options };
+  return { modelPath: positionals[0]!, outPath: values.out, listLayers, json: values.json ?? false, labelsPath: values.labels, calibratePath: values.calibrate, options };
 }
 
 /** The manifest path beside a prepared model: same name, extension .json. */

@@ -3,8 +3,11 @@
  * `gradcam-edge prepare`: reads the model (and labels), runs the prepare compiler with onnxruntime-web,
  * writes `<out>.onnx` and `<out>.json`, or lists the candidate layers.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { decodeImage } from '../src/image/decode.js';
+import type { RgbImage } from '../src/image/types.js';
+import { ApiError } from '../src/errors.js';
 import { prepare, listLayers, parseLabels, type LayerListing } from '../src/prepare/index.js';
 import { describeLayout } from '../src/prepare/layout.js';
 import { nodeRunner } from './ort-node.js';
@@ -46,20 +49,28 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const labels = parsed.labelsPath ? parseLabels(await readFile(parsed.labelsPath, 'utf8')) : null;
-  const { model, manifest, report } = await prepare(bytes, { ...parsed.options, labels, sourceFile: basename(parsed.modelPath) }, runner);
+  const calibrate = parsed.calibratePath ? await readImages(parsed.calibratePath) : undefined;
+  const { model, manifest, report } = await prepare(bytes, { ...parsed.options, labels, calibrate, sourceFile: basename(parsed.modelPath) }, runner);
   const out = parsed.outPath!;
   await writeFile(out, model);
   await writeFile(manifestPath(out), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const n of report.notes) process.stderr.write(`note: ${n}\n`);
   const layers = manifest.layers.map((l) => `${l.name} [${l.shape.join(', ')}]${l.default ? ' (default)' : ''}`).join(', ');
   process.stdout.write([
-    `prepared ${out} (${(report.sizes.prepared / MB).toFixed(2)} MB from ${(report.sizes.source / MB).toFixed(2)} MB, weights ${manifest.quantization.weights})`,
+    `prepared ${out} (${(report.sizes.prepared / MB).toFixed(2)} MB from ${(report.sizes.source / MB).toFixed(2)} MB, weights ${manifest.quantization.weights}${manifest.quantization.activations ? `, activations ${manifest.quantization.activations}` : ''})`,
     `manifest ${manifestPath(out)}`,
     `layers   ${layers}`,
     `time     ${(report.timings.total / 1000).toFixed(2)} s (probe ${fmt(report.timings.probe)}, gradient ${fmt(report.timings.gradient)}, quantize ${fmt(report.timings.quantize)}, verify ${fmt(report.timings.verify)})`,
     '',
   ].join('\n'));
   return 0;
+}
+
+/** The PNG and JPEG images of a folder, decoded (sorted by name). */
+async function readImages(folder: string): Promise<RgbImage[]> {
+  const names = (await readdir(folder)).filter((n) => /\.(png|jpe?g)$/i.test(n)).sort();
+  if (names.length === 0) throw new ApiError(400, 'bad_option', `--calibrate: no .png/.jpg images in ${folder}.`);
+  return Promise.all(names.map(async (n) => decodeImage(new Uint8Array(await readFile(join(folder, n))))));
 }
 
 function fmt(ms: number): string {

@@ -102,12 +102,33 @@ export function taskOf(manifest: Pick<Manifest, 'task'>): TaskSpec {
   return manifest.task ?? { kind: 'classify' };
 }
 
+/**
+ * In-graph target selection (optional; manifests without it describe models that only take fed seeds).
+ * A run that feeds `topK` = [k] (int64 [1], k > 0) and, for each seed input it wants, a [2, K] template T
+ * gets the gradients of the rows T[0] * onehot(c_i) + T[1], where c_1..c_k are the top-k classes of each
+ * image (largest logit first, lower index first on ties; N images give N * k rows, image-major). Plain
+ * targets: T = [1...1; 0...0]; counterfactual: T[0] = -1...-1; contrastive (rather than b): T[1] = -e_b.
+ * `classes` (int64 [N * k]) returns the chosen classes. Every run must feed `topK` (onnxruntime-web cannot
+ * feed an input with a default); [0] uses the seed inputs as given (ModelFeed in src/explain/model-feed.ts adds it to
+ * runs that leave it out). One run then explains the top classes at any class count (without it, a
+ * forward run must find them first).
+ */
+export interface SeedSelect {
+  /** The int64 [1] input k. */
+  topK: string;
+  /** The int64 [N * k] output with the chosen classes (empty when k = 0). */
+  classes: string;
+}
+
 /** The `gradcam-edge/1` manifest. */
 export interface Manifest {
   format: 'gradcam-edge/1';
   input: InputSpec;
-  /** The seed input: [S, K] for classifiers, [S, ...explained output dims after the batch] for other tasks. */
-  seed: { name: string; shape: [string | number, number, ...number[]] };
+  /**
+   * The seed input: [S, K] for classifiers, [S, ...explained output dims after the batch] for other tasks;
+   * `select` when the model can choose its own top-k targets (classifiers).
+   */
+  seed: { name: string; shape: [string | number, number, ...number[]]; select?: SeedSelect };
   /** The output G differentiates: the class scores, or for other tasks the output `task` describes. */
   logits: { name: string };
   /** The task (optional; absent = classify). */
@@ -127,7 +148,17 @@ export interface Manifest {
     blocks: { name: string; probabilities: string; gradient?: string; heads: number; tokens: number }[];
   };
   labels: string[] | null;
-  quantization: { weights: 'int8' | 'none'; scheme?: string; tensors?: number };
+  quantization: {
+    weights: 'int8' | 'none'; scheme?: string; tensors?: number;
+    /**
+     * 'uint8' when the trunk (the forward graph up to the explained layers) runs on int8 arithmetic
+     * (QLinearConv, QLinearAdd, ...; `prepare --calibrate`); absent: float activations. The head, the
+     * backward graph and every output stay float32 either way.
+     */
+    activations?: 'uint8';
+    /** How the activation scales were found: the number of calibration images and the method. */
+    calibration?: { images: number; method: 'min-max' };
+  };
   source: { sha256: string; file?: string };
   /** sha256 of the prepared ONNX file itself. */
   sha256: string;

@@ -59,6 +59,26 @@ export interface FloatOutput {
   dims: readonly number[];
 }
 
+/** k = [0] for a model with in-graph target selection (manifest `seed.select`): the fed seeds are used as given. */
+function noSelection(manifest: Manifest): Record<string, RunTensor> {
+  const name = manifest.seed.select?.topK;
+  return name ? { [name]: { type: 'int64', dims: [1], data: new BigInt64Array(1) } } : {};
+}
+
+/**
+ * The feeds a raw session needs besides the image and the shared seed: an empty [0, ...seed row] tensor for
+ * each of the layers' own seed inputs and k = [0] for the in-graph target selection. For tools, tests and
+ * benchmarks that run a prepared model without a {@link ModelFeed}.
+ *
+ * @example
+ * await session.run({ ...ownSeedFeeds(manifest), [manifest.input.name]: image, [manifest.seed.name]: seed }, fetches);
+ */
+export function ownSeedFeeds(manifest: Manifest): Record<string, RunTensor> {
+  const row = seedRowDims(manifest);
+  const empty: RunTensor = { type: 'float32', dims: [0, ...row], data: new Float32Array(0) };
+  return { ...noSelection(manifest), ...Object.fromEntries(seedInputs(manifest).slice(1).map((name) => [name, empty])) };
+}
+
 /**
  * A prepared model's session with the knowledge of how to feed it.
  *
@@ -117,11 +137,17 @@ export class ModelFeed {
     return this.floats(out, this.manifest.logits.name).data.slice(0, this.seedWidth);
   }
 
-  /** One run; every seed input missing from `feeds` gets an empty [0, K] seed. */
+  /**
+   * One run; every seed input missing from `feeds` gets an empty [0, K] seed, and a model with in-graph target
+   * selection (manifest `seed.select`) k = [0] when `feeds` leave it out (the seeds are then used as fed).
+   */
   run(feeds: Record<string, RunTensor>, fetches: readonly string[]): Promise<Record<string, RunTensor>> {
     const missing = this.seeds.filter((name) => !(name in feeds));
-    const all = missing.length === 0 ? feeds : { ...feeds, ...Object.fromEntries(missing.map((name) => [name, this.emptySeed])) };
-    return this.session.run(all, fetches);
+    const topK = this.manifest.seed.select?.topK;
+    if (missing.length === 0 && (!topK || topK in feeds)) return this.session.run(feeds, fetches);
+    const defaults: Record<string, RunTensor> = Object.fromEntries(missing.map((name) => [name, this.emptySeed]));
+    if (topK && !(topK in feeds)) Object.assign(defaults, noSelection(this.manifest));
+    return this.session.run({ ...feeds, ...defaults }, fetches);
   }
 
   /** The float32 output `name` of a run; a missing or non-float output is a 500 (a broken prepared model). */

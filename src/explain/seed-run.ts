@@ -4,7 +4,9 @@
  * -e_c (counterfactual, Grad-CAM paper section 5), e_a - e_b (contrastive: why a rather than b). All targets
  * of a request share one forward pass: the seed carries one row per target (the batch contract of
  * src/manifest.ts, N = 1 image and S rows). When the targets depend on the prediction (top-1, top=k):
- * - if only the layers' shared seed is needed and K <= {@link IDENTITY_SEED_MAX_CLASSES}, one run with the K
+ * - if the model chooses targets itself (manifest `seed.select`), one run with a target template and k
+ *   (in-graph-targets.ts), at any class count;
+ * - else, if only the layers' shared seed is needed and K <= {@link IDENTITY_SEED_MAX_CLASSES}, one run with the K
  *   identity rows gives every class's gradient, and each target's gradient is the same linear combination of
  *   rows as its seed (G is linear in the seed);
  * - otherwise a forward-only run finds the classes first (2 runs).
@@ -15,6 +17,7 @@ import { ApiError } from '../errors.js';
 import type { LayerSpec } from '../manifest.js';
 import type { RunTensor } from '../runtime/runner.js';
 import type { ModelFeed } from './model-feed.js';
+import { chosenClasses, selectsInGraph, targetTemplate, topKFeed } from './in-graph-targets.js';
 
 /** The largest class count explained with identity seeds in one run. */
 export const IDENTITY_SEED_MAX_CLASSES = 16;
@@ -121,30 +124,38 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
   const onlyShared = !needs.input || (!needs.input.plain && !needs.input.guided);
   const sharedSeed = needs.layers.length > 0 || !!needs.attention?.gradient;
   const logitsOnly = onlyShared && !sharedSeed; // e.g. smoothgrad (the gradients come from its batch), rollout
-  const viaIdentity = !targets && onlyShared && (logitsOnly || k <= IDENTITY_SEED_MAX_CLASSES);
-  if (!targets && !viaIdentity) {
+  const inGraph = !targets && !logitsOnly && selectsInGraph(manifest);
+  const viaIdentity = !targets && !inGraph && onlyShared && (logitsOnly || k <= IDENTITY_SEED_MAX_CLASSES);
+  if (!targets && !viaIdentity && !inGraph) {
     runs++;
     targets = targetsFor(topClasses(await feed.logits(input), (req as TargetRequest).top), req as TargetRequest, k);
   }
-  const seedRows = viaIdentity ? (logitsOnly ? [] : identity(k)) : targets!.map((t) => t.seed);
+  const seedRows = viaIdentity ? (logitsOnly ? [] : identity(k)) : inGraph ? [] : targets!.map((t) => t.seed);
+  // With in-graph selection every fed seed is the template; the model makes the rows of the top classes.
+  const seedFeed = (): RunTensor => (inGraph ? targetTemplate(req as TargetRequest, k) : feed.rows(seedRows));
   const feeds: Record<string, RunTensor> = { [manifest.input.name]: feed.images(input) };
-  feeds[manifest.seed.name] = sharedSeed ? feed.rows(seedRows) : feed.zeroRows(1);
+  feeds[manifest.seed.name] = sharedSeed || inGraph ? seedFeed() : feed.zeroRows(1);
   const fetches = [manifest.logits.name, ...needs.layers.flatMap((l) => [l.activation, l.gradient])];
   const blocks = needs.attention ? manifest.attention?.blocks ?? [] : [];
   for (const b of blocks) fetches.push(b.probabilities, ...(needs.attention!.gradient ? [b.gradient!] : []));
+  if (inGraph) {
+    Object.assign(feeds, topKFeed(manifest, (req as TargetRequest).top));
+    fetches.push(manifest.seed.select!.classes);
+  }
   const il = needs.input?.layer;
   if (il && needs.input!.plain) {
-    feeds[il.seed ?? manifest.seed.name] = feed.rows(seedRows);
+    feeds[il.seed ?? manifest.seed.name] = seedFeed();
     fetches.push(il.gradient);
   }
   if (il && needs.input!.guided) {
     if (!il.guidedGradient || !il.guidedSeed) throw new ApiError(400, 'bad_option', 'This model has no guided input gradient; prepare it with --input-gradients.', { option: 'method' });
-    feeds[il.guidedSeed] = feed.rows(seedRows);
+    feeds[il.guidedSeed] = seedFeed();
     fetches.push(il.guidedGradient);
   }
   const out = await feed.run(feeds, fetches);
   runs++;
   const logits = feed.floats(out, manifest.logits.name).data.slice(0, k);
+  if (inGraph) targets = targetsFor(chosenClasses(manifest, out, (req as TargetRequest).top), req as TargetRequest, k);
   if (viaIdentity) targets = targetsFor(topClasses(logits, (req as TargetRequest).top), req as TargetRequest, k);
   const pick = (data: Float32Array, per: number): Float32Array[] =>
     targets!.map((t, i) => (viaIdentity ? combineRows(data, per, t.seed) : data.slice(i * per, (i + 1) * per)));

@@ -19,6 +19,8 @@ import { checkLabelCount } from './labels.js';
 import { quantizeWeights, type QuantizeReport } from './quantize.js';
 import { sha256Hex } from './sha256.js';
 import { verifyPrepared } from './verify.js';
+import { addTargetSelection, TOP_CLASSES_NAME, TOP_K_NAME } from './target-select.js';
+import { int8Activations, type Int8Report } from './int8-activations.js';
 import { checkOptions, type PrepareOptions } from './options.js';
 import { layerLayouts } from './layer-layouts.js';
 import { canonicalOutputs } from './canonical.js';
@@ -44,6 +46,8 @@ export interface PrepareReport {
   /** Bytes of the source and prepared files. */
   sizes: { source: number; prepared: number };
   quantization: QuantizeReport | null;
+  /** The int8 trunk (with `calibrate`), or null. */
+  activations: Int8Report | null;
   /** Warnings and decisions, as sentences. */
   notes: string[];
 }
@@ -122,8 +126,15 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   if (attention) attentionOutputs(graph.model, attention.blocks);
   const folded = foldedBatchTensors(a.shapes, [...names, ...attentionNames].flatMap((n) => [...tensorsOnPath(index, n, a.logits.name)]));
   if (folded.length > 0) expandInputToSeedBatch(graph.model, a.input.name, SEED_NAME);
+  // In-graph target selection for classifiers; not for models whose forward runs at the seed's batch (the
+  // repeated image's rows are read off the fed seed, which selection turns into a template).
+  const selects = opts.targetSelection && a.task.kind === 'classify' && folded.length === 0;
+  const ownSeeds = [...new Set(graph.layers.flatMap((l) => [l.seed, l.guidedSeed]).filter((s): s is string => !!s && s !== SEED_NAME))];
+  if (selects) addTargetSelection(graph.model, { logits: a.logits.name, classes: a.logits.classes, seed: SEED_NAME, otherSeeds: ownSeeds });
   const t1 = performance.now();
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
+  // After the weights: the int8 trunk reads the same int8 weight tensors as any float op that remains.
+  const activations = opts.calibrate ? await int8Activations(a, graph.model, names.filter((n) => n !== a.input.name), opts, runner, SEED_NAME) : null;
   const t2 = performance.now();
   const bytes = encodeModel(graph.model);
   const t3 = performance.now();
@@ -136,20 +147,23 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     ...(l.seed !== SEED_NAME ? { seed: l.seed } : {}),
     ...(l.guidedGradient ? { guidedGradient: l.guidedGradient, guidedSeed: l.guidedSeed } : {}),
   }));
-  if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes, row: seedRow }, layers);
+  if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes, row: seedRow, topK: selects ? TOP_K_NAME : undefined }, layers);
   const t4 = performance.now();
 
   const manifest: Manifest = {
     format: 'gradcam-edge/1',
     input: { ...a.input, mean: opts.mean, std: opts.std, resize: opts.resize, crop: opts.crop, background: opts.background },
-    seed: { name: SEED_NAME, shape: seedShape(graph.model, seedRow) },
+    seed: { name: SEED_NAME, shape: seedShape(graph.model, seedRow), ...(selects ? { select: { topK: TOP_K_NAME, classes: TOP_CLASSES_NAME } } : {}) },
     logits: { name: a.logits.name },
     task: a.task,
     layers,
     ...(attention ? { attention } : {}),
     labels: opts.labels,
     quantization: quantization
-      ? { weights: 'int8', scheme: 'per-channel symmetric int8 (zero point 0) behind DequantizeLinear', tensors: quantization.quantized.length }
+      ? {
+        weights: 'int8', scheme: 'per-channel symmetric int8 (zero point 0) behind DequantizeLinear', tensors: quantization.quantized.length,
+        ...(activations ? { activations: 'uint8' as const, calibration: { images: opts.calibrate!.length, method: 'min-max' as const } } : {}),
+      }
       : { weights: 'none' },
     source: { sha256: await sha256Hex(modelBytes), ...(opts.sourceFile ? { file: opts.sourceFile } : {}) },
     sha256: await sha256Hex(bytes),
@@ -160,7 +174,8 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     timings: { ...a.timings, gradient: t1 - t0, quantize: t2 - t1, encode: t3 - t2, verify: t4 - t3, total: performance.now() - start },
     sizes: { source: modelBytes.byteLength, prepared: bytes.byteLength },
     quantization,
-    notes: [...a.notes, ...quantizationNotes(quantization), ...foldNotes(folded)],
+    activations,
+    notes: [...a.notes, ...quantizationNotes(quantization), ...foldNotes(folded), ...activationNotes(activations)],
   };
   return { model: bytes, manifest, report };
 }
@@ -192,6 +207,15 @@ function foldNotes(folded: string[]): string[] {
 function quantizationNotes(q: QuantizeReport | null): string[] {
   if (!q || q.skipped.length === 0) return [];
   return [`${q.skipped.length} small weight(s) kept in fp32: ${q.skipped.map((s) => `${s.name} (${s.reason})`).join('; ')}.`];
+}
+
+function activationNotes(r: Int8Report | null): string[] {
+  if (!r) return [];
+  const list = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} x${v}`).join(', ') || 'none';
+  const notes = [`int8 trunk: ${list(r.int8)}; still float: ${list(r.float)}.`];
+  notes.push(`Accuracy check on the calibration images: Grad-CAM map r >= ${r.mapCorrelation.toFixed(4)} against float${r.floatTail > 0 ? ` with the last ${r.floatTail} conv(s) before the explained layer kept float` : ''}.`);
+  if (r.floatCopies > 0) notes.push(`The input-gradient graphs keep a float copy of ${r.floatCopies} forward op(s): pixel-level methods run the forward twice (int8, then float).`);
+  return notes;
 }
 
 export { ApiError };

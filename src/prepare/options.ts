@@ -5,6 +5,7 @@
 import { ApiError } from '../errors.js';
 import { TASKS, type TaskKind } from './task.js';
 import type { DetectLayout } from '../tasks/detect-format.js';
+import type { RgbImage } from '../image/types.js';
 
 /** Options of the prepare compiler. */
 export interface PrepareOptions {
@@ -47,6 +48,17 @@ export interface PrepareOptions {
    * block on each gradient run). `true` means 'gradients'. Default none.
    */
   attention?: boolean | 'probabilities' | 'gradients';
+  /**
+   * Calibration images for int8 activations (needs `quantize: 'int8'`): the trunk up to the explained
+   * layers then runs as QLinearConv/QLinearAdd on uint8 activations with scales from the min/max of each
+   * tensor over these images (src/prepare/quantize-activations.ts). Default none: activations stay float.
+   */
+  calibrate?: RgbImage[];
+  /**
+   * Let the model choose its own targets (top-k of its logits, manifest `seed.select`) so that top-k
+   * explanations take one run. Default true; false gives a model that only takes fed seeds.
+   */
+  targetSelection?: boolean;
   /** Run the prepared model once to check it (default true). */
   verify?: boolean;
   /** Source file name recorded in the manifest. */
@@ -61,7 +73,7 @@ export interface PrepareOptions {
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 
-type Optional = 'layers' | 'inputSize' | 'sourceFile' | 'layout' | 'prefixTokens' | 'grid' | 'attention' | 'task' | 'detectLayout';
+type Optional = 'layers' | 'inputSize' | 'sourceFile' | 'layout' | 'prefixTokens' | 'grid' | 'attention' | 'task' | 'detectLayout' | 'calibrate';
 type Checked = Required<Omit<PrepareOptions, Optional>> & Pick<PrepareOptions, Optional>;
 
 const DETECT_LAYOUTS: readonly DetectLayout[] = ['channels-first', 'anchors-first', 'anchors-first-objectness'];
@@ -95,11 +107,14 @@ export function checkOptions(o: PrepareOptions): Checked {
   if (o.task !== undefined && !TASKS.includes(o.task)) throw bad(`--task must be one of ${TASKS.join(', ')} (got ${String(o.task)}).`);
   if (o.detectLayout !== undefined && !DETECT_LAYOUTS.includes(o.detectLayout)) throw bad(`--detect-layout must be one of ${DETECT_LAYOUTS.join(', ')} (got ${String(o.detectLayout)}).`);
   if (o.detectLayout !== undefined && o.task !== undefined && o.task !== 'detect') throw bad(`--detect-layout is for --task detect (got --task ${o.task}).`);
+  if (o.calibrate !== undefined && o.quantize !== 'int8') throw bad('--calibrate (int8 activations) needs --quantize int8.');
+  if (o.calibrate !== undefined && o.calibrate.length === 0) throw bad('--calibrate needs at least one image (PNG or JPEG).');
   return {
     layout: o.layout,
     prefixTokens: o.prefixTokens,
     grid: o.grid,
     layers: o.layers,
+    calibrate: o.calibrate,
     quantize: o.quantize ?? 'none',
     labels: o.labels ?? null,
     mean: triple('mean', o.mean, IMAGENET_MEAN, false),
@@ -109,6 +124,7 @@ export function checkOptions(o: PrepareOptions): Checked {
     crop: o.crop ?? 'none',
     background: o.background ?? [255, 255, 255],
     verify: o.verify ?? true,
+    targetSelection: o.targetSelection ?? true,
     guided: o.guided ?? false,
     inputGradients: o.inputGradients ?? false,
     attention: o.attention === true ? 'gradients' : o.attention || undefined,

@@ -53,11 +53,20 @@ export function weightAxis(node: NodeProto, inputIndex: number, rank: number): n
 
 interface Plan { tensor: TensorProto; node: NodeProto; axis: number }
 
-/** The first weight-consuming node (graph order, so forward ops win) of each float initializer. */
+/** The nodes of a graph and, after each node, those of its subgraphs (If branches), recursively. */
+function allNodes(nodes: readonly NodeProto[]): NodeProto[] {
+  return nodes.flatMap((n) => [n, ...n.attribute.flatMap((a) => [a.g, ...(a.graphs ?? [])]).flatMap((g) => (g ? allNodes(g.node) : []))]);
+}
+
+/**
+ * The first weight-consuming node (graph order, so forward ops win) of each float initializer; nodes inside
+ * subgraphs count too (a backward graph gated by an If, or a float copy of an int8 trunk, reads weights from
+ * the outer scope).
+ */
 function planWeights(model: ModelProto): Plan[] {
   const inits = new Map(model.graph!.initializer.map((t) => [t.name, t]));
   const plans = new Map<string, Plan>();
-  for (const node of model.graph!.node) {
+  for (const node of allNodes(model.graph!.node)) {
     node.input.forEach((name, i) => {
       const tensor = inits.get(name);
       if (!tensor || plans.has(name) || tensor.dataType !== DataType.FLOAT) return;

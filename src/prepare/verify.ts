@@ -19,14 +19,19 @@ function zeros(dims: number[]): RunTensor {
 }
 
 /** Run the prepared model once; throws `internal` with the runtime's message when it does not run. */
-export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number; row?: readonly number[] }, layers: readonly LayerSpec[]): Promise<void> {
-  // Two seed rows (a batch baked into a reshape shows only with more than one): each [K] for classifiers,
-  // the explained output's dims for other tasks.
-  const rows = 2;
+export async function verifyPrepared(
+  model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number; row?: readonly number[]; topK?: string }, layers: readonly LayerSpec[],
+): Promise<void> {
+  // Two seed rows (a batch baked into a reshape shows only with more than one): each [K] for classifiers, the
+  // explained output's dims for other tasks. With in-graph target selection the run chooses its top-2 classes
+  // itself from a [2, K] template (T[0] = 1, T[1] = 0).
+  const rows = seed.topK ? Math.min(2, seed.classes) : 2;
   const row = seed.row ?? [seed.classes];
   const rowSize = row.reduce((a, b) => a * b, 1);
-  const seedTensor = zeros([rows, ...row]);
-  for (let r = 0; r < rows; r++) (seedTensor.data as Float32Array)[r * rowSize + (r % rowSize)] = 1;
+  const seedTensor = zeros([2, ...row]);
+  if (seed.topK) (seedTensor.data as Float32Array).fill(1, 0, rowSize);
+  else for (let r = 0; r < 2; r++) (seedTensor.data as Float32Array)[r * rowSize + (r % rowSize)] = 1;
+  const selection: Record<string, RunTensor> = seed.topK ? { [seed.topK]: { type: 'int64', dims: [1], data: BigInt64Array.from([BigInt(rows)]) } } : {};
   const outputsOf = (l: LayerSpec) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])];
   const fetches = layers.flatMap(outputsOf);
   let out: Record<string, RunTensor>;
@@ -34,7 +39,7 @@ export async function verifyPrepared(model: Uint8Array, runner: ModelRunner, inp
     const session = await runner.createSession(model);
     try {
       const seeds = Object.fromEntries([seed.name, ...layers.flatMap((l) => [l.seed, l.guidedSeed])].filter((s): s is string => !!s).map((s) => [s, seedTensor]));
-      out = await session.run({ [input.name]: zeros(concrete(input.shape)), ...seeds }, fetches);
+      out = await session.run({ [input.name]: zeros(concrete(input.shape)), ...seeds, ...selection }, fetches);
     } finally {
       await session.release();
     }

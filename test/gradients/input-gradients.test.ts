@@ -15,6 +15,7 @@ import { seedInputs } from '../../src/manifest.js';
 import type { RunTensor } from '../../src/runtime/runner.js';
 import { listFixtures, readF32, readModel } from './support/fixtures.js';
 import { relL2 } from './support/finite-diff.js';
+import { ownSeedFeeds } from '../../src/explain/model-feed.js';
 
 const TOLERANCE = 1e-4;
 const runner = nodeRunner();
@@ -50,6 +51,7 @@ describe('input gradients (plain and guided) vs PyTorch autograd', () => {
     const twoRows: RunTensor = { type: 'float32', dims: [2, k], data: Float32Array.from(seeds.flatMap((s) => [...s])) };
     const session = await runner.createSession(model);
     const out = await session.run({
+      ...ownSeedFeeds(manifest), // k = 0: the seeds are used as fed
       [f.input.name]: { type: 'float32', dims: f.input.shape, data: readF32(f, f.input.file) },
       gradcam_seed: { type: 'float32', dims: [0, k], data: new Float32Array(0) },
       [input.seed!]: twoRows,
@@ -81,6 +83,7 @@ describe('input gradients (plain and guided) vs PyTorch autograd', () => {
     const session = await runner.createSession(model);
     const empty: RunTensor = { type: 'float32', dims: [0, k], data: new Float32Array(0) };
     const out = await session.run({
+      ...ownSeedFeeds(manifest), // k = 0: the seeds are used as fed
       [f.input.name]: { type: 'float32', dims: [2, ...f.input.shape.slice(1)], data: two },
       gradcam_seed: { type: 'float32', dims: [2, k], data: new Float32Array(2 * k).fill(1) },
       'gradcam_seed:input': empty,

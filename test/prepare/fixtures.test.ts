@@ -11,6 +11,7 @@ import { listLayers, prepare } from '../../src/prepare/index.js';
 import { nodeRunner } from '../../cli/ort-node.js';
 import type { RunTensor } from '../../src/runtime/runner.js';
 import { decodeModel } from '../../src/onnx/proto.js';
+import { ownSeedFeeds } from '../../src/explain/model-feed.js';
 
 const ROOT = join(import.meta.dirname, '../fixtures/models');
 const names = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => existsSync(join(ROOT, d, 'fixture.json'))).sort() : [];
@@ -82,7 +83,7 @@ describe.skipIf(names.length === 0)('prepare on the PyTorch fixtures', () => {
     const refLogits = f32(name, fx.logits.file);
     for (let s = 0; s < fx.seeds.length; s++) {
       const seed: RunTensor = { type: 'float32', dims: fx.seeds[s]!.shape, data: f32(name, fx.seeds[s]!.file) };
-      const out = await session.run({ [manifest.input.name]: input, [manifest.seed.name]: seed });
+      const out = await session.run({ ...ownSeedFeeds(manifest), [manifest.input.name]: input, [manifest.seed.name]: seed });
       const logits = out[manifest.logits.name]!.data as Float32Array;
       const scale = Math.max(...Array.from(refLogits, Math.abs));
       logits.forEach((v, i) => expect(Math.abs(v - refLogits[i]!)).toBeLessThan(0.1 * scale));

@@ -12,6 +12,7 @@ import { prepare } from '../../src/prepare/index.js';
 import { decodeModel, type TensorProto } from '../../src/onnx/proto.js';
 import { floatValues, intValues } from '../../src/onnx/tensor.js';
 import { randomizeTopLayer } from '../../bench/quality/randomize.js';
+import { ownSeedFeeds } from '../../src/explain/model-feed.js';
 
 const SOURCE = new Uint8Array(readFileSync(join(__dirname, '../fixtures/models/mobilenet_v2/model.onnx')));
 const runner = nodeRunner();
@@ -64,7 +65,7 @@ describe.each([['none'], ['int8']] as const)('randomizeTopLayer, weights %s', (q
     seed[k] = 1;
     const run = async (bytes: Uint8Array) => {
       const s = await runner.createSession(bytes);
-      const out = await s.run({ [manifest.input.name]: { type: 'float32', dims: [1, 3, 64, 64], data: input }, [manifest.seed.name]: { type: 'float32', dims: [1, w.rows], data: seed } });
+      const out = await s.run({ ...ownSeedFeeds(manifest), [manifest.input.name]: { type: 'float32', dims: [1, 3, 64, 64], data: input }, [manifest.seed.name]: { type: 'float32', dims: [1, w.rows], data: seed } });
       await s.release();
       return { a: out[layer.activation]!.data as Float32Array, g: out[layer.gradient]!.data as Float32Array };
     };

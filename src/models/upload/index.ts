@@ -69,7 +69,7 @@ export async function acceptModel(input: UploadInput, runner: ModelRunner, limit
     checkServedTask(manifest, 'This upload');
     const start = performance.now();
     const imageInput = { name: manifest.input.name, shape: manifest.input.shape, layout: manifest.input.layout };
-    await runtimeChecked(() => verifyPrepared(input.model, runner, imageInput, { name: manifest.seed.name, classes: Number(manifest.seed.shape[1]) }, manifest.layers));
+    await runtimeChecked(() => verifyPrepared(input.model, runner, imageInput, { name: manifest.seed.name, classes: Number(manifest.seed.shape[1]), topK: manifest.seed.select?.topK }, manifest.layers));
     return { model: input.model, manifest, prepared: 'uploaded', notes: [], timings: { verify: performance.now() - start } };
   }
   if (model.graph!.input.some((i) => i.name === 'gradcam_seed')) {
