@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { startWranglerDev } from '../test/e2e/wrangler-dev.js';
 import { nodeRunner, wasmMemoryBytes } from '../cli/ort-node.js';
 import type { Manifest } from '../src/manifest.js';
+import { ownSeedFeeds } from '../src/explain/model-feed.js';
 
 const KV_VALUE_LIMIT = 25 * 2 ** 20;
 
@@ -103,7 +104,7 @@ async function measureInNode(file: string): Promise<string> {
   const attention = manifest.attention?.blocks.flatMap((b) => [b.probabilities, ...(b.gradient ? [b.gradient] : [])]) ?? [];
   const once = async () => {
     const start = performance.now();
-    const out = await session.run({ [manifest.input.name]: input, [manifest.seed.name]: { type: 'float32', dims: [1, k], data: new Float32Array(k) } }, [manifest.logits.name]);
+    const out = await session.run({ ...ownSeedFeeds(manifest), [manifest.input.name]: input, [manifest.seed.name]: { type: 'float32', dims: [1, k], data: new Float32Array(k) } }, [manifest.logits.name]);
     const logits = out[manifest.logits.name]!.data as Float32Array;
     const seed = new Float32Array(k);
     seed[logits.indexOf(Math.max(...logits))] = 1;

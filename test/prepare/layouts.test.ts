@@ -15,6 +15,7 @@ import { listLayers, prepare } from '../../src/prepare/index.js';
 import { camMethod } from '../../src/cam/registry.js';
 import type { LayerSpec, Manifest } from '../../src/manifest.js';
 import { relL2 } from '../gradients/support/finite-diff.js';
+import { ownSeedFeeds } from '../../src/explain/model-feed.js';
 
 const ROOT = new URL('../fixtures/layouts/', import.meta.url).pathname;
 const runner = nodeRunner();
@@ -59,6 +60,7 @@ async function runPrepared(f: LayoutFixture, model: Uint8Array, manifest: Manife
     const k = f.logits.shape[1]!;
     const seeds = f.seeds.map((s) => [...f32(f, s.file)]).flat();
     return await session.run({
+      ...ownSeedFeeds(manifest),
       [f.input.name]: { type: 'float32', dims: f.input.shape, data: f32(f, f.input.file) },
       [manifest.seed.name]: { type: 'float32', dims: [2, k], data: Float32Array.from(seeds) },
     });
