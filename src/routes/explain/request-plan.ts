@@ -11,6 +11,7 @@ import { ApiError } from '../../errors.js';
 import type { LayerSpec, Manifest } from '../../manifest.js';
 import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES } from '../../cam/smooth-grad-cam-plus-plus.js';
 import type { ComputeRequest, MethodChoice } from '../../explain/compute.js';
+import { DEFAULT_UNITS } from '../../explain/units.js';
 import { METRICS, type Metric } from '../../explain/metrics.js';
 import { classCount } from '../../explain/model-feed.js';
 import type { TargetRequest } from '../../explain/seed-run.js';
@@ -98,9 +99,13 @@ export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Si
   const targets = resolveTargets(manifest, opts, method);
   const metrics = resolveMetrics(opts.metrics);
   const size = panelSize(header, opts, maxOutputSide, targets.top);
+  const json = opts.output === 'json';
+  const text = json || opts.text === 'true' || opts.text === '1';
+  if (!json && opts.units !== undefined) throw bad('units', "units are listed in JSON only (output=json); a PNG can carry the sentence with text=true.");
   const compute: ComputeRequest = {
     method, layers, inputLayer, combine: opts.combine, aug: opts.aug, targets,
     n: opts.n ?? DEFAULT_NOISY_COPIES, sigma: opts.sigma ?? DEFAULT_NOISE_SIGMA,
+    units: text ? (json ? opts.units ?? DEFAULT_UNITS : DEFAULT_UNITS) : 0,
   };
   const combines = layers.length > 1 || (method.kind === 'pixel' && method.pixel.needs.gradcam);
   const canonical: CanonicalOptions = {
@@ -109,6 +114,7 @@ export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Si
     extra: {
       layers: layers.map((l) => l.name), combine: combines ? opts.combine : undefined, top: targets.top,
       counterfactual: targets.counterfactual, versus: targets.versus, aug: opts.aug, metrics,
+      units: json ? compute.units : undefined, text: !json && text,
     },
   };
   return { compute, methodKey: key, metrics, size, canonical };
