@@ -105,8 +105,8 @@ export function unitsSentence(s: SentenceInput): string {
 }
 
 /**
- * The sentence of one explained target: its units (from `computeMaps` with `units`), or the reason the
- * request has none.
+ * The sentence of one explained target, from its top {@link DEFAULT_UNITS} units (from `computeMaps` with
+ * `units` >= 5), or the reason the request has none.
  *
  * @example
  * targetSentence(manifest, request.compute, e.explained[0], e.probabilities);
@@ -118,6 +118,6 @@ export function targetSentence(
   const reason = unitsUnavailable(req);
   return unitsSentence({
     label: manifest.labels?.[classIndex] ?? null, classIndex, probability: probabilities[classIndex]!,
-    units: reason ? null : explained.units ?? [], reason, dissected: req.layers[0]?.units !== undefined,
+    units: reason ? null : (explained.units ?? []).slice(0, DEFAULT_UNITS), reason, dissected: req.layers[0]?.units !== undefined,
   });
 }

@@ -52,6 +52,9 @@ describe('units and text in explanations', () => {
     const two = (await (await post('output=json&units=2')).json()) as Json;
     expect(two.units).toEqual(five.units!.slice(0, 2));
     expect(two.id).not.toBe(five.id);
+    expect(two.text, 'the sentence always draws on the top 5').toBe(five.text);
+    const none = (await (await post('output=json&units=0')).json()) as Json;
+    expect([none.units, none.text]).toEqual([[], five.text]);
     const bad = await post('units=3');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { option: string }).option).toBe('units');

@@ -75,7 +75,7 @@ function jsonBody(c: Context<AppEnv>, p: Plan, meta: ExplanationMeta, e: Explana
     top: topK(p.manifest, e.logits, 5), logits: [...e.logits],
     map: mapJson(e.explained[0].map), versus: targets[0].versus, counterfactual: targets[0].counterfactual,
     ...(targets.length > 1 ? { explanations: targets } : {}), ...(e.metrics ? { metrics: e.metrics } : {}),
-    units: e.explained[0].units ?? null, text: meta.text ?? null,
+    units: e.explained[0].units?.slice(0, p.listUnits) ?? null, text: meta.text ?? null,
     runs: e.runs, timings: meta.timings,
     embed: embedSnippets({ base: c.req.url, id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
   }));

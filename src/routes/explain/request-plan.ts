@@ -26,6 +26,8 @@ export interface RequestPlan {
   /** The method's name and parameters as they enter the id (e.g. `smoothgrad(n=8,sigma=0.15)`). */
   methodKey: string;
   metrics: Metric[];
+  /** JSON: how many units to list (`units=`; the sentence always uses the top {@link DEFAULT_UNITS}). */
+  listUnits: number;
   /** Size of one rendered panel (a top=k PNG is k panels side by side). */
   size: Size;
   canonical: CanonicalOptions;
@@ -105,7 +107,7 @@ export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Si
   const compute: ComputeRequest = {
     method, layers, inputLayer, combine: opts.combine, aug: opts.aug, targets,
     n: opts.n ?? DEFAULT_NOISY_COPIES, sigma: opts.sigma ?? DEFAULT_NOISE_SIGMA,
-    units: text ? (json ? opts.units ?? DEFAULT_UNITS : DEFAULT_UNITS) : 0,
+    units: text ? Math.max(opts.units ?? DEFAULT_UNITS, DEFAULT_UNITS) : 0,
   };
   const combines = layers.length > 1 || (method.kind === 'pixel' && method.pixel.needs.gradcam);
   const canonical: CanonicalOptions = {
@@ -114,8 +116,8 @@ export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Si
     extra: {
       layers: layers.map((l) => l.name), combine: combines ? opts.combine : undefined, top: targets.top,
       counterfactual: targets.counterfactual, versus: targets.versus, aug: opts.aug, metrics,
-      units: json ? compute.units : undefined, text: !json && text,
+      units: json ? opts.units ?? DEFAULT_UNITS : undefined, text: !json && text,
     },
   };
-  return { compute, methodKey: key, metrics, size, canonical };
+  return { compute, methodKey: key, metrics, size, canonical, listUnits: opts.units ?? DEFAULT_UNITS };
 }
