@@ -77,6 +77,36 @@ export interface LayerSpec {
    */
   seed?: string;
   guidedSeed?: string;
+  /**
+   * Unit names from Network Dissection (`gradcam-edge dissect`, src/dissect): optional; explanations put
+   * them into `units` and `text`. Changes what explanations say, so it is part of the manifest's identity.
+   */
+  units?: LayerDissection;
+}
+
+/**
+ * A layer's dissection (Bau et al. 2017): unit k (channel k of the activation) is named `names[k]` when its
+ * best concept's dataset IoU `iou[k]` reached `iouThreshold`, else null (unnamed; `iou[k]` is still its best).
+ */
+export interface LayerDissection {
+  /** The concept dataset: `scenes(...)` (the built-in scene generator) or `folder:<name>`. */
+  source: string;
+  /** Images dissected. */
+  images: number;
+  /** Top quantile of each unit's activations taken as "on" (NetDissect: 0.005). */
+  quantile: number;
+  /** IoU a unit's best concept needs for the unit to be named (NetDissect: 0.04). */
+  iouThreshold: number;
+  /** Mask resolution [height, width] the IoU was measured at (the model input's). */
+  resolution: [number, number];
+  /** ISO date of the dissection. */
+  date: string;
+  /** Kind of each concept of the dataset (shape, part, texture, colour, clutter, other). */
+  kinds: Record<string, string>;
+  /** One per unit (channel): the concept's name, or null. */
+  names: (string | null)[];
+  /** One per unit: the best concept's IoU (4 decimals). */
+  iou: number[];
 }
 
 /**

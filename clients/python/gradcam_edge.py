@@ -72,6 +72,8 @@ class Explanation:
     layer: str
     cache: str
     timings: Dict[str, float] = field(default_factory=dict)
+    #: The one-sentence explanation (X-Explanation-Text), when asked for with ``text=True``.
+    text: Optional[str] = None
 
     @property
     def badge_url(self) -> str:
@@ -183,10 +185,13 @@ class Client:
             score=float(headers.get("X-Explanation-Score", "nan")), method=headers.get("X-Explanation-Method", ""),
             model=headers.get("X-Explanation-Model", ""), layer=urllib.parse.unquote(headers.get("X-Explanation-Layer", "")),
             cache=headers.get("X-Cache", "miss"), timings=_server_timing(headers.get("Server-Timing")),
+            text=urllib.parse.unquote(headers["X-Explanation-Text"]) if headers.get("X-Explanation-Text") else None,
         )
 
     def explain_json(self, image: ImageSource, **options: Any) -> Dict[str, Any]:
-        """Explain an image as JSON: logits, top-5, the raw low-resolution map and its shape, class, id, url."""
+        """Explain an image as JSON: logits, top-5, the raw low-resolution map and its shape, class, id, url,
+        ``units`` (the top units by channel weight with their Network Dissection names; ``units=k``) and ``text``
+        (one sentence)."""
         return self._json(self._post("/v1/explain", image, {**options, "output": "json"}))
 
     def classify(self, image: ImageSource, **options: Any) -> Dict[str, Any]:

@@ -48,5 +48,6 @@ export function metadataFromHeaders(headers: Headers): ExplanationMetadata {
     layer: decoded(headers.get('x-explanation-layer')) ?? '',
     cache: headers.get('x-cache') === 'hit' ? 'hit' : 'miss',
     timings: parseServerTiming(headers.get('server-timing')),
+    ...(headers.has('x-explanation-text') ? { text: decoded(headers.get('x-explanation-text'))! } : {}),
   };
 }

@@ -59,6 +59,20 @@ export interface ExplanationMap {
   data: number[];
 }
 
+/** One unit behind a map (JSON `units`). */
+export interface UnitEvidence {
+  /** Channel index in the layer. */
+  index: number;
+  /** Channel weight alpha_k. */
+  weight: number;
+  /** Network Dissection name, or null (unnamed, or the model was not dissected). */
+  name: string | null;
+  /** The name's IoU from the dissection (also for unnamed units), or null when not dissected. */
+  iou: number | null;
+  /** The unit's part of the map (sum of alpha_k A_k over the map's positive pixels / sum of the map). */
+  share: number;
+}
+
 /** One explained class of a `top=k` request. */
 export interface ClassExplanation {
   class: TargetClass;
@@ -88,6 +102,13 @@ export interface ExplanationJson {
   metrics?: Record<string, number>;
   /** Model runs this explanation took. */
   runs?: number;
+  /**
+   * The first class's top units of the first layer by channel weight alpha_k (`units=`, default 5), named by
+   * Network Dissection; null for methods without channel weights. Absent from explanations stored before.
+   */
+  units?: UnitEvidence[] | null;
+  /** One plain-English sentence: the prediction and the named units behind it (or why there are none). */
+  text?: string | null;
   timings: Record<string, number>;
   embed: EmbedSnippets;
 }

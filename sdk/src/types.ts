@@ -6,7 +6,7 @@
  */
 import type { ErrorCode } from './responses.js';
 
-export type { ClassExplanation, Classification, ClassScore, ErrorCode, ExplanationJson, ExplanationMap, ModelInfo, Problem, TargetClass } from './responses.js';
+export type { ClassExplanation, Classification, ClassScore, ErrorCode, ExplanationJson, ExplanationMap, ModelInfo, Problem, TargetClass, UnitEvidence } from './responses.js';
 
 /** The colormaps of PNG explanations. */
 export type Colormap = 'jet' | 'turbo' | 'viridis' | 'inferno' | 'gray';
@@ -34,6 +34,10 @@ export interface ServiceExplainOptions {
   aug: 'none' | 'flip';
   /** Comma-separated quality metrics: drop, increase, deletion, insertion. */
   metrics?: string;
+  /** JSON: how many units to list by channel weight (default 5; 0 = none). */
+  units?: number;
+  /** PNG: add the sentence as the X-Explanation-Text header (URL-encoded). */
+  text?: 'true' | 'false' | '1' | '0';
   output: 'overlay' | 'heatmap' | 'json';
   colormap: Colormap;
   /** Image weight of the overlay, 0..1. */
@@ -119,4 +123,6 @@ export interface ExplanationMetadata {
   cache: 'hit' | 'miss';
   /** Milliseconds per stage (Server-Timing) as measured when it was computed. */
   timings: Record<string, number>;
+  /** The one-sentence explanation (X-Explanation-Text), when asked for with `text: 'true'`. */
+  text?: string;
 }

@@ -37,6 +37,10 @@ export interface ExtraOptions {
   metrics?: string[];
   /** The target on a segmentation, detection or embedding model as requested (src/tasks/request.ts). */
   task?: Record<string, unknown>;
+  /** JSON: the number of units listed (every JSON explanation has one, since JSON gained units and text). */
+  units?: number;
+  /** PNG: the sentence was asked for (X-Explanation-Text). */
+  text?: boolean;
 }
 
 /** The extra options that differ from their defaults, in a fixed key order; null when none. */
@@ -51,6 +55,8 @@ function extraPart(e: ExtraOptions | undefined): Record<string, unknown> | null 
   if (e.aug && e.aug !== 'none') out.aug = e.aug;
   if (e.metrics && e.metrics.length > 0) out.metrics = [...new Set(e.metrics)].sort();
   if (e.task) out.task = e.task;
+  if (e.units !== undefined) out.units = e.units;
+  if (e.text) out.text = true;
   return Object.keys(out).length > 0 ? out : null;
 }
 

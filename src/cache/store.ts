@@ -20,6 +20,8 @@ export interface ExplanationMeta {
   classes?: number[];
   /** Requested explanation-quality metrics (drop, increase in percent; deletion, insertion AUC). */
   metrics?: Record<string, number>;
+  /** The one-sentence explanation (JSON always; PNG with text=true). */
+  text?: string;
   /** Milliseconds spent in each stage when the explanation was computed. */
   timings: Record<string, number>;
   created: string;

@@ -62,6 +62,11 @@ export abstract class CamMethod {
   readonly needsGradient: boolean = true;
   /** Whether {@link CamMethod.explain} runs the model again (the explain service then passes a ModelAccess). */
   readonly needsModel: boolean = false;
+  /**
+   * Whether the map is ReLU(sum_k alpha_k A_k) with channel weights alpha_k computed from A and G alone (the
+   * Grad-CAM family): {@link CamMethod.unitWeights} then gives them, for naming the units behind a map.
+   */
+  readonly hasChannelWeights: boolean = false;
 
   /** The name and parameters, as they enter cache keys (e.g. `smoothgradcam++(n=8,sigma=0.15)`). */
   get key(): string {
@@ -82,6 +87,11 @@ export abstract class CamMethod {
   map(input: CamInput): Float32Array {
     checkShapes(input, this.needsGradient);
     return relu(this.combine(input));
+  }
+
+  /** The channel weights alpha_k of a method with {@link CamMethod.hasChannelWeights}, else undefined. */
+  unitWeights(input: CamInput): Float64Array | undefined {
+    return this.hasChannelWeights ? this.channelWeights(input) : undefined;
   }
 
   /** The map before ReLU; by default sum_c w_c A_c with w from {@link CamMethod.channelWeights}. */

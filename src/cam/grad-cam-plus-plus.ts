@@ -36,6 +36,7 @@ export function plusPlusWeights(activation: Float32Array, powers: readonly [Floa
 /** Grad-CAM++: pixel-weighted positive gradients as channel weights. */
 export class GradCamPlusPlus extends CamMethod {
   readonly name = 'gradcam++';
+  override readonly hasChannelWeights = true;
 
   protected override channelWeights(input: CamInput): Float64Array {
     return plusPlusWeights(input.activation, input.gradient!, input.channels, input.height * input.width);

@@ -8,6 +8,7 @@ import { CamMethod, spatialMean, type CamInput } from './base.js';
 /** Grad-CAM: channel weights are the spatially averaged gradients. */
 export class GradCam extends CamMethod {
   readonly name = 'gradcam';
+  override readonly hasChannelWeights = true;
 
   protected override channelWeights(input: CamInput): Float64Array {
     return spatialMean(input.gradient!, input.channels, input.height * input.width);

@@ -11,6 +11,7 @@ export const XGRADCAM_EPS = 1e-7;
 /** XGrad-CAM: activation-weighted gradient sums as channel weights. */
 export class XGradCam extends CamMethod {
   readonly name = 'xgradcam';
+  override readonly hasChannelWeights = true;
 
   protected override channelWeights(input: CamInput): Float64Array {
     const plane = input.height * input.width;

@@ -15,6 +15,7 @@ import type { AttentionMethod, AttentionParams } from '../attention/registry.js'
 import { averageFlip, combineMaps, flipInput, flipMap, type Combine } from './compose.js';
 import type { ModelFeed } from './model-feed.js';
 import { runTargets, type RunNeeds, type Target, type TargetRequest, type TargetRun } from './seed-run.js';
+import { topUnits, type UnitEvidence } from './units.js';
 
 /** The method of a request: a CAM method, a pixel-level one, or an attention method. */
 export type MethodChoice =
@@ -36,12 +37,16 @@ export interface ComputeRequest {
   /** SmoothGrad's copies and noise level. */
   n: number;
   sigma: number;
+  /** List the top `units` units of the first layer by channel weight (0 or absent: none; see units.ts). */
+  units?: number;
 }
 
 /** One target's map. */
 export interface ExplainedTarget {
   target: Target;
   map: FloatMap;
+  /** With `units`, for methods with channel weights: the first layer's top units (of the unflipped image). */
+  units?: UnitEvidence[];
 }
 
 /** The result of {@link computeMaps}. */
@@ -73,16 +78,34 @@ async function layerMaps(cam: CamMethod, feed: ModelFeed, run: TargetRun, i: num
 }
 
 /** One pass over one image (the original or its mirror): a map per target. */
-async function mapsOnce(feed: ModelFeed, input: Float32Array, req: ComputeRequest, targets: TargetRequest | Target[]): Promise<{ run: TargetRun; maps: FloatMap[]; runs: number }> {
+/** Why a request has no unit ranking, or undefined when it has one. */
+export function unitsUnavailable(req: ComputeRequest): string | undefined {
+  const m = req.method;
+  if (m.kind === 'pixel') return `${m.pixel.name} is a pixel-level method: it has no units.`;
+  if (m.kind === 'attention') return `${m.attention.name} is an attention method: it has no units.`;
+  if (!m.cam.hasChannelWeights) return `${m.cam.name} has no channel weights to rank units by (gradcam, gradcam++ and xgradcam have).`;
+  return undefined;
+}
+
+function unitsOf(cam: CamMethod, run: TargetRun, i: number, layer: LayerSpec, map: FloatMap, k: number): UnitEvidence[] | undefined {
+  const t = run.layers.get(layer.name)!;
+  const input = { activation: t.activation, gradient: t.gradients[i], channels: t.channels, height: t.height, width: t.width };
+  const weights = cam.unitWeights(input);
+  return weights && topUnits(input, weights, map.data, layer.units, k);
+}
+
+async function mapsOnce(feed: ModelFeed, input: Float32Array, req: ComputeRequest, targets: TargetRequest | Target[]): Promise<{ run: TargetRun; maps: FloatMap[]; units: (UnitEvidence[] | undefined)[]; runs: number }> {
   const run = await runTargets(feed, input, runNeeds(req), targets);
   const { width, height } = feed.inputSize;
   const channels = input.length / (width * height);
   let runs = run.runs;
   const maps: FloatMap[] = [];
+  const units: (UnitEvidence[] | undefined)[] = [];
   for (let i = 0; i < run.targets.length; i++) {
     const m = req.method;
     if (m.kind === 'cam') {
       const perLayer = await layerMaps(m.cam, feed, run, i, req, input);
+      units.push(req.units ? unitsOf(m.cam, run, i, req.layers[0], perLayer[0], req.units) : undefined);
       maps.push(perLayer.length === 1 ? perLayer[0] : combineMaps(perLayer, req.combine, width, height));
       continue;
     }
@@ -103,7 +126,7 @@ async function mapsOnce(feed: ModelFeed, input: Float32Array, req: ComputeReques
     });
     maps.push({ width, height, data });
   }
-  return { run, maps, runs };
+  return { run, maps, units, runs };
 }
 
 /** An attention method's map of target i over the patch grid. */
@@ -130,5 +153,9 @@ export async function computeMaps(feed: ModelFeed, input: Float32Array, req: Com
     runs += mirrored.runs;
     maps = maps.map((m, i) => averageFlip(m, flipMap(mirrored.maps[i])));
   }
-  return { logits: first.run.logits, explained: first.run.targets.map((target, i) => ({ target, map: maps[i] })), runs };
+  return {
+    logits: first.run.logits,
+    explained: first.run.targets.map((target, i) => ({ target, map: maps[i], ...(first.units[i] ? { units: first.units[i] } : {}) })),
+    runs,
+  };
 }

@@ -54,6 +54,10 @@ export const ExplanationJsonSchema = z
     metrics: z.record(z.string(), z.number()).optional()
       .openapi({ description: 'metrics=: drop and increase (percent), deletion and insertion (AUC) of the first map.' }),
     runs: z.number().int().optional().openapi({ description: 'Model runs this explanation took (metrics included).' }),
+    units: z.array(z.object({
+      index: z.number().int(), weight: z.number(), name: z.string().nullable(), iou: z.number().nullable(), share: z.number(),
+    })).nullable().optional().openapi({ description: 'The first class\'s top units (units=, default 5) of the first layer by channel weight alpha_k, with their Network Dissection name and IoU (null: unnamed, or the model was not dissected) and share of the map; null for methods without channel weights (see text). Absent from explanations stored before units existed.' }),
+    text: z.string().nullable().optional().openapi({ description: 'One plain-English sentence: the prediction and the named units behind it (or why there are none).' }),
     timings: z.record(z.string(), z.number()),
     embed: EmbedSchema,
   })

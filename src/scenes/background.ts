@@ -5,7 +5,7 @@
  * @module
  */
 import { fractalNoise } from './noise.js';
-import { randomColour, texturedFill, TEXTURES, type Rgb } from './palette.js';
+import { randomColour, texturedFill, TEXTURES, type Rgb, type Texture } from './palette.js';
 import type { Rng } from './prng.js';
 import { composite } from './raster.js';
 
@@ -82,17 +82,28 @@ function blobCoverage(rng: Rng, size: number): Float32Array {
   return coverage;
 }
 
+/** A distractor as drawn: what it is, its texture and its coverage (for concept masks). */
+export interface PaintedDistractor {
+  kind: 'line' | 'blob';
+  texture: Texture;
+  coverage: Float32Array;
+}
+
 /**
  * Draws `strokes` strokes and `blobs` blobs in random textures; each takes its main colour
  * from `shared` (the objects' colours) half of the time, so colour does not reveal objects.
+ * Returns what it drew, in drawing order.
  */
 export function paintDistractors(
   rng: Rng, canvas: Float32Array, size: number, strokes: number, blobs: number, shared: readonly Rgb[],
-): void {
+): PaintedDistractor[] {
+  const painted: PaintedDistractor[] = [];
   for (let i = 0; i < strokes + blobs; i++) {
     const coverage = i < strokes ? strokeCoverage(rng, size) : blobCoverage(rng, size);
     const main = shared.length > 0 && rng.next() < 0.5 ? rng.pick(shared) : randomColour(rng);
-    const fill = texturedFill(rng, rng.pick(TEXTURES), main, randomColour(rng), size);
-    composite(canvas, coverage, fill, size);
+    const texture = rng.pick(TEXTURES);
+    composite(canvas, coverage, texturedFill(rng, texture, main, randomColour(rng), size), size);
+    painted.push({ kind: i < strokes ? 'line' : 'blob', texture, coverage });
   }
+  return painted;
 }

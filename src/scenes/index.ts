@@ -9,9 +9,13 @@
  * @module
  */
 export { renderScene } from './render.js';
-export type { Box, Scene, SceneKind, SceneObject, SceneOptions } from './render.js';
+export type { Box, PaintedScene, Scene, SceneKind, SceneObject, SceneOptions } from './render.js';
+export type { PaintedDistractor } from './background.js';
+export { TEXTURES } from './palette.js';
+export type { Texture } from './palette.js';
 export { CLASS_LABELS, SHAPES } from './shapes.js';
 export type { ShapeClass } from './shapes.js';
 export { createRng, deriveSeed } from './prng.js';
 export type { Rng } from './prng.js';
+export { localFrame } from './raster.js';
 export type { Placement } from './raster.js';

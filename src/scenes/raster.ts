@@ -49,11 +49,20 @@ export function shapeCoverage(inside: InsideTest, extent: number, p: Placement, 
 
 /** The shape's inside test in image coordinates. */
 function localTest(inside: InsideTest, p: Placement): (x: number, y: number) => boolean {
+  const toLocal = localFrame(p);
+  return (x, y) => inside(...toLocal(x, y));
+}
+
+/**
+ * Image coordinates to the placed shape's local unit coordinates (centre at the origin, nominal radius 1):
+ * the frame {@link InsideTest}s work in, e.g. to find a shape's parts.
+ */
+export function localFrame(p: Placement): (x: number, y: number) => [number, number] {
   const cos = Math.cos(p.rotation), sin = Math.sin(p.rotation);
   const sx = 1 / (p.radius * p.aspect), sy = p.aspect / p.radius;
   return (x, y) => {
     const dx = x - p.cx, dy = y - p.cy;
-    return inside((cos * dx + sin * dy) * sx, (-sin * dx + cos * dy) * sy);
+    return [(cos * dx + sin * dy) * sx, (-sin * dx + cos * dy) * sy];
   };
 }
 

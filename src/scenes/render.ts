@@ -3,8 +3,8 @@
  * class with their ground-truth masks. Everything is a pure function of the options.
  * @module
  */
-import { paintBackground, paintDistractors } from './background.js';
-import { contrastingColour, texturedFill, TEXTURES, type Rgb } from './palette.js';
+import { paintBackground, paintDistractors, type PaintedDistractor } from './background.js';
+import { contrastingColour, texturedFill, TEXTURES, type Rgb, type Texture } from './palette.js';
 import { createRng, deriveSeed, type Rng } from './prng.js';
 import { composite, shapeCoverage, type Placement } from './raster.js';
 import { SHAPES } from './shapes.js';
@@ -27,6 +27,8 @@ export interface SceneOptions {
    * clutter or noise, so pixel brightness equals coverage.
    */
   plain?: boolean;
+  /** Also return {@link Scene.painted}: what was drawn where (for concept masks); the image is the same. */
+  record?: boolean;
 }
 
 /** An axis-aligned box in pixels. */
@@ -51,6 +53,14 @@ export interface Scene {
   width: number;
   height: number;
   objects: SceneObject[];
+  /** With `record` (and not `plain`): each object's texture, and the distractors in drawing order. */
+  painted?: PaintedScene;
+}
+
+/** What a cluttered scene drew besides the background: object textures (object order) and distractors. */
+export interface PaintedScene {
+  objectTextures: Texture[];
+  distractors: PaintedDistractor[];
 }
 
 const STREAM = { layout: 0, background: 1, objects: 2, distractors: 3, grain: 4 } as const;
@@ -70,13 +80,14 @@ export function renderScene(options: SceneOptions): Scene {
   const placements = placeObjects(layoutRng, classes, size, kind);
   const canvas = new Float32Array(size * size * 3);
   const coverages = classes.map((c, i) => shapeCoverage(SHAPES[c]!.inside, SHAPES[c]!.extent, placements[i]!, size));
+  let painted: PaintedScene | undefined;
   if (options.plain) {
     for (const coverage of coverages) composite(canvas, coverage, () => [255, 255, 255], size);
   } else {
-    paintClutteredScene(options.seed, canvas, coverages, size);
+    painted = paintClutteredScene(options.seed, canvas, coverages, size);
   }
   const objects = classes.map((c, i) => describeObject(c, coverages[i]!, placements[i]!, size));
-  return { image: toBytes(canvas), width: size, height: size, objects };
+  return { image: toBytes(canvas), width: size, height: size, objects, ...(options.record && painted ? { painted } : {}) };
 }
 
 function drawClasses(rng: Rng, count: number): number[] {
@@ -126,18 +137,21 @@ function overlaps(a: Placement, b: Placement, extentB: number): boolean {
 }
 
 /** Background, distractors (half of them in the objects' own colours), objects, then grain. */
-function paintClutteredScene(seed: number, canvas: Float32Array, coverages: Float32Array[], size: number): void {
+function paintClutteredScene(seed: number, canvas: Float32Array, coverages: Float32Array[], size: number): PaintedScene {
   const bgRng = createRng(deriveSeed(seed, STREAM.background));
   const base = paintBackground(bgRng, canvas, size);
   const objRng = createRng(deriveSeed(seed, STREAM.objects));
   const colours = coverages.map(() => objectColours(objRng, base));
   const distractorRng = createRng(deriveSeed(seed, STREAM.distractors));
-  paintDistractors(distractorRng, canvas, size, 2 + distractorRng.int(6), 1 + distractorRng.int(5), colours.flat());
-  coverages.forEach((coverage, i) => {
+  const distractors = paintDistractors(distractorRng, canvas, size, 2 + distractorRng.int(6), 1 + distractorRng.int(5), colours.flat());
+  const objectTextures = coverages.map((coverage, i) => {
     const [main, second] = colours[i]!;
-    composite(canvas, coverage, texturedFill(objRng, objRng.pick(TEXTURES), main, second, size), size);
+    const texture = objRng.pick(TEXTURES);
+    composite(canvas, coverage, texturedFill(objRng, texture, main, second, size), size);
+    return texture;
   });
   addGrain(createRng(deriveSeed(seed, STREAM.grain)), canvas);
+  return { objectTextures, distractors };
 }
 
 /** A main colour that stands out from the background, and a lighter or darker companion for textures. */

@@ -119,6 +119,9 @@ describe.skipIf(!hasChromium())('demo page in headless Chromium', () => {
     expect(await page.locator('#badge').evaluate((b) => (b as unknown as { naturalHeight: number }).naturalHeight)).toBe(28);
     expect(await page.inputValue('#image-url')).toBe(`${dev.url}/v1/explanations/${id}.png`);
     expect(await page.inputValue('#badge-md')).toContain(`${dev.url}/v1/explanations/${id}/badge.svg`);
+    // the sentence from X-Explanation-Text: the shipped model is dissected, so it names units
+    const label = (await page.locator('#overlay-caption').textContent())!.split(' ')[1];
+    expect(await page.locator('#sentence').textContent()).toMatch(new RegExp(`^Predicted ${label} \\(\\d+%\\)\\. The evidence is mostly from units that detect \\w`));
     await page.screenshot({ path: join(OUT, 'demo.png'), fullPage: true });
     expect(problems).toEqual([]);
   });

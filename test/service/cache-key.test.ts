@@ -25,6 +25,14 @@ describe('explanation ids', () => {
     expect(new Set([await explanationId('s', image, base), ...ids]).size).toBe(changes.length + 1);
   });
 
+  it('change with the number of units listed (JSON) and with the sentence asked for (PNG header)', () => {
+    const json = { ...base, output: 'json' as const };
+    const texts = [canonicalOptions(json), canonicalOptions({ ...json, extra: { units: 5 } }), canonicalOptions({ ...json, extra: { units: 2 } }),
+      canonicalOptions({ ...base, extra: { text: true } }), canonicalOptions(base)];
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(canonicalOptions({ ...base, extra: { text: false } })).toBe(canonicalOptions(base));
+  });
+
   it('ignore options that do not change the output', () => {
     const json = { ...base, output: 'json' as const };
     expect(canonicalOptions({ ...json, colormap: 'gray', alpha: 0.1, width: 5 })).toBe(canonicalOptions(json));

@@ -23,8 +23,8 @@ async function sha256(bytes: Uint8Array | string): Promise<string> {
 
 /** The parts of a JSON explanation that are answers (not timings, URLs or snippets). */
 function answerOf(json: Record<string, unknown>): unknown {
-  const { map, logits, top, class: cls, explanations, metrics, versus, counterfactual, runs } = json;
-  return { map, logits, top, class: cls, explanations, metrics, versus, counterfactual, runs };
+  const { map, logits, top, class: cls, explanations, metrics, versus, counterfactual, runs, units, text } = json;
+  return { map, logits, top, class: cls, explanations, metrics, versus, counterfactual, runs, units, text };
 }
 
 /** Request query -> [explanation id, sha256 of the PNG bytes or of the JSON answer]. */
@@ -46,44 +46,48 @@ const PINNED: Record<string, [string, string]> = {
     'b4142e11ad322022f409d7d133363df2e8e7054a29129ff6c808f700023f6e3c',
   ],
   'method=saliency&output=json': [
-    '5Wstpas4dHq9E4n_0-SZvpgwu2N3TVcxADxrb0kW0fE',
-    '1097c504dda2014862bed1c4466d52a6b29d1d7778510636c124c3147df29371',
+    '89TRRyPEUMxloqwuCJfQZQk9Ac_yDQTkGpH7mpL8hhI',
+    '0790ca3a49b61c5a9c521f2e0916c52f9dd46eae1c417822524c9a88ea414dc0',
   ],
   'method=smoothgrad&n=6&sigma=0.1&output=json': [
-    'wEybe5P-EooCPrgfxZtY1qIjK_YXjO-VcfxOvlkOzr0',
-    '2fe8ba4841d8be17206177d30897959f3bbeca70bc7d347fc4744595637bba1d',
+    'tKYC-clxJVR8gRo60Z13yFTIJ_UOMb9TIrZRG9QeqVw',
+    'c68430effb69770330c74606a8ea0ef989b8edc394605302238c492d9d66d8e0',
   ],
   'method=scorecam&output=json': [
-    'LroDFv-VQTyzNnpmYs8AS_POKdgcvrtZ7VCwMgcjXH4',
-    '0ca9f308226fc048acf155813280d88a83d5ab25869d05110801518ee1fd960c',
+    'Zq9voo7VeLXZSIY8VrILOv0ZwwCxtrUrAgsqBefGydc',
+    '9816e8324a4d36f47c9ea11a6315a93288e66f0c6814cf74e941852dc7b1d166',
   ],
   'method=smoothgradcam%2B%2B&n=4': [
     'R5TwCeyctnydNXlWBgQthZpAq2hVD2ltvvf_cehLF3M',
     'fc86fdcbf9aa93d7ecfd3ae2ec8b356e8176b72dc0013fb1f976eb37539b1a24',
   ],
   'layer=%2Ffeatures%2Ffeatures.18%2Ffeatures.18.2%2FClip_output_0&layer=input&combine=product&output=json': [
-    'FRQlSoyma3kNabFxcVbMfA0venByRZ3kZDNdHUzfql8',
-    'db1a99036d818e19cfd77cd04399f10d340c2614afca4ec6d2b1cbfbf04df14f',
+    '65MQUgqNX-pWT8U_BdoG4BORRTWGGAB56pLCQoh9k9U',
+    'bbdabf2295388d5c2ef9c250696bf775e81d611f86c3b696e6756d9cbe4a793b',
   ],
   'aug=flip&alpha=0.3': [
     'fAFYO4zGtzqxQlg85kF7GDMur3e4_GT4QyH0X6pYABE',
     'fee16df31d09f94a9e4ddfb53c1e63500bf93c1749b305b380f8db6fcd017e14',
   ],
   'class=star&versus=ring&output=json': [
-    '8ZxfKhY2PlWO425fPis4_oF9De7iqJ41FG0PPn32lTg',
-    'b20c70eaf3a6d0d0461f35feb3e99590578cb77cba2312f4a4ec9fbc2d91f9cb',
+    'XpHmVZSJuwgt3TreiJIVL4EtgNIKceQNeqKliXJWn4w',
+    '53fbc92767f06369d936dd213e1ff0e1652caf36f15d630f49e12a8e72045288',
   ],
   'counterfactual=true&output=heatmap': [
     '4bVK1tVm6R477IJs2owJUm6FFAVslRrUR1CpckBRFNg',
     'bc0763a18e23f2eba114072b481e0cadfd73278c8325dd60740584566472e58b',
   ],
   'metrics=drop,increase,deletion,insertion&output=json': [
-    'QKbdU_d60TtUlweUcl15MBcAIzKoWFRHGHfpggu1NBs',
-    'b32e882ca50ab2db5b0fd68f3a0ac98e38ffa17bc12409dee5591883341d9aab',
+    'g5zmlgahfIViQKwjHGFjGm3Uu6z2eRusPT5VtXpZbOc',
+    '1942208ff419bb941c8a66c47f4238c10ab5afda0ad7ae3824a407a3f6c74763',
+  ],
+  'output=json': [
+    'r4kvkRdghLA9yTfZIRU0oJcpduZCwkP-yOj4lMuZJbo',
+    '07d35ceed56ba3c00c74461ee9de3dd611893b161fecf0421e2bc6dee43e8361',
   ],
   'top=3&output=json': [
-    'TXv9c5H3VkFtsFr5Sb5rxVndmPL1Yc9_1XtOpUWeuB4',
-    '121086b2238a3ee7c0fbf146a021ee3f3589715c3e1957ae903f05d5990c0ef8',
+    'FuWVqsNCc9M9Tn_vnFnAEAinY-IGpDLXyTI5alUO11U',
+    'e08a506462c63d2dd31b0ceb20162d2ee7b06ebe454401827a719c7c1f2b10dd',
   ],
 };
 

@@ -73,7 +73,7 @@ export const badgeApp = new OpenAPIHono<AppEnv>({
   const thumb = await thumbnailOf(stored, limitsOf(c.env).maxPixels);
   const svg = renderBadge({
     method: meta.method, label: meta.label ?? `#${meta.classIndex}`, score: meta.score,
-    thumbnail: thumb.dataUri, thumbWidth: Math.round(BADGE_HEIGHT * thumb.aspect),
+    thumbnail: thumb.dataUri, thumbWidth: Math.round(BADGE_HEIGHT * thumb.aspect), ...(meta.text ? { title: meta.text } : {}),
   });
   return new Response(svg, {
     headers: { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Content-Security-Policy': BADGE_CSP, ...cacheHeaders },

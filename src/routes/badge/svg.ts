@@ -16,6 +16,8 @@ export interface BadgeContent {
   /** The thumbnail as a `data:image/png;base64,...` URI, drawn `thumbWidth` x {@link BADGE_HEIGHT}. */
   thumbnail: string;
   thumbWidth: number;
+  /** The tooltip; default `method: label score` (the explanation's sentence when it has one). */
+  title?: string;
 }
 
 /** Height of the badge (and of the thumbnail) in CSS pixels. */
@@ -83,7 +85,7 @@ export function renderBadge(b: BadgeContent): string {
   const leftEnd = b.thumbWidth + methodWidth + 2 * PAD;
   const width = leftEnd + rightWidth + 2 * PAD;
   const h = BADGE_HEIGHT;
-  const title = escapeXml(`${b.method}: ${b.label} ${formatScore(b.score)}`);
+  const title = escapeXml(b.title ?? `${b.method}: ${b.label} ${formatScore(b.score)}`);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}" role="img" aria-label="${title}">`,
     `<title>${title}</title>`,

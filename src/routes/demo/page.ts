@@ -38,6 +38,7 @@ export const DEMO_HTML = `<!doctype html>
 <section id="pictures" aria-label="Result">
   <figure><img id="original" alt="The original image"><figcaption>Original</figcaption></figure>
   <figure><img id="overlay" alt="The explanation overlay"><figcaption id="overlay-caption">Explanation</figcaption></figure>
+  <p id="sentence" aria-live="polite"></p>
 </section>
 <section id="share" aria-label="Share" hidden>
   <div class="copy"><label for="image-url">Image URL</label><input id="image-url" readonly><button type="button" data-copy="image-url">Copy</button></div>

@@ -99,7 +99,7 @@ async function classify(seq) {
 async function explain(seq) {
   setStatus('Explaining…');
   const started = performance.now();
-  const res = await explainRequest({ output: 'overlay', class: state.classIndex, colormap: $('colormap').value, alpha: $('alpha').value, ...outputSize() });
+  const res = await explainRequest({ output: 'overlay', class: state.classIndex, colormap: $('colormap').value, alpha: $('alpha').value, text: 'true', ...outputSize() });
   const blob = await res.blob();
   if (seq !== state.seq) return;
   const overlay = $('overlay');
@@ -112,6 +112,7 @@ async function explain(seq) {
   const label = decodeURIComponent(res.headers.get('x-explanation-label') || 'class ' + res.headers.get('x-explanation-class'));
   const score = Number(res.headers.get('x-explanation-score'));
   $('overlay-caption').textContent = res.headers.get('x-explanation-method') + ': ' + label + ' ' + (score * 100).toFixed(1) + '%';
+  $('sentence').textContent = decodeURIComponent(res.headers.get('x-explanation-text') || '');
   overlay.dataset.id = id;
   overlay.dataset.ready = 'true';
   const ms = Math.round(performance.now() - started);

@@ -21,6 +21,7 @@ fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0; }
 #status { min-height: 1.5em; color: var(--muted); }
 #status.error { color: #dc2626; }
 #pictures { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+#sentence { grid-column: 1 / -1; margin: 0; }
 figure { margin: 0; }
 figure img { display: block; width: 100%; height: auto; min-height: 4rem; border: 1px solid var(--line); border-radius: 6px; object-fit: contain; }
 figure img:not([src]) { visibility: hidden; }

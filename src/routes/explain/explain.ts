@@ -11,6 +11,7 @@ import { readExplanation, writeExplanation, type ExplanationMeta } from '../../c
 import { limitsOf } from '../../env.js';
 import { explainImage, type Explanation } from '../../explain/explain.js';
 import { topK } from '../../explain/scores.js';
+import { targetSentence } from '../../explain/units.js';
 import { collectBytes, encodePngStream, preprocess, preprocessSpecOf, renderCam, type PreprocessedImage, type RgbImage } from '../../image/index.js';
 import type { Manifest } from '../../manifest.js';
 import type { AppEnv } from '../app-env.js';
@@ -50,12 +51,14 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   if (p.task) return finish(c, p.id, await taskResponse(c, { ...p, task: p.task }, opts, watch, model.feed, image, pre));
   const e = await explainImage(model.feed, pre.data, { compute: p.compute, metrics: p.metrics }, (name, stage) => watch.time(name, stage));
   const classIndex = e.explained[0].target.classIndex;
+  const text = p.compute.units ? targetSentence(p.manifest, p.compute, e.explained[0], e.probabilities) : undefined;
   const meta: ExplanationMeta = {
     contentType: opts.output === 'json' ? 'application/json' : 'image/png',
     model: opts.model, method: opts.method, layer: p.compute.layers.map((l) => l.name).join(','), classIndex,
     label: p.manifest.labels?.[classIndex] ?? null, score: e.probabilities[classIndex],
     ...(e.explained.length > 1 ? { classes: e.explained.map((x) => x.target.classIndex) } : {}),
     ...(e.metrics ? { metrics: e.metrics } : {}),
+    ...(text ? { text } : {}),
     ...(opts.output === 'json' ? {} : { width: p.size.width * e.explained.length, height: p.size.height }),
     timings: watch.timings, created: new Date().toISOString(),
   };
@@ -79,6 +82,7 @@ function jsonBody(c: Context<AppEnv>, p: Plan, meta: ExplanationMeta, e: Explana
     top: topK(p.manifest, e.logits, 5), logits: [...e.logits],
     map: mapJson(e.explained[0].map), versus: targets[0].versus, counterfactual: targets[0].counterfactual,
     ...(targets.length > 1 ? { explanations: targets } : {}), ...(e.metrics ? { metrics: e.metrics } : {}),
+    units: e.explained[0].units?.slice(0, p.listUnits) ?? null, text: meta.text ?? null,
     runs: e.runs, timings: meta.timings,
     embed: embedSnippets({ base: c.req.url, id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
   }));

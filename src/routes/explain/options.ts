@@ -11,6 +11,7 @@ import { PIXEL_METHODS } from '../../pixel-methods/index.js';
 import { ATTENTION_METHODS } from '../../attention/registry.js';
 import { DEFAULT_MODEL } from '../../models/source.js';
 import { COLORMAPS } from '../../image/index.js';
+import { DEFAULT_UNITS, MAX_UNITS } from '../../explain/units.js';
 
 const dimension = z.coerce.number().int().min(1).max(65535);
 const layerName = z.string().min(1).max(200);
@@ -41,6 +42,10 @@ export const ExplainOptionsSchema = z.object({
     .openapi({ description: 'Test-time augmentation: flip = also explain the mirrored image, mirror its map back, average.' }),
   metrics: z.string().max(100).regex(/^[a-z]+(,[a-z]+)*$/).optional()
     .openapi({ description: 'Comma-separated: drop, increase, deletion, insertion (explanation quality; extra batched forward passes).', example: 'drop,deletion' }),
+  units: z.coerce.number().int().min(0).max(MAX_UNITS).optional()
+    .openapi({ description: `JSON: how many units of the layer to list by channel weight alpha_k with their Network Dissection names (default ${DEFAULT_UNITS}; 0 = none). Methods with channel weights only (gradcam, gradcam++, xgradcam).` }),
+  text: flag.optional()
+    .openapi({ description: 'PNG: add the one-sentence explanation as the X-Explanation-Text header (URL-encoded). JSON always has it.' }),
   output: z.enum(['overlay', 'heatmap', 'json']).default('overlay')
     .openapi({ description: 'overlay (PNG over the image), heatmap (PNG), or json (logits, top-k, raw map).' }),
   colormap: z.enum(COLORMAPS).default('jet'),

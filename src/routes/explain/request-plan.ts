@@ -14,6 +14,7 @@ import { checkTaskOptions } from '../../tasks/task-options.js';
 import type { TaskRequest } from '../../tasks/resolve.js';
 import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES } from '../../cam/smooth-grad-cam-plus-plus.js';
 import type { ComputeRequest, MethodChoice } from '../../explain/compute.js';
+import { DEFAULT_UNITS } from '../../explain/units.js';
 import { METRICS, type Metric } from '../../explain/metrics.js';
 import { classCount, inputSize } from '../../explain/model-feed.js';
 import type { TargetRequest } from '../../explain/seed-run.js';
@@ -29,6 +30,8 @@ export interface RequestPlan {
   /** The method's name and parameters as they enter the id (e.g. `smoothgrad(n=8,sigma=0.15)`). */
   methodKey: string;
   metrics: Metric[];
+  /** JSON: how many units to list (`units=`; the sentence always uses the top {@link DEFAULT_UNITS}). */
+  listUnits: number;
   /** Size of one rendered panel (a top=k PNG is k panels side by side). */
   size: Size;
   canonical: CanonicalOptions;
@@ -145,9 +148,13 @@ export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Si
   const targets = task ? { classIndex: task.request.classIndex ?? null, top: 1, counterfactual: false, versus: null } : resolveTargets(manifest, opts, method);
   const metrics = resolveMetrics(opts.metrics);
   const size = panelSize(header, opts, maxOutputSide, targets.top);
+  const json = opts.output === 'json';
+  const text = json || opts.text === 'true' || opts.text === '1';
+  if (!json && opts.units !== undefined) throw bad('units', "units are listed in JSON only (output=json); a PNG can carry the sentence with text=true.");
   const compute: ComputeRequest = {
     method, layers, inputLayer, combine: opts.combine, aug: opts.aug, targets,
     n: opts.n ?? DEFAULT_NOISY_COPIES, sigma: opts.sigma ?? DEFAULT_NOISE_SIGMA,
+    units: text ? Math.max(opts.units ?? DEFAULT_UNITS, DEFAULT_UNITS) : 0,
   };
   const combines = layers.length > 1 || (method.kind === 'pixel' && method.pixel.needs.gradcam);
   const canonical: CanonicalOptions = {
@@ -157,7 +164,8 @@ export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Si
       layers: layers.map((l) => l.name), combine: combines ? opts.combine : undefined, top: targets.top,
       counterfactual: targets.counterfactual, versus: targets.versus, aug: opts.aug, metrics,
       ...(task ? { task: task.key } : {}),
+      units: json ? opts.units ?? DEFAULT_UNITS : undefined, text: !json && text,
     },
   };
-  return { compute, methodKey: key, metrics, size, canonical, ...(task ? { task: { spec: task.spec, request: task.request } } : {}) };
+  return { compute, methodKey: key, metrics, size, canonical, listUnits: opts.units ?? DEFAULT_UNITS, ...(task ? { task: { spec: task.spec, request: task.request } } : {}) };
 }

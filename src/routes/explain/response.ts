@@ -26,7 +26,8 @@ export const IMMUTABLE = 'public, max-age=31536000, immutable';
 /**
  * Headers: Content-Type, X-Explanation-{Id,Class,Label,Score,Method,Model,Layer,Url}, X-Cache, ETag,
  * Cache-Control, Link (rel=canonical) and Server-Timing (the stages measured when it was computed); for
- * top=k X-Explanation-Classes (left to right), with metrics X-Explanation-Metrics (`drop=12.5, deletion=0.21`).
+ * top=k X-Explanation-Classes (left to right), with metrics X-Explanation-Metrics (`drop=12.5, deletion=0.21`), for a
+ * PNG asked with text=true X-Explanation-Text (the sentence, URL-encoded).
  */
 export function explanationHeaders(r: ExplanationResponse, url: string): Headers {
   const { meta } = r;
@@ -47,6 +48,7 @@ export function explanationHeaders(r: ExplanationResponse, url: string): Headers
   });
   if (meta.label !== null) headers.set('X-Explanation-Label', encodeURIComponent(meta.label));
   if (meta.classes) headers.set('X-Explanation-Classes', meta.classes.join(','));
+  if (meta.text && meta.contentType === 'image/png') headers.set('X-Explanation-Text', encodeURIComponent(meta.text));
   if (meta.metrics) headers.set('X-Explanation-Metrics', Object.entries(meta.metrics).map(([k, v]) => `${k}=${v.toPrecision(6)}`).join(', '));
   return headers;
 }
