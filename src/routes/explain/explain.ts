@@ -2,8 +2,8 @@
  * @module
  * The explanation service behind POST /v1/explain: options resolved against the manifest, the cache looked
  * up by id, and on a miss decode -> preprocess -> model run(s) and maps (compute.ts: one map per target;
- * top=k shares one forward pass) -> optional metrics -> JSON, or a rendered PNG stream (k panels side by
- * side for top=k).
+ * top=k shares one forward pass) -> optional metrics -> JSON, or a rendered PNG (png-output.ts; k panels
+ * side by side for top=k).
  */
 import type { Context } from 'hono';
 import { explanationId, type CanonicalOptions } from '../../cache/key.js';
@@ -13,16 +13,16 @@ import { ApiError } from '../../errors.js';
 import type { Manifest } from '../../manifest.js';
 import type { AppEnv } from '../app-env.js';
 import { embedSnippets } from '../embed.js';
-import { collectBytes, decodeImage, encodePngStream, preprocess, renderCam, type RgbImage } from './imaging.js';
+import { decodeImage, preprocess, type RgbImage } from './imaging.js';
 import type { ImageInput } from './image-input.js';
 import { computeMaps } from './compute.js';
 import { mapJson, targetsJson } from './json-body.js';
 import { explanationMetrics } from './metrics.js';
 import type { ExplainOptions } from './options.js';
+import { explanationPng } from './png-output.js';
 import { planRequest, type RequestPlan } from './request-plan.js';
 import { explanationHeaders, type ExplanationResponse } from './response.js';
 import { Stopwatch } from './stopwatch.js';
-import { horizontalStrip } from './strip.js';
 import { softmax, topK } from './targets.js';
 
 /** What a request asks for, resolved against the model's manifest, with its id. */
@@ -81,11 +81,10 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
     return respond(c, { id: p.id, meta, body, cache: 'miss' });
   }
   const overlay = opts.output === 'overlay';
-  const rendered = await watch.time('render', () => horizontalStrip(computed.explained.map(({ map }) =>
-    renderCam(map.data, map.width, map.height, { image, region: pre.region }, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }))));
-  const [toClient, toCache] = encodePngStream(rendered).tee();
-  c.executionCtx.waitUntil(collectBytes(toCache).then((bytes) => writeExplanation(c.env.EXPLANATIONS, p.id, bytes, meta)).catch(() => undefined));
-  return respond(c, { id: p.id, meta, body: toClient, cache: 'miss' });
+  const png = await watch.time('render', () => explanationPng(computed.explained.map((e) => e.map), { image, region: pre.region },
+    { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }));
+  c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, p.id, png, meta));
+  return respond(c, { id: p.id, meta, body: png, cache: 'miss' });
 }
 
 /** Decode the image; decoder failures that are not already ApiErrors become 422 corrupt_image. */
