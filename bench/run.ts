@@ -5,7 +5,7 @@
  * Each benchmark interleaves its candidate with its baseline inside one run and reports ratios, so the
  * figures stay comparable on a noisy machine.
  *
- * Usage: npm run bench [-- --quick] [-- --only image,prepare,service]
+ * Usage: npm run bench [-- --quick] [-- --only image,prepare,service,fixedcosts,zoo]
  * `--quick` passes the benchmarks' own short modes where they have one (fewer rounds or models).
  */
 import { spawnSync } from 'node:child_process';
@@ -29,6 +29,8 @@ const BENCHES: Bench[] = [
   { name: 'methods', file: 'bench/methods.bench.ts', args: [], quickArgs: [] },
   { name: 'options', file: 'bench/explain-options.bench.ts', args: [], quickArgs: ['--rounds', '3'] },
   { name: 'node', file: 'bench/node-vs-workerd.bench.ts', args: [], quickArgs: [] },
+  { name: 'fixedcosts', file: 'bench/fixed-costs.bench.ts', args: [], quickArgs: ['--rounds', '8'] },
+  { name: 'zoo', file: 'bench/zoo.bench.ts', args: [], quickArgs: ['--quick'] },
 ];
 
 function selected(argv: string[]): Bench[] {
