@@ -25,14 +25,7 @@ export async function decodePng(res: Response): Promise<ReturnType<typeof decode
   return decode(new Uint8Array(await res.arrayBuffer()));
 }
 
-/** A PNG decoded to 8-bit pixels with palette images (heatmaps) expanded to RGB, so `channels` is 3 or 4. */
-export function decodeRgb(bytes: Uint8Array): { width: number; height: number; channels: number; data: Uint8Array } {
-  const d = decode(bytes);
-  if (!d.palette) return { width: d.width, height: d.height, channels: d.channels, data: new Uint8Array(d.data) };
-  const data = new Uint8Array(d.width * d.height * 3);
-  for (let i = 0; i < d.width * d.height; i++) data.set(d.palette[d.data[i]].slice(0, 3), i * 3);
-  return { width: d.width, height: d.height, channels: 3, data };
-}
+export { decodeRgb } from '../png-pixels.js';
 
 /** Poll until a stored explanation exists (cache writes happen after the response, in waitUntil). */
 export async function waitForStored(id: string, ext = 'png', timeoutMs = 5000): Promise<Response> {
