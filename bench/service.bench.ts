@@ -90,7 +90,7 @@ async function coldFirstRequest(seed: number): Promise<number> {
 async function main(): Promise<void> {
   const dev = await startWranglerDev(DEV_OPTIONS);
   const rows: Record<string, number[]> = { miss: [], classify: [], named: [], hit: [], model_miss: [], model_named: [], ratio: [] };
-  let cold: number[] = [];
+  const cold: number[] = [];
   let memory = 0;
   try {
     cold.push((await post(dev, '/v1/explain', image(100_000))).ms);

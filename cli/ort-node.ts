@@ -4,7 +4,8 @@
  * loader from node_modules. Threads default to 1 so measurements match a Worker; pass more for speed.
  */
 import * as ort from 'onnxruntime-web';
-import type { ModelRunner, ModelSession, RunTensor } from '../src/runtime/runner.js';
+import { ortModuleRunner } from '../src/runtime/ort-session.js';
+import type { ModelRunner } from '../src/runtime/runner.js';
 
 let configured = false;
 
@@ -15,14 +16,6 @@ function configure(numThreads: number): void {
   ort.env.logLevel = 'error';
   captureWasmMemory();
   configured = true;
-}
-
-function toOrt(t: RunTensor): ort.Tensor {
-  return new ort.Tensor(t.type, t.data as never, t.dims as number[]);
-}
-
-function fromOrt(t: ort.Tensor): RunTensor {
-  return { type: t.type as RunTensor['type'], dims: [...t.dims], data: t.data as RunTensor['data'] };
 }
 
 let wasmMemory: WebAssembly.Memory | undefined;
@@ -53,25 +46,5 @@ export function wasmMemoryBytes(): number {
 /** Create a Node runner. */
 export function nodeRunner(options: { numThreads?: number } = {}): ModelRunner {
   configure(options.numThreads ?? 1);
-  return {
-    async createSession(model, opts = {}): Promise<ModelSession> {
-      const session = await ort.InferenceSession.create(model, {
-        executionProviders: ['wasm'],
-        graphOptimizationLevel: opts.graphOptimization ?? 'all',
-      });
-      return {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        async run(feeds, fetches) {
-          const ortFeeds: Record<string, ort.Tensor> = {};
-          for (const [k, v] of Object.entries(feeds)) ortFeeds[k] = toOrt(v);
-          const out = fetches ? await session.run(ortFeeds, fetches as string[]) : await session.run(ortFeeds);
-          const result: Record<string, RunTensor> = {};
-          for (const [k, v] of Object.entries(out)) result[k] = fromOrt(v);
-          return result;
-        },
-        release: () => session.release(),
-      };
-    },
-  };
+  return ortModuleRunner(ort);
 }

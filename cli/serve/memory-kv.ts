@@ -15,7 +15,7 @@ interface Entry {
 
 /** Options of {@link MemoryKv}. */
 export interface MemoryKvOptions {
-  /** Budget for keys and values, in bytes. */
+  /** Budget for keys and values, in bytes (default: unbounded). */
   maxBytes: number;
 }
 
@@ -58,7 +58,7 @@ export class MemoryKv {
   private readonly entries = new Map<string, Entry>();
   private bytes = 0;
 
-  constructor(private readonly options: MemoryKvOptions) {}
+  constructor(private readonly options: MemoryKvOptions = { maxBytes: Infinity }) {}
 
   /** Bytes held (keys and values). */
   get size(): number {
@@ -80,7 +80,7 @@ export class MemoryKv {
   async put(key: string, value: unknown, options: { metadata?: unknown } = {}): Promise<void> {
     const bytes = await toBytes(value);
     const cost = bytes.byteLength + key.length;
-    await this.delete(key);
+    this.remove(key);
     if (cost > this.options.maxBytes) return; // larger than the whole cache: not stored
     this.entries.set(key, { bytes, metadata: options.metadata === undefined ? null : structuredClone(options.metadata) });
     this.bytes += cost;
@@ -92,6 +92,10 @@ export class MemoryKv {
   }
 
   async delete(key: string): Promise<void> {
+    this.remove(key);
+  }
+
+  private remove(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);

@@ -2,15 +2,35 @@
  * @module
  * Ready-to-paste Markdown and HTML for an explanation: its image, and the compact badge
  * (`/v1/explanations/{id}/badge.svg`) linking to it. The same shape and text as the service's `embed`
- * field (output=json, and `GET /v1/explanations/{id}.json`), computed here without a request; the client
- * tests compare the two.
+ * field (output=json, and `GET /v1/explanations/{id}.json`), computed here without a request. The service
+ * imports this module for its `embed` field, so the two cannot drift apart; the SDK imports nothing from the
+ * service.
  */
-import type { EmbedSnippets, EmbedSubject, Snippet } from '../../src/routes/embed.js';
 
-export type { EmbedSnippets, Snippet };
+/** One embeddable picture: its URL, and Markdown and HTML linking it to the stored explanation. */
+export interface Snippet {
+  url: string;
+  markdown: string;
+  html: string;
+}
 
-/** What the snippets describe: the service's `EmbedSubject` (base URL, id, isPng, method, label, class, score). */
-export type SnippetSubject = EmbedSubject;
+/** The snippets of an explanation; `image` is null for a JSON explanation (it has no picture). */
+export interface EmbedSnippets {
+  image: Snippet | null;
+  badge: Snippet;
+}
+
+/** What the snippets describe. */
+export interface SnippetSubject {
+  /** Absolute URL of any route of the service (the origin is taken from it). */
+  base: string;
+  id: string;
+  isPng: boolean;
+  method: string;
+  label: string | null;
+  classIndex: number;
+  score: number;
+}
 
 /** Escape text for an HTML attribute value or element content. */
 export function escapeHtml(text: string): string {

@@ -1,16 +1,50 @@
 /**
  * @module
- * The SDK's request and response types, derived from the service's own definitions (the zod schemas that
- * validate requests and describe responses) through type-only imports: they are erased at build time, so
- * nothing of the service ends up in the SDK's JavaScript.
+ * The SDK's request types: the explain options the service accepts, per-call settings, and what a PNG
+ * explanation's headers say. The SDK owns them (it imports nothing from the service); the service's test
+ * `test/clients/sdk-types.test.ts` fails to typecheck when its option schema drifts from them.
  */
-import type { Classification } from '../../src/routes/classify.js';
-import type { ExplainOptions as ServiceExplainOptions } from '../../src/routes/explain/options.js';
-import type { ModelInfo } from '../../src/routes/models.js';
-import type { ExplanationJson, Problem } from '../../src/routes/schemas.js';
-import type { ErrorCode } from '../../src/errors.js';
+import type { ErrorCode } from './responses.js';
 
-export type { Classification, ExplanationJson, ModelInfo, Problem };
+export type { ClassExplanation, Classification, ClassScore, ErrorCode, ExplanationJson, ExplanationMap, ModelInfo, Problem, TargetClass } from './responses.js';
+
+/** The colormaps of PNG explanations. */
+export type Colormap = 'jet' | 'turbo' | 'viridis' | 'inferno' | 'gray';
+
+/**
+ * The options of `POST /v1/explain` as the service reads them (query string or form fields); those without
+ * `?` have a default on the service.
+ */
+export interface ServiceExplainOptions {
+  /** Model id (`GET /v1/models`). */
+  model: string;
+  /** Class to explain: an index or a label. Default: the top-1 class. */
+  class?: string;
+  /** CAM method, or a pixel-level method (saliency, smoothgrad, guided-gradcam). */
+  method: string;
+  /** Layer name; several (up to 4) are combined (see `combine`). */
+  layer?: string | string[];
+  /** Explain the k most probable classes from one forward pass (not with `class`). */
+  top?: number;
+  /** Counterfactual explanation: what would lower the class's score. */
+  counterfactual?: 'true' | 'false' | '1' | '0';
+  /** Contrastive explanation: why `class` rather than this class (an index or a label). */
+  versus?: string;
+  combine: 'mean' | 'product';
+  aug: 'none' | 'flip';
+  /** Comma-separated quality metrics: drop, increase, deletion, insertion. */
+  metrics?: string;
+  output: 'overlay' | 'heatmap' | 'json';
+  colormap: Colormap;
+  /** Image weight of the overlay, 0..1. */
+  alpha: number;
+  width?: number;
+  height?: number;
+  /** Noisy copies for smoothgradcam++ and smoothgrad. */
+  n?: number;
+  /** Noise std as a fraction of the input range (smoothgradcam++, smoothgrad). */
+  sigma?: number;
+}
 
 /** An image to explain: PNG or JPEG bytes (a `Blob`/`File`, an `ArrayBuffer`, a `Uint8Array` or Node `Buffer`). */
 export type ImageSource = Blob | ArrayBuffer | ArrayBufferView;

@@ -17,7 +17,7 @@ export interface CanonicalOptions {
   alpha?: number;
   width?: number;
   height?: number;
-  /** Options of the CAM family; absent or default values leave an id as it was before they existed. */
+  /** Options beyond the first ones; absent or default values do not enter the id, so ids made without them stay valid. */
   extra?: ExtraOptions;
 }
 

@@ -4,20 +4,9 @@
  * (`/v1/explanations/{id}/badge.svg`), each linking to the stored explanation.
  */
 import { z } from '@hono/zod-openapi';
-import { snippets } from '../../sdk/src/snippets.js';
+import { snippets, type EmbedSnippets, type SnippetSubject } from '../../sdk/src/snippets.js';
 
-/** One embeddable picture. */
-export interface Snippet {
-  url: string;
-  markdown: string;
-  html: string;
-}
-
-/** The snippets of an explanation; `image` is null for a JSON explanation (it has no picture). */
-export interface EmbedSnippets {
-  image: Snippet | null;
-  badge: Snippet;
-}
+export type { EmbedSnippets, Snippet } from '../../sdk/src/snippets.js';
 
 const SnippetSchema = z.object({ url: z.string(), markdown: z.string(), html: z.string() });
 
@@ -26,21 +15,12 @@ export const EmbedSchema = z
   .object({ image: SnippetSchema.nullable(), badge: SnippetSchema })
   .openapi('Embed', { description: 'Ready-to-paste Markdown and HTML for the explanation image and its badge.' });
 
-/** What the snippets describe. */
-export interface EmbedSubject {
-  /** Absolute URL of any route of the service (the origin is taken from it). */
-  base: string;
-  id: string;
-  isPng: boolean;
-  method: string;
-  label: string | null;
-  classIndex: number;
-  score: number;
-}
+/** What the snippets describe (base URL, id, isPng, method, label, class index, score). */
+export type EmbedSubject = SnippetSubject;
 
 /**
- * The snippets of one explanation. The text comes from the SDK's formatter (dependency-free), so the service's
- * `embed` and the clients' snippets cannot drift apart.
+ * The snippets of one explanation. The text and types come from the SDK's formatter (dependency-free; the SDK
+ * imports nothing from the service), so the service's `embed` and the clients' snippets cannot drift apart.
  *
  * @example
  * embedSnippets({ base: c.req.url, id, isPng: true, method: 'gradcam', label: 'cat', classIndex: 3, score: 0.9 }).badge.markdown;

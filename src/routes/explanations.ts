@@ -10,8 +10,7 @@ import { readExplanation } from '../cache/store.js';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from './app-env.js';
 import { EmbedSchema, embedSnippets } from './embed.js';
-import { explanationUrl } from './explain/explain.js';
-import { explanationHeaders, IMMUTABLE } from './explain/response.js';
+import { explanationHeaders, explanationUrl, IMMUTABLE } from './explain/response.js';
 import { EXPLANATION_HEADERS, ExplanationJsonSchema, problems } from './schemas.js';
 
 const FILE = /^([A-Za-z0-9_-]{43})\.(png|json)$/;

@@ -12,11 +12,13 @@
  *    the imported module and resolves to `{ instance, module }`; every other call passes through;
  * 4. one thread, no proxy worker (workerd has neither Workers nor shareable memory across them).
  *
- * This is the only module in src/ that imports onnxruntime-web.
+ * This is the only module in src/ that imports onnxruntime-web (ort-session.ts, the adapter both runtimes
+ * share, imports only its types).
  */
 import * as ort from 'onnxruntime-web/wasm';
 import ortWasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
-import type { ModelRunner, ModelSession, RunTensor } from './runner.js';
+import { ortModuleRunner } from './ort-session.js';
+import type { ModelRunner } from './runner.js';
 
 /** What the shim has observed; exported so tests fail loudly when the glue changes behaviour. */
 export interface OrtShimState {
@@ -64,30 +66,6 @@ function configure(): void {
   configured = true;
 }
 
-function toOrt(t: RunTensor): ort.Tensor {
-  return new ort.Tensor(t.type, t.data as never, t.dims as number[]);
-}
-
-function fromOrt(t: ort.Tensor): RunTensor {
-  return { type: t.type as RunTensor['type'], dims: [...t.dims], data: t.data as RunTensor['data'] };
-}
-
-function wrap(session: ort.InferenceSession): ModelSession {
-  return {
-    inputNames: session.inputNames,
-    outputNames: session.outputNames,
-    async run(feeds, fetches) {
-      const ortFeeds: Record<string, ort.Tensor> = {};
-      for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = toOrt(tensor);
-      const out = fetches ? await session.run(ortFeeds, fetches as string[]) : await session.run(ortFeeds);
-      const result: Record<string, RunTensor> = {};
-      for (const [name, tensor] of Object.entries(out)) result[name] = fromOrt(tensor);
-      return result;
-    },
-    release: () => session.release(),
-  };
-}
-
 /**
  * The workerd runner. Sessions are not queued here: wrap them with `serialSession` (src/models).
  *
@@ -97,15 +75,7 @@ function wrap(session: ort.InferenceSession): ModelSession {
  */
 export function ortRunner(): ModelRunner {
   configure();
-  return {
-    async createSession(model, options = {}) {
-      const session = await ort.InferenceSession.create(model, {
-        executionProviders: ['wasm'],
-        graphOptimizationLevel: options.graphOptimization ?? 'all',
-      });
-      return wrap(session);
-    },
-  };
+  return ortModuleRunner(ort);
 }
 
 /** A snapshot of the shim's observations (instantiation count, WASM memory). */

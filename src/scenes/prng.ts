@@ -1,10 +1,12 @@
 /**
  * A small seeded pseudo-random number generator: mulberry32 (Tommy Ettinger's 32-bit
- * generator, public domain), wrapped with the few draws the scene generator needs.
+ * generator, public domain; the project's one implementation is in src/cam/noise.ts, which
+ * the CAM methods' noise uses too), wrapped with the few draws the scene generator needs.
  * The same seed always yields the same sequence on every JavaScript engine, because it
  * only uses 32-bit integer arithmetic (`Math.imul`, `>>>`).
  * @module
  */
+import { mulberry32 } from '../cam/noise.js';
 
 /** A deterministic source of random draws. */
 export interface Rng {
@@ -25,14 +27,7 @@ export interface Rng {
  * rng.next(); // always the same first value for seed 42
  */
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     range: (lo, hi) => lo + (hi - lo) * next(),

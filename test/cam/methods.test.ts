@@ -17,7 +17,7 @@ interface Reference {
   methods: Record<string, { weights?: number[]; cam: number[]; map: number[] }>;
 }
 
-function tensor(ref: Reference, value: number[] | string): Float32Array {
+function tensor(_ref: Reference, value: number[] | string): Float32Array {
   if (Array.isArray(value)) return Float32Array.from(value);
   const bytes = readFileSync(join(DIR, value));
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));

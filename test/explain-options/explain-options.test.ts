@@ -1,5 +1,5 @@
 /**
- * The explain options of issue 5 through the whole app in Node (models/default-fp32.onnx prepared with a mid
+ * The explain options (targets, layers, augmentation, metrics, pixel-level methods) through the whole app in Node (models/default-fp32.onnx prepared with a mid
  * layer and input gradients, setup.ts), each against an oracle computed here from the prepared model's raw
  * outputs or from forward passes only:
  * - saliency against central finite differences of the logit; smoothgrad against per-copy input gradients;
@@ -13,8 +13,8 @@ import { decode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeRunner } from '../../cli/ort-node.js';
 import { noisyCopies } from '../../src/cam/smooth-grad-cam-plus-plus.js';
-import { batchLimit, MAX_BATCH_INPUT_GRADIENTS } from '../../src/routes/explain/batch-run.js';
-import { METRIC_STEPS } from '../../src/routes/explain/metrics.js';
+import { batchLimit, MAX_BATCH_INPUT_GRADIENTS } from '../../src/explain/model-feed.js';
+import { METRIC_STEPS } from '../../src/explain/metrics.js';
 import { decodeImage, preprocess, preprocessSpecOf, unitMap, type FloatMap } from '../../src/image/index.js';
 import { minMaxScale } from '../../src/image/render/normalize.js';
 import { resizeBilinear } from '../../src/image/render/upsample.js';
@@ -37,7 +37,6 @@ let h: Harness;
 let manifest: Manifest;
 let session: ModelSession;
 let deep: LayerSpec;
-let mid: LayerSpec;
 let input: LayerSpec;
 const K = 10;
 const SIZE = 128;
@@ -48,7 +47,6 @@ beforeAll(async () => {
   ({ h, manifest } = p);
   session = await nodeRunner().createSession(p.model);
   deep = manifest.layers.find((l) => l.default)!;
-  mid = manifest.layers.find((l) => l.name === MID_LAYER)!;
   input = manifest.layers.find((l) => l.input)!;
 }, 60_000);
 

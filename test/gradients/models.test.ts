@@ -1,7 +1,7 @@
 /**
  * The gradient compiler on whole models against PyTorch autograd (float64 references from
  * tools/make_fixtures.py): for every committed fixture, prepare all its layers, run in onnxruntime-web
- * and compare logits, A and G (relative L2 <= 1e-4, issue 2). Both batch modes of the contract run:
+ * and compare logits, A and G (relative L2 <= 1e-4). Both batch modes of the contract run:
  * one image with the two seeds as S = 2 rows (top-k), and the image twice with row-aligned seeds
  * (SmoothGrad batches; needs the model to accept batch 2).
  */

@@ -8,7 +8,7 @@ import { ModelRegistry } from '../../src/models/registry.js';
 import { createApp } from '../../src/routes/app.js';
 import type { ModelRunner } from '../../src/runtime/runner.js';
 import type { Env } from '../../src/env.js';
-import { MemoryKv } from './memory-kv.js';
+import { FaultyKv } from './memory-kv.js';
 
 /** A runner that fails the test if a model is ever loaded. */
 export const noRunner = (): ModelRunner => ({
@@ -39,8 +39,8 @@ export interface Harness {
   app: ReturnType<typeof createApp>;
   env: Env;
   registry: ModelRegistry;
-  explanations: MemoryKv;
-  models: MemoryKv;
+  explanations: FaultyKv;
+  models: FaultyKv;
   /** Pending waitUntil promises. */
   waits: Promise<unknown>[];
   /** Send a request; `env` overrides bindings for this request only. */
@@ -53,8 +53,8 @@ export interface Harness {
 export function harness(options: { runner?: () => ModelRunner; env?: Partial<Env> } = {}): Harness {
   const registry = new ModelRegistry({ runner: options.runner ?? noRunner });
   const app = createApp({ registry, wasmMemoryBytes: () => 0 });
-  const explanations = new MemoryKv();
-  const models = new MemoryKv();
+  const explanations = new FaultyKv();
+  const models = new FaultyKv();
   const env = {
     ASSETS: folderAssets(), EXPLANATIONS: explanations as unknown as KVNamespace, MODELS: models as unknown as KVNamespace,
     CACHE_SECRET: 'test-only-secret', ...options.env,

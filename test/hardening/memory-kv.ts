@@ -1,18 +1,14 @@
 /**
- * An in-memory stand-in for a KV namespace (the subset the service uses), with fault switches.
+ * The Node server's in-memory KV namespace (cli/serve/memory-kv.ts, unbounded here) with fault switches and
+ * call counters, standing in for the KV bindings in app tests.
  */
-
-interface Entry {
-  value: Uint8Array;
-  metadata: unknown;
-}
+import { MemoryKv } from '../../cli/serve/memory-kv.js';
 
 /** Fault modes: `throw` rejects every call, `slow` delays reads by `delayMs`. */
 export type KvFault = 'none' | 'throw' | 'slow';
 
-/** In-memory KV with get/getWithMetadata/put/delete/list. */
-export class MemoryKv {
-  readonly entries = new Map<string, Entry>();
+/** In-memory KV with get/getWithMetadata/put/delete/list, faults and counters. */
+export class FaultyKv extends MemoryKv {
   fault: KvFault = 'none';
   delayMs = 5000;
   reads = 0;
@@ -23,42 +19,36 @@ export class MemoryKv {
     if (this.fault === 'slow') await new Promise((r) => setTimeout(r, this.delayMs));
   }
 
-  private static as(value: Uint8Array, type: string): unknown {
-    if (type === 'arrayBuffer') return value.slice().buffer;
-    if (type === 'stream') return new Blob([value]).stream();
-    const text = new TextDecoder().decode(value);
-    return type === 'json' ? JSON.parse(text) : text;
-  }
-
-  async get(key: string, type: string | { type: string } = 'text'): Promise<unknown> {
-    return (await this.getWithMetadata(key, type)).value;
-  }
-
-  async getWithMetadata(key: string, type: string | { type: string } = 'text'): Promise<{ value: unknown; metadata: unknown }> {
+  override async getWithMetadata(key: string, options?: unknown): Promise<{ value: unknown; metadata: unknown; cacheStatus: null }> {
     this.reads++;
     await this.gate();
-    const entry = this.entries.get(key);
-    if (!entry) return { value: null, metadata: null };
-    return { value: MemoryKv.as(entry.value, typeof type === 'string' ? type : type.type), metadata: entry.metadata ?? null };
+    return super.getWithMetadata(key, options);
   }
 
-  async put(key: string, value: string | ArrayBuffer | ArrayBufferView, options: { metadata?: unknown } = {}): Promise<void> {
+  override async put(key: string, value: unknown, options: { metadata?: unknown } = {}): Promise<void> {
     this.writes++;
     if (this.fault === 'throw') throw new Error('KV unavailable (injected)');
-    const bytes = typeof value === 'string' ? new TextEncoder().encode(value)
-      : value instanceof ArrayBuffer ? new Uint8Array(value.slice(0))
-      : new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
-    this.entries.set(key, { value: bytes, metadata: options.metadata });
+    return super.put(key, value, options);
   }
 
-  async delete(key: string): Promise<void> {
+  override async delete(key: string): Promise<void> {
     await this.gate();
-    this.entries.delete(key);
+    return super.delete(key);
   }
 
-  async list(options: { prefix?: string } = {}): Promise<{ keys: { name: string }[]; list_complete: true; cursor: string }> {
+  override async list(options: { prefix?: string } = {}): ReturnType<MemoryKv['list']> {
     await this.gate();
-    const keys = [...this.entries.keys()].filter((k) => k.startsWith(options.prefix ?? '')).sort().map((name) => ({ name }));
-    return { keys, list_complete: true, cursor: '' };
+    return super.list(options);
+  }
+
+  /** The stored keys, sorted (no fault applies). */
+  async keys(): Promise<string[]> {
+    const fault = this.fault;
+    this.fault = 'none';
+    try {
+      return (await super.list()).keys.map((k) => k.name);
+    } finally {
+      this.fault = fault;
+    }
   }
 }

@@ -1,8 +1,7 @@
 import { decode as decodePngOracle } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { encodePng } from '../../src/image/png-encode.js';
-import type { FloatMap, RgbImage } from '../../src/image/index.js';
-import { renderCam } from '../../src/routes/explain/imaging.js';
+import { renderCam, type FloatMap, type RgbImage } from '../../src/image/index.js';
 import { explanationPng } from '../../src/routes/explain/png-output.js';
 import { horizontalStrip } from '../../src/routes/explain/strip.js';
 
@@ -36,8 +35,9 @@ function map(w: number, h: number, cx: number): FloatMap {
 
 /** What the route sent before: renderCam per panel, the strip, then the streaming encoder (CompressionStream). */
 async function previousPng(maps: FloatMap[], image: RgbImage, o: { width: number; height: number; colormap: 'jet' | 'gray' | 'viridis'; alpha: number; overlay: boolean }): Promise<Uint8Array> {
-  const source = { image, region: { x: 4, y: 2, width: image.width - 8, height: image.height - 4 } };
-  return encodePng(horizontalStrip(maps.map((m) => renderCam(m.data, m.width, m.height, source, o))));
+  const imageRegion = { x: 4, y: 2, width: image.width - 8, height: image.height - 4 };
+  const output = o.overlay ? 'overlay' : 'heatmap';
+  return encodePng(horizontalStrip(maps.map((m) => renderCam(m, { width: o.width, height: o.height, colormap: o.colormap, alpha: o.alpha, output, image, imageRegion }))));
 }
 
 describe('explanationPng', () => {

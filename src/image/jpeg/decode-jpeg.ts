@@ -62,7 +62,7 @@ interface JpegJsRun {
 
 /** jpeg-js's RGB (or raw 3-channel) output, with every failure turned into a 422. */
 function runJpegJs(bytes: Uint8Array, run: JpegJsRun): Uint8Array {
-  let decoded;
+  let decoded: ReturnType<typeof decode>;
   try {
     decoded = decode(bytes, {
       useTArray: true,

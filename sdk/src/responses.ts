@@ -1,0 +1,114 @@
+/**
+ * @module
+ * The service's response bodies and error codes as the SDK sees them. The SDK owns these types (it imports
+ * nothing from the service); the service's test `test/clients/sdk-types.test.ts` fails to typecheck when its
+ * own schemas drift from them.
+ */
+import type { EmbedSnippets } from './snippets.js';
+
+/** Machine-readable problem codes of the service (`code` of a problem+json body). */
+export type ErrorCode =
+  | 'bad_request'
+  | 'bad_option'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'image_too_large'
+  | 'corrupt_image'
+  | 'not_found'
+  | 'model_not_found'
+  | 'explanation_not_found'
+  | 'class_out_of_range'
+  | 'invalid_model'
+  | 'unsupported_op'
+  | 'unknown_layer'
+  | 'model_unavailable'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'overloaded'
+  | 'internal';
+
+/** An application/problem+json body (RFC 9457). */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  /** One of {@link ErrorCode} (typed as string: a newer service may add codes). */
+  code: string;
+  detail: string;
+}
+
+/** A class with its probability. */
+export interface ClassScore {
+  index: number;
+  label: string | null;
+  probability: number;
+  logit: number;
+}
+
+/** An explained (or contrasted) class. */
+export interface TargetClass {
+  index: number;
+  label: string | null;
+  score: number;
+}
+
+/** A map: `shape` is [height, width], `data` row-major. */
+export interface ExplanationMap {
+  shape: [number, number];
+  data: number[];
+}
+
+/** One explained class of a `top=k` request. */
+export interface ClassExplanation {
+  class: TargetClass;
+  versus: TargetClass | null;
+  counterfactual: boolean;
+  map: ExplanationMap;
+}
+
+/** The JSON explanation (`output=json`, and `GET /v1/explanations/{id}.json` of a JSON explanation). */
+export interface ExplanationJson {
+  id: string;
+  url: string;
+  model: string;
+  method: string;
+  layer: string;
+  class: TargetClass;
+  top: ClassScore[];
+  logits: number[];
+  /** The raw low-resolution map (several layers, aug=flip, pixel-level methods: at the input size). */
+  map: ExplanationMap;
+  /** Contrastive explanations (versus=): the contrasted class. */
+  versus?: TargetClass | null;
+  counterfactual?: boolean;
+  /** top=k: one entry per class, best first. */
+  explanations?: ClassExplanation[];
+  /** metrics=: drop and increase (percent), deletion and insertion (AUC) of the first map. */
+  metrics?: Record<string, number>;
+  /** Model runs this explanation took. */
+  runs?: number;
+  timings: Record<string, number>;
+  embed: EmbedSnippets;
+}
+
+/** A model as `GET /v1/models` describes it. */
+export interface ModelInfo {
+  id: string;
+  default: boolean;
+  sha256: string;
+  input: { width: number; height: number; layout: string; mean: number[]; std: number[] };
+  classes: number;
+  labels: string[] | null;
+  layers: { name: string; shape: (string | number)[]; default: boolean }[];
+  methods: string[];
+  quantization: string;
+}
+
+/** The response of `POST /v1/classify`. */
+export interface Classification {
+  model: string;
+  top: ClassScore[];
+  logits: number[];
+  timings: Record<string, number>;
+}
