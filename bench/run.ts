@@ -5,7 +5,7 @@
  * Each benchmark interleaves its candidate with its baseline inside one run and reports ratios, so the
  * figures stay comparable on a noisy machine.
  *
- * Usage: npm run bench [-- --quick] [-- --only image,prepare,service]
+ * Usage: npm run bench [-- --quick] [-- --only image,prepare,service,fixedcosts,zoo]
  * `--quick` passes the benchmarks' own short modes where they have one (fewer rounds or models).
  */
 import { spawnSync } from 'node:child_process';
@@ -31,6 +31,8 @@ const BENCHES: Bench[] = [
   { name: 'node', file: 'bench/node-vs-workerd.bench.ts', args: [], quickArgs: [] },
   { name: 'targets', file: 'bench/targets.bench.ts', args: [], quickArgs: ['--rounds', '5'] },
   { name: 'int8', file: 'bench/int8-compute.bench.ts', args: [], quickArgs: ['--rounds', '5'] },
+  { name: 'fixedcosts', file: 'bench/fixed-costs.bench.ts', args: [], quickArgs: ['--rounds', '8'] },
+  { name: 'zoo', file: 'bench/zoo.bench.ts', args: [], quickArgs: ['--quick'] },
 ];
 
 function selected(argv: string[]): Bench[] {

@@ -36,6 +36,8 @@ export interface Env {
   MAX_MODEL_BYTES?: string;
   /** Largest plain model prepared inside the Worker on upload, in bytes (default 8 MiB). */
   MAX_PREPARE_BYTES?: string;
+  /** onnxruntime's graph optimisation level for new sessions: all (default), extended, basic or disabled. */
+  ORT_GRAPH_OPTIMIZATION?: string;
   /** "1" adds X-Debug-Model-Runs to responses (tests and benchmarks). */
   DEBUG_COUNTERS?: string;
 }
@@ -64,4 +66,17 @@ export function limitsOf(env: Partial<Env>): Limits {
     maxPixels: positiveInt(env.MAX_PIXELS, 40_000_000),
     maxOutputSide: positiveInt(env.MAX_OUTPUT_SIDE, 4096),
   };
+}
+
+const GRAPH_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
+
+/**
+ * The graph optimisation level of new ONNX sessions (ORT_GRAPH_OPTIMIZATION; 'all' when unset or unknown).
+ *
+ * @example
+ * graphOptimizationOf({ ORT_GRAPH_OPTIMIZATION: 'basic' } as Env); // 'basic'
+ */
+export function graphOptimizationOf(env: Partial<Env>): (typeof GRAPH_LEVELS)[number] {
+  const level = GRAPH_LEVELS.find((l) => l === env.ORT_GRAPH_OPTIMIZATION);
+  return level ?? 'all';
 }

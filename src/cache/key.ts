@@ -96,6 +96,20 @@ function base64url(bytes: ArrayBuffer): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** Imported HMAC keys by secret, once per isolate (an isolate sees one CACHE_SECRET; a few at most in tests). */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = importedKeys.get(secret);
+  if (!key) {
+    if (importedKeys.size >= 4) importedKeys.clear();
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    importedKeys.set(secret, key);
+    key.catch(() => importedKeys.delete(secret));
+  }
+  return key;
+}
+
 /**
  * The explanation id of `image` explained with `options`.
  *
@@ -103,7 +117,7 @@ function base64url(bytes: ArrayBuffer): string {
  * const id = await explanationId(env.CACHE_SECRET, imageBytes, options); // 43 base64url characters
  */
 export async function explanationId(secret: string, image: Uint8Array, options: CanonicalOptions): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await hmacKey(secret);
   const head = new TextEncoder().encode(canonicalOptions(options));
   const message = new Uint8Array(4 + head.byteLength + image.byteLength);
   new DataView(message.buffer).setUint32(0, head.byteLength);

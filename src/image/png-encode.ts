@@ -15,7 +15,7 @@
  * minimum-sum heuristic) 95 / 335 and 42 / 25. 'sub' is the smallest or within 2% of it, at about the
  * speed of 'none' (deflate dominates; smaller filtered data deflates faster).
  */
-import { updateCrc32 } from './crc32.js';
+import { concatBytes as concat, ihdrData, PNG_SIGNATURE as SIGNATURE, pngChunk } from './png/container.js';
 import { filterRow, type FilterStrategy } from './png/row-filters.js';
 
 /** An 8-bit image to encode: RGB (3 channels, the default) or RGBA (4), row-major. */
@@ -32,7 +32,6 @@ export interface PngEncodeOptions {
   readonly filter?: FilterStrategy;
 }
 
-const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 /** Raw bytes handed to the compressor per write. */
 const BATCH_BYTES = 64 * 1024;
 
@@ -48,7 +47,7 @@ export function encodePngStream(image: EncodableImage, options: PngEncodeOptions
     throw new Error(`encodePngStream: ${image.data.length} bytes do not make a ${image.width}x${image.height}x${channels} image`);
   }
   const framing = new TransformStream<Uint8Array, Uint8Array>({
-    start: (controller) => controller.enqueue(concat([SIGNATURE, pngChunk('IHDR', ihdr(image.width, image.height, channels))])),
+    start: (controller) => controller.enqueue(concat([SIGNATURE, pngChunk('IHDR', ihdrData(image.width, image.height, channels === 4 ? 6 : 2))])),
     transform: (compressed, controller) => controller.enqueue(pngChunk('IDAT', compressed)),
     flush: (controller) => controller.enqueue(pngChunk('IEND', new Uint8Array(0))),
   });
@@ -95,35 +94,4 @@ function filteredRows(image: EncodableImage, channels: number, strategy: FilterS
       if (y === image.height) controller.close();
     },
   });
-}
-
-/** IHDR data: 8-bit, colour type 2 (RGB) or 6 (RGBA), deflate, adaptive filtering, no interlace. */
-function ihdr(width: number, height: number, channels: number): Uint8Array {
-  const data = new Uint8Array(13);
-  const view = new DataView(data.buffer);
-  view.setUint32(0, width);
-  view.setUint32(4, height);
-  data.set([8, channels === 4 ? 6 : 2, 0, 0, 0], 8);
-  return data;
-}
-
-/** A chunk: length, type, data, CRC-32 of type and data. */
-function pngChunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, updateCrc32(0, out.subarray(4, 8 + data.length)));
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

@@ -5,7 +5,7 @@
  * sha256, and queued (one run at a time). At most `maxSessions` sessions are kept, least recently used
  * first out, because every session holds its weights in the isolate's 128 MB.
  */
-import type { Env } from '../env.js';
+import { graphOptimizationOf, type Env } from '../env.js';
 import { ApiError } from '../errors.js';
 import type { Manifest } from '../manifest.js';
 import type { ModelRunner, ModelSession } from '../runtime/runner.js';
@@ -91,7 +91,7 @@ export class ModelRegistry {
       throw new ApiError(503, 'model_unavailable', `The ONNX file of model '${id}' does not match its manifest's sha256.`);
     }
     try {
-      const session = await this.options.runner().createSession(bytes);
+      const session = await this.options.runner().createSession(bytes, { graphOptimization: graphOptimizationOf(env) });
       this.created++;
       return serialSession(session);
     } catch (err) {

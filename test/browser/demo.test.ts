@@ -13,6 +13,7 @@ import { COLORMAP_HEX } from '../../src/image/render/generated/colormaps.js';
 import { renderScene } from '../../src/scenes/index.js';
 import { startWranglerDev, type WranglerDev } from '../e2e/wrangler-dev.js';
 import { hasChromium, launchChromium, type Browser } from './chromium.js';
+import { decodeRgb } from '../png-pixels.js';
 
 /** The page's DOM, as far as the callbacks run in the page use it (the project's tsconfig has no DOM lib). */
 declare const document: { getElementById(id: string): unknown };
@@ -46,7 +47,7 @@ async function expectHeatmapOverlay(url: string, overlay: Uint8Array, meta: { me
   const res = await fetch(`${url}/v1/explain?output=heatmap&colormap=${colormap}&method=${meta.method}&class=${meta.class.index}`, {
     method: 'POST', headers: { 'content-type': 'image/png' }, body: encode({ width: SIZE, height: SIZE, data: image, channels: 3, depth: 8 }),
   });
-  const heat = decode(new Uint8Array(await res.arrayBuffer())).data as Uint8Array;
+  const heat = decodeRgb(new Uint8Array(await res.arrayBuffer())).data;
   const table = tableColours(colormap);
   const seen = new Set<number>();
   for (let i = 0; i < heat.length; i += 3) seen.add((heat[i] << 16) | (heat[i + 1] << 8) | heat[i + 2]);

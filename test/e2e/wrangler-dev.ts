@@ -52,6 +52,8 @@ export interface StartOptions {
   /** Local KV entries to write first: binding -> key -> file path (e.g. prepared models in MODELS). */
   kv?: Record<string, Record<string, string>>;
   timeoutMs?: number;
+  /** The project directory to run in (default: the current one), e.g. a baseline checkout for a benchmark. */
+  cwd?: string;
 }
 
 /**
@@ -65,12 +67,12 @@ export async function startWranglerDev(options: StartOptions = {}): Promise<Wran
   const state = mkdtempSync(join(tmpdir(), 'gradcam-edge-dev-'));
   for (const [binding, entries] of Object.entries(options.kv ?? {})) {
     for (const [key, path] of Object.entries(entries)) {
-      execFileSync('npx', ['wrangler', 'kv', 'key', 'put', key, '--binding', binding, '--path', path, '--local', '--persist-to', state], { stdio: 'ignore' });
+      execFileSync('npx', ['wrangler', 'kv', 'key', 'put', key, '--binding', binding, '--path', path, '--local', '--persist-to', state], { stdio: 'ignore', cwd: options.cwd });
     }
   }
   const vars = Object.entries({ DEBUG_COUNTERS: '1', RATE_LIMIT: 'off', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', ...vars];
-  const child = spawn('npx', args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  const child = spawn('npx', args, { cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));

@@ -22,6 +22,7 @@ import type { LayerSpec, Manifest } from '../../src/manifest.js';
 import type { ModelSession, RunTensor } from '../../src/runtime/runner.js';
 import type { Harness } from '../hardening/app-harness.js';
 import { discPng, MID_LAYER, mirroredPng, preparedHarness } from './setup.js';
+import { decodeRgb } from '../png-pixels.js';
 
 interface Json {
   id: string;
@@ -141,10 +142,10 @@ describe('targets', () => {
   it('a PNG for top=3 is three panels side by side, each the single-class PNG', async () => {
     const res = await post('top=3&width=40&output=heatmap');
     const classes = res.headers.get('x-explanation-classes')!.split(',').map(Number);
-    const strip = decode(new Uint8Array(await res.arrayBuffer()));
+    const strip = decodeRgb(new Uint8Array(await res.arrayBuffer()));
     expect([strip.width, strip.height, classes.length]).toEqual([120, 40, 3]);
     for (const [p, c] of classes.entries()) {
-      const one = decode(new Uint8Array(await (await post(`class=${c}&width=40&output=heatmap`)).arrayBuffer()));
+      const one = decodeRgb(new Uint8Array(await (await post(`class=${c}&width=40&output=heatmap`)).arrayBuffer()));
       for (let y = 0; y < 40; y += 7) {
         const row = (img: typeof one, x0: number, w: number) => Array.from(img.data.subarray((y * w + x0) * 3, (y * w + x0 + 40) * 3));
         expect(row(strip, p * 40, 120), `panel ${p} row ${y}`).toEqual(row(one, 0, 40));

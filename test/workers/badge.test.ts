@@ -5,7 +5,7 @@
  */
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { call, testPng, waitForStored } from './helpers.js';
+import { call, decodeRgb, testPng, waitForStored } from './helpers.js';
 
 const explain = (body: Uint8Array, query = '') =>
   call(`/v1/explain${query}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body });
@@ -34,7 +34,7 @@ describe('GET /v1/explanations/{id}/badge.svg', () => {
     const id = res.headers.get('x-explanation-id')!;
     const label = decodeURIComponent(res.headers.get('x-explanation-label')!);
     const score = Number(res.headers.get('x-explanation-score'));
-    const full = decode(new Uint8Array(await res.arrayBuffer()));
+    const full = decodeRgb(new Uint8Array(await res.arrayBuffer()));
     const svgRes = await badge(id);
     expect(svgRes.status).toBe(200);
     expect(svgRes.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');

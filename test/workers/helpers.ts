@@ -25,6 +25,8 @@ export async function decodePng(res: Response): Promise<ReturnType<typeof decode
   return decode(new Uint8Array(await res.arrayBuffer()));
 }
 
+export { decodeRgb } from '../png-pixels.js';
+
 /** Poll until a stored explanation exists (cache writes happen after the response, in waitUntil). */
 export async function waitForStored(id: string, ext = 'png', timeoutMs = 5000): Promise<Response> {
   const end = Date.now() + timeoutMs;

@@ -2,8 +2,8 @@
  * @module
  * The explanation service behind POST /v1/explain: options resolved against the manifest (request-plan.ts),
  * the cache looked up by id, and on a miss decode -> preprocess -> the engine (src/explain: one map per
- * target; top=k shares one forward pass; optional metrics) -> JSON, or a rendered PNG stream (k panels side
- * by side for top=k).
+ * target; top=k shares one forward pass; optional metrics) -> JSON, or a rendered PNG (png-output.ts; k
+ * panels side by side for top=k).
  */
 import type { Context } from 'hono';
 import { explanationId } from '../../cache/key.js';
@@ -12,17 +12,17 @@ import { limitsOf } from '../../env.js';
 import { explainImage, type Explanation } from '../../explain/explain.js';
 import { topK } from '../../explain/scores.js';
 import { targetSentence } from '../../explain/units.js';
-import { collectBytes, encodePngStream, preprocess, preprocessSpecOf, renderCam, type PreprocessedImage, type RgbImage } from '../../image/index.js';
+import { preprocess, preprocessSpecOf, type PreprocessedImage, type RgbImage } from '../../image/index.js';
 import type { Manifest } from '../../manifest.js';
 import type { AppEnv } from '../app-env.js';
 import { embedSnippets } from '../embed.js';
 import { decodeOrThrow, type ImageInput } from './image-input.js';
 import { mapJson, targetsJson } from './json-body.js';
 import type { ExplainOptions } from './options.js';
+import { explanationPng } from './png-output.js';
 import { planRequest, type RequestPlan } from './request-plan.js';
 import { explanationHeaders, explanationUrl, type ExplanationResponse } from './response.js';
 import { Stopwatch } from './stopwatch.js';
-import { horizontalStrip } from './strip.js';
 import { taskResponse, type TaskResponse } from './task-response.js';
 
 /** What a request asks for, resolved against the model's manifest, with its id. */
@@ -68,10 +68,8 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
 
 /** Respond with a computed explanation and store it in the cache off the response path. */
 function finish(c: Context<AppEnv>, id: string, { meta, body }: TaskResponse): Response {
-  const [toClient, toCache] = body instanceof Uint8Array ? [body, body] : body.tee();
-  const bytes = toCache instanceof Uint8Array ? Promise.resolve(toCache) : collectBytes(toCache);
-  c.executionCtx.waitUntil(bytes.then((b) => writeExplanation(c.env.EXPLANATIONS, id, b, meta)).catch(() => undefined));
-  return respond(c, { id, meta, body: toClient, cache: 'miss' });
+  c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, id, body, meta));
+  return respond(c, { id, meta, body, cache: 'miss' });
 }
 
 function jsonBody(c: Context<AppEnv>, p: Plan, meta: ExplanationMeta, e: Explanation): Uint8Array {
@@ -88,11 +86,10 @@ function jsonBody(c: Context<AppEnv>, p: Plan, meta: ExplanationMeta, e: Explana
   }));
 }
 
-async function pngBody(watch: Stopwatch, p: Plan, opts: ExplainOptions, image: RgbImage, pre: PreprocessedImage, e: Explanation): Promise<ReadableStream<Uint8Array>> {
-  const output = opts.output === 'overlay' ? 'overlay' : 'heatmap';
-  const rendered = await watch.time('render', () => horizontalStrip(e.explained.map(({ map }) =>
-    renderCam(map, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, output, image, imageRegion: pre.region }))));
-  return encodePngStream(rendered);
+async function pngBody(watch: Stopwatch, p: Plan, opts: ExplainOptions, image: RgbImage, pre: PreprocessedImage, e: Explanation): Promise<Uint8Array> {
+  const overlay = opts.output === 'overlay';
+  return watch.time('render', () => explanationPng(e.explained.map(({ map }) => map), { image, region: pre.region },
+    { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }));
 }
 
 function respond(c: Context<AppEnv>, r: ExplanationResponse): Response {

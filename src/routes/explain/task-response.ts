@@ -9,11 +9,12 @@ import type { Context } from 'hono';
 import type { ExplanationMeta } from '../../cache/store.js';
 import { explainTaskImage, type TaskExplanation } from '../../explain/task-explain.js';
 import type { ModelFeed } from '../../explain/model-feed.js';
-import { encodePngStream, renderCam, type PreprocessedImage, type RgbImage } from '../../image/index.js';
+import type { PreprocessedImage, RgbImage } from '../../image/index.js';
 import type { Manifest, TaskSpec } from '../../manifest.js';
 import type { TaskRequest } from '../../tasks/resolve.js';
 import type { AppEnv } from '../app-env.js';
 import { mapJson } from './json-body.js';
+import { explanationPng } from './png-output.js';
 import type { ExplainOptions } from './options.js';
 import type { RequestPlan } from './request-plan.js';
 import { explanationUrl } from './response.js';
@@ -22,7 +23,7 @@ import type { Stopwatch } from './stopwatch.js';
 /** The computed body and its metadata. */
 export interface TaskResponse {
   meta: ExplanationMeta;
-  body: Uint8Array | ReadableStream<Uint8Array>;
+  body: Uint8Array;
 }
 
 /**
@@ -44,9 +45,9 @@ export async function taskResponse(
     timings: watch.timings, created: new Date().toISOString(),
   };
   if (opts.output === 'json') return { meta, body: jsonBody(c, p, meta, e) };
-  const output = opts.output === 'overlay' ? 'overlay' : 'heatmap';
-  const rendered = await watch.time('render', async () => renderCam(e.explained[0]!.map, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, output, image, imageRegion: pre.region }));
-  return { meta, body: encodePngStream(rendered) };
+  const body = await watch.time('render', async () => explanationPng([e.explained[0]!.map], { image, region: pre.region },
+    { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay: opts.output === 'overlay' }));
+  return { meta, body };
 }
 
 function jsonBody(c: Context<AppEnv>, p: { id: string; task: { spec: TaskSpec } }, meta: ExplanationMeta, e: TaskExplanation): Uint8Array {
