@@ -2,6 +2,7 @@
  * @module
  * The Worker's bindings (wrangler.toml) and the limits read from them.
  */
+import { DEFAULT_MAX_DECODE_BYTES } from './image/budget.js';
 
 /** Bindings of the explain service. */
 export interface Env {
@@ -16,6 +17,8 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   MAX_PIXELS?: string;
   MAX_OUTPUT_SIDE?: string;
+  /** Most bytes of working memory one image decode may hold (default 24 MiB); larger decodes are 413. */
+  MAX_DECODE_BYTES?: string;
   /** Hex SHA-256 hashes of the API keys (secret; comma or whitespace separated). Unset: explain is open. */
   API_KEYS?: string;
   /** Hex SHA-256 hashes of the admin keys (secret), needed for model writes. Unset: writes are disabled. */
@@ -45,6 +48,7 @@ export interface Limits {
   maxBodyBytes: number;
   maxPixels: number;
   maxOutputSide: number;
+  maxDecodeBytes: number;
 }
 
 function positiveInt(value: string | undefined, fallback: number): number {
@@ -53,7 +57,7 @@ function positiveInt(value: string | undefined, fallback: number): number {
 }
 
 /**
- * Limits from the bindings, with the documented defaults (10 MB body, 40 MP, 4096 px).
+ * Limits from the bindings, with the documented defaults (10 MB body, 40 MP, 4096 px, 24 MiB per decode).
  *
  * @example
  * limitsOf({ MAX_BODY_BYTES: '1000' } as Env).maxBodyBytes; // 1000
@@ -63,5 +67,6 @@ export function limitsOf(env: Partial<Env>): Limits {
     maxBodyBytes: positiveInt(env.MAX_BODY_BYTES, 10 * 1024 * 1024),
     maxPixels: positiveInt(env.MAX_PIXELS, 40_000_000),
     maxOutputSide: positiveInt(env.MAX_OUTPUT_SIDE, 4096),
+    maxDecodeBytes: positiveInt(env.MAX_DECODE_BYTES, DEFAULT_MAX_DECODE_BYTES),
   };
 }

@@ -46,7 +46,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   if (hit) return respond(c, { id: p.id, meta: hit.meta, body: hit.body, cache: 'hit' });
 
   const registry = c.get('registry');
-  const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels));
+  const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels, limitsOf(c.env).maxDecodeBytes));
   const pre = await watch.time('preprocess', () => preprocess(image, p.manifest.input));
   const model = await watch.time('load', () => registry.load(c.env, opts.model, p.manifest));
   const computed = await watch.time('model', () => computeMaps(model.session, p.manifest, pre.data, p.compute));
@@ -89,9 +89,9 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
 }
 
 /** Decode the image; decoder failures that are not already ApiErrors become 422 corrupt_image. */
-export async function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined, maxPixels: number): Promise<RgbImage> {
+export async function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined, maxPixels: number, maxDecodeBytes?: number): Promise<RgbImage> {
   try {
-    return await decodeImage(bytes, { background, maxPixels });
+    return await decodeImage(bytes, { background, maxPixels, maxDecodeBytes });
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw new ApiError(422, 'corrupt_image', 'The image could not be decoded.');

@@ -26,7 +26,7 @@ export interface PreprocessedSource {
 }
 
 /** Decode to RGB in display orientation; alpha is composited on `background`. Rejects with ApiErrors. */
-export function decodeImage(bytes: Uint8Array, options: { background?: readonly [number, number, number]; maxPixels: number }): Promise<RgbImage> {
+export function decodeImage(bytes: Uint8Array, options: { background?: readonly [number, number, number]; maxPixels: number; maxDecodeBytes?: number }): Promise<RgbImage> {
   return decodeWithLimits(bytes, options);
 }
 
