@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'rate_limited'
   | 'overloaded'
+  | 'misconfigured'
   | 'internal';
 
 /**

@@ -11,7 +11,9 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Env } from '../env.js';
+import { isolateConfigProblems } from '../config/validate.js';
 import { apiKeys, type Access } from '../middleware/api-keys/index.js';
+import { configGuard } from '../middleware/config-guard/index.js';
 import { concurrencyLimit, Gate, type Capacity } from '../middleware/concurrency/index.js';
 import { configuredCors } from '../middleware/cors/index.js';
 import { clientAddress, parseRate, rateLimit, TokenBuckets } from '../middleware/rate-limit/index.js';
@@ -71,7 +73,8 @@ export function capacityOf(method: string, env: Pick<Env, 'MAX_IN_FLIGHT' | 'MAX
 }
 
 /**
- * The /v1 guards in order: CORS (answers preflights), API keys, rate limit, load shedding.
+ * The /v1 guards in order: CORS (answers preflights), the configuration check (503 for protected
+ * requests while API_KEYS, ADMIN_KEYS or CACHE_SECRET are malformed), API keys, rate limit, load shedding.
  *
  * @example
  * app.use('/v1/*', ...v1Guards());
@@ -80,6 +83,10 @@ export function v1Guards(): MiddlewareHandler<AppEnv>[] {
   const env = (c: Context) => c.env as Env;
   return [
     configuredCors({ origins: (c) => env(c).CORS_ORIGINS }),
+    configGuard({
+      open: (c) => accessOf(c.req.method, c.req.path, env(c)) === 'open',
+      problems: (c) => isolateConfigProblems(env(c)),
+    }),
     apiKeys({
       access: (c) => accessOf(c.req.method, c.req.path, env(c)),
       keys: (c) => ({ user: env(c).API_KEYS, admin: env(c).ADMIN_KEYS }),
