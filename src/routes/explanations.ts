@@ -11,7 +11,7 @@ import { ApiError } from '../errors.js';
 import type { AppEnv } from './app-env.js';
 import { EmbedSchema, embedSnippets } from './embed.js';
 import { explanationUrl } from './explain/explain.js';
-import { explanationHeaders, IMMUTABLE } from './explain/response.js';
+import { cacheHeaders, explanationHeaders, isKeyed } from './explain/response.js';
 import { EXPLANATION_HEADERS, ExplanationJsonSchema, problems } from './schemas.js';
 
 const FILE = /^([A-Za-z0-9_-]{43})\.(png|json)$/;
@@ -60,10 +60,11 @@ export const explanationsApp = new OpenAPIHono<AppEnv>({
   if (!isExplanationId(id)) throw notFound();
   const stored = await readExplanation(c.env.EXPLANATIONS, id);
   if (!stored) throw notFound();
+  const keyed = isKeyed(c.env, c.req.header('authorization'));
   const etag = ext === 'png' || stored.meta.contentType !== 'image/png' ? `"${id}"` : `"${id}.json"`;
   if ((c.req.header('if-none-match') ?? '').split(',').some((t) => t.trim() === etag)) {
     await stored.body.cancel();
-    return new Response(null, { status: 304, headers: { ETag: etag, 'Cache-Control': IMMUTABLE } }) as never;
+    return new Response(null, { status: 304, headers: { ETag: etag, ...cacheHeaders(keyed) } }) as never;
   }
   const { meta } = stored;
   const isPng = meta.contentType === 'image/png';
@@ -72,7 +73,7 @@ export const explanationsApp = new OpenAPIHono<AppEnv>({
     throw notFound();
   }
   if (ext === 'png' || !isPng) {
-    const headers = explanationHeaders({ id, meta, body: stored.body, cache: 'stored' }, explanationUrl(c, id, ext as 'png' | 'json'));
+    const headers = explanationHeaders({ id, meta, body: stored.body, cache: 'stored' }, explanationUrl(c, id, ext as 'png' | 'json'), keyed);
     return new Response(stored.body, { headers }) as never;
   }
   await stored.body.cancel();
@@ -84,6 +85,6 @@ export const explanationsApp = new OpenAPIHono<AppEnv>({
       embed: embedSnippets({ base: c.req.url, id, isPng: true, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
     },
     200,
-    { 'Cache-Control': IMMUTABLE, ETag: etag },
+    { ...cacheHeaders(keyed), ETag: etag },
   );
 });

@@ -11,7 +11,7 @@ import { limitsOf } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { collectBytes } from '../../image/index.js';
 import type { AppEnv } from '../app-env.js';
-import { IMMUTABLE } from '../explain/response.js';
+import { cacheHeaders as cachePolicy, isKeyed } from '../explain/response.js';
 import { problems } from '../schemas.js';
 import { BADGE_HEIGHT, renderBadge } from './svg.js';
 import { thumbnailOfMap, thumbnailOfPng, type Thumbnail } from './thumbnail.js';
@@ -63,7 +63,7 @@ export const badgeApp = new OpenAPIHono<AppEnv>({
   const { id } = c.req.valid('param');
   if (!isExplanationId(id)) throw notFound();
   const etag = `"${id}.badge${DESIGN_VERSION}"`;
-  const cacheHeaders = { ETag: etag, 'Cache-Control': IMMUTABLE };
+  const cacheHeaders = { ETag: etag, ...cachePolicy(isKeyed(c.env, c.req.header('authorization'))) };
   if ((c.req.header('if-none-match') ?? '').split(',').some((t) => t.trim() === etag)) {
     return new Response(null, { status: 304, headers: cacheHeaders }) as never;
   }

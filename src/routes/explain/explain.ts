@@ -20,7 +20,7 @@ import { mapJson, targetsJson } from './json-body.js';
 import { explanationMetrics } from './metrics.js';
 import type { ExplainOptions } from './options.js';
 import { planRequest, type RequestPlan } from './request-plan.js';
-import { explanationHeaders, type ExplanationResponse } from './response.js';
+import { explanationHeaders, isKeyed, type ExplanationResponse } from './response.js';
 import { Stopwatch } from './stopwatch.js';
 import { horizontalStrip } from './strip.js';
 import { softmax, topK } from './targets.js';
@@ -104,7 +104,7 @@ export function explanationUrl(c: Context, id: string, ext: 'png' | 'json'): str
 }
 
 function respond(c: Context<AppEnv>, r: ExplanationResponse): Response {
-  const headers = explanationHeaders(r, explanationUrl(c, r.id, r.meta.contentType === 'image/png' ? 'png' : 'json'));
+  const headers = explanationHeaders(r, explanationUrl(c, r.id, r.meta.contentType === 'image/png' ? 'png' : 'json'), isKeyed(c.env, c.req.header('authorization')));
   if (c.env.DEBUG_COUNTERS === '1') headers.set('X-Debug-Model-Runs', String(c.get('registry').runs));
   return new Response(r.body, { status: 200, headers });
 }
