@@ -39,6 +39,11 @@ export interface Env {
   MAX_MODEL_BYTES?: string;
   /** Largest plain model prepared inside the Worker on upload, in bytes (default 8 MiB). */
   MAX_PREPARE_BYTES?: string;
+  /**
+   * The service's public origin (e.g. `https://explain.example.com`), used for the URLs inside stored JSON
+   * explanations; unset: those URLs are relative paths (never taken from a request's Host header).
+   */
+  PUBLIC_URL?: string;
   /** "1" adds X-Debug-Model-Runs to responses (tests and benchmarks). */
   DEBUG_COUNTERS?: string;
 }

@@ -39,6 +39,9 @@ function keyProblems(setting: 'API_KEYS' | 'ADMIN_KEYS', value: string | undefin
  */
 export function configProblems(env: Partial<Env>): ConfigProblem[] {
   const problems = [...keyProblems('API_KEYS', env.API_KEYS), ...keyProblems('ADMIN_KEYS', env.ADMIN_KEYS)];
+  if ((env.PUBLIC_URL ?? '').trim() && !/^https?:\/\/[^/\s]+\/?$/i.test(env.PUBLIC_URL!.trim())) {
+    problems.push({ setting: 'PUBLIC_URL', detail: 'PUBLIC_URL must be an origin such as https://explain.example.com (scheme and host, no path).' });
+  }
   const secret = typeof env.CACHE_SECRET === 'string' ? env.CACHE_SECRET : '';
   if (secret.length < MIN_CACHE_SECRET) {
     problems.push({
@@ -53,7 +56,7 @@ const memo = new Map<string, ConfigProblem[]>();
 
 /** {@link configProblems}, computed once per distinct configuration in this isolate. */
 export function isolateConfigProblems(env: Partial<Env>): ConfigProblem[] {
-  const key = JSON.stringify([env.API_KEYS ?? null, env.ADMIN_KEYS ?? null, typeof env.CACHE_SECRET === 'string' ? env.CACHE_SECRET : null]);
+  const key = JSON.stringify([env.API_KEYS ?? null, env.ADMIN_KEYS ?? null, env.PUBLIC_URL ?? null, typeof env.CACHE_SECRET === 'string' ? env.CACHE_SECRET : null]);
   let problems = memo.get(key);
   if (!problems) {
     problems = configProblems(env);

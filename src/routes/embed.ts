@@ -28,7 +28,7 @@ export const EmbedSchema = z
 
 /** What the snippets describe. */
 export interface EmbedSubject {
-  /** Absolute URL of any route of the service (the origin is taken from it). */
+  /** Absolute URL of any route of the service (the origin is taken from it), or '' for relative paths. */
   base: string;
   id: string;
   isPng: boolean;

@@ -69,13 +69,13 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   if (opts.output === 'json') {
     const targets = targetsJson(p.manifest, computed.explained, probabilities);
     const body = new TextEncoder().encode(JSON.stringify({
-      id: p.id, url: explanationUrl(c, p.id, 'json'), model: opts.model, method: meta.method, layer: meta.layer,
+      id: p.id, url: storedUrl(c.env, p.id, 'json'), model: opts.model, method: meta.method, layer: meta.layer,
       class: { index: meta.classIndex, label: meta.label, score: meta.score },
       top: topK(p.manifest, computed.logits, 5), logits: [...computed.logits],
       map: mapJson(first.map), versus: targets[0].versus, counterfactual: targets[0].counterfactual,
       ...(targets.length > 1 ? { explanations: targets } : {}), ...(metrics ? { metrics } : {}),
       runs: computed.runs + (measured?.runs ?? 0), timings: watch.timings,
-      embed: embedSnippets({ base: c.req.url, id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
+      embed: embedSnippets({ base: publicBase(c.env), id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
     }));
     c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, p.id, body, meta));
     return respond(c, { id: p.id, meta, body, cache: 'miss' });
@@ -98,7 +98,29 @@ export async function decodeOrThrow(bytes: Uint8Array, background: [number, numb
   }
 }
 
-/** The absolute URL of a stored explanation. */
+/**
+ * The service's configured public origin, or '' (relative URLs). Everything stored in the cache is built
+ * from this, never from a request header: a stored body is served to every later caller.
+ */
+export function publicBase(env: { PUBLIC_URL?: string }): string {
+  const value = (env.PUBLIC_URL ?? '').trim();
+  if (!value) return '';
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : '';
+  } catch {
+    return '';
+  }
+}
+
+/** The URL of a stored explanation for stored bodies: under PUBLIC_URL, else a relative path. */
+export function storedUrl(env: { PUBLIC_URL?: string }, id: string, ext: 'png' | 'json'): string {
+  const path = `/v1/explanations/${id}.${ext}`;
+  const base = publicBase(env);
+  return base ? new URL(path, base).href : path;
+}
+
+/** The absolute URL of a stored explanation, for this response's headers (not stored). */
 export function explanationUrl(c: Context, id: string, ext: 'png' | 'json'): string {
   return new URL(`/v1/explanations/${id}.${ext}`, c.req.url).href;
 }
