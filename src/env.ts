@@ -44,6 +44,8 @@ export interface Env {
    * explanations; unset: those URLs are relative paths (never taken from a request's Host header).
    */
   PUBLIC_URL?: string;
+  /** Days a stored explanation lives in EXPLANATIONS (KV expirationTtl); default 30, `0` keeps them until deleted. */
+  EXPLANATION_TTL_DAYS?: string;
   /** "1" adds X-Debug-Model-Runs to responses (tests and benchmarks). */
   DEBUG_COUNTERS?: string;
 }

@@ -8,6 +8,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { isExplanationId } from '../cache/key.js';
 import { readExplanation } from '../cache/store.js';
 import { ApiError } from '../errors.js';
+import { notStoredDetail } from '../cache/ttl.js';
 import type { AppEnv } from './app-env.js';
 import { EmbedSchema, embedSnippets } from './embed.js';
 import { explanationUrl } from './explain/explain.js';
@@ -46,20 +47,20 @@ const route = createRoute({
   },
 });
 
-function notFound(): ApiError {
-  return new ApiError(404, 'explanation_not_found', 'No stored explanation with this id (they expire from the cache).');
+function notFound(env: { EXPLANATION_TTL_DAYS?: string }): ApiError {
+  return new ApiError(404, 'explanation_not_found', notStoredDetail(env));
 }
 
 /** The explanations sub-app (mounted under /v1). */
 export const explanationsApp = new OpenAPIHono<AppEnv>({
-  defaultHook: (result) => {
-    if (!result.success) throw notFound();
+  defaultHook: (result, c) => {
+    if (!result.success) throw notFound(c.env);
   },
 }).openapi(route, async (c) => {
   const [, id, ext] = FILE.exec(c.req.valid('param').file)!;
-  if (!isExplanationId(id)) throw notFound();
+  if (!isExplanationId(id)) throw notFound(c.env);
   const stored = await readExplanation(c.env.EXPLANATIONS, id);
-  if (!stored) throw notFound();
+  if (!stored) throw notFound(c.env);
   const keyed = isKeyed(c.env, c.req.header('authorization'));
   const etag = ext === 'png' || stored.meta.contentType !== 'image/png' ? `"${id}"` : `"${id}.json"`;
   if ((c.req.header('if-none-match') ?? '').split(',').some((t) => t.trim() === etag)) {
@@ -70,7 +71,7 @@ export const explanationsApp = new OpenAPIHono<AppEnv>({
   const isPng = meta.contentType === 'image/png';
   if (ext === 'png' && !isPng) {
     await stored.body.cancel();
-    throw notFound();
+    throw notFound(c.env);
   }
   if (ext === 'png' || !isPng) {
     const headers = explanationHeaders({ id, meta, body: stored.body, cache: 'stored' }, explanationUrl(c, id, ext as 'png' | 'json'), keyed);

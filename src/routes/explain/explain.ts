@@ -8,6 +8,7 @@
 import type { Context } from 'hono';
 import { explanationId, type CanonicalOptions } from '../../cache/key.js';
 import { readExplanation, writeExplanation, type ExplanationMeta } from '../../cache/store.js';
+import { explanationTtlSeconds } from '../../cache/ttl.js';
 import { limitsOf } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import type { Manifest } from '../../manifest.js';
@@ -77,14 +78,14 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
       runs: computed.runs + (measured?.runs ?? 0), timings: watch.timings,
       embed: embedSnippets({ base: publicBase(c.env), id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
     }));
-    c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, p.id, body, meta));
+    c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, p.id, body, meta, explanationTtlSeconds(c.env)));
     return respond(c, { id: p.id, meta, body, cache: 'miss' });
   }
   const overlay = opts.output === 'overlay';
   const rendered = await watch.time('render', () => horizontalStrip(computed.explained.map(({ map }) =>
     renderCam(map.data, map.width, map.height, { image, region: pre.region }, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }))));
   const [toClient, toCache] = encodePngStream(rendered).tee();
-  c.executionCtx.waitUntil(collectBytes(toCache).then((bytes) => writeExplanation(c.env.EXPLANATIONS, p.id, bytes, meta)).catch(() => undefined));
+  c.executionCtx.waitUntil(collectBytes(toCache).then((bytes) => writeExplanation(c.env.EXPLANATIONS, p.id, bytes, meta, explanationTtlSeconds(c.env))).catch(() => undefined));
   return respond(c, { id: p.id, meta, body: toClient, cache: 'miss' });
 }
 
