@@ -39,6 +39,8 @@ export interface Env {
   MAX_MODEL_BYTES?: string;
   /** Largest plain model prepared inside the Worker on upload, in bytes (default 8 MiB). */
   MAX_PREPARE_BYTES?: string;
+  /** Most activation memory (bytes, computed statically) checking and explaining an uploaded model may need (default 64 MiB). */
+  MAX_MODEL_ACTIVATION_BYTES?: string;
   /**
    * The service's public origin (e.g. `https://explain.example.com`), used for the URLs inside stored JSON
    * explanations; unset: those URLs are relative paths (never taken from a request's Host header).
