@@ -2,7 +2,7 @@
  * @module
  * `npx tsx bench/explain-options.bench.ts`: the cost of the explain options of issue 5 relative to a plain
  * Grad-CAM request, on the default model in onnxruntime-web (Node, 1 thread, as in workerd). One sample is
- * the model-and-map stage of a request (computeMaps, plus the metrics stage for metrics=); each round times
+ * the model-and-map stage of a request (the engine's explainImage, with the metrics stage for metrics=); each round times
  * Grad-CAM and then each case, interleaved, and the ratio is the median of the per-round ratios.
  *
  * The model: --model <prepared.onnx> (its manifest beside it), or by default models/default.onnx when it
@@ -19,11 +19,10 @@ import { nodeRunner } from '../cli/ort-node.js';
 import type { Manifest } from '../src/manifest.js';
 import { prepare } from '../src/prepare/index.js';
 import type { ModelSession } from '../src/runtime/runner.js';
-import { computeMaps } from '../src/routes/explain/compute.js';
-import { explanationMetrics, type Metric } from '../src/routes/explain/metrics.js';
+import { explainImage } from '../src/explain/explain.js';
+import { ModelFeed } from '../src/explain/model-feed.js';
 import { planRequest } from '../src/routes/explain/request-plan.js';
 import { ExplainOptionsSchema } from '../src/routes/explain/options.js';
-import { softmax } from '../src/routes/explain/targets.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const arg = (name: string, fallback: string | undefined) => {
@@ -80,11 +79,7 @@ async function sample(session: ModelSession, manifest: Manifest, input: Float32A
   const [, , h, w] = manifest.input.shape as number[];
   const plan = planRequest(manifest, opts, { width: w!, height: h! }, 4096);
   const t = performance.now();
-  const computed = await computeMaps(counted, manifest, input, plan.compute);
-  if (plan.metrics.length > 0) {
-    const first = computed.explained[0]!;
-    await explanationMetrics(counted, manifest, input, first.map, first.target.classIndex, softmax(computed.logits)[first.target.classIndex]!, plan.metrics as Metric[]);
-  }
+  await explainImage(new ModelFeed(counted, manifest), input, { compute: plan.compute, metrics: plan.metrics });
   return { ms: performance.now() - t, runs };
 }
 

@@ -17,8 +17,8 @@ import { readFileSync } from 'node:fs';
 import { decode, encode } from 'fast-png';
 import { nodeRunner } from '../cli/ort-node.js';
 import type { Manifest } from '../src/manifest.js';
-import { decodeImage, preprocess } from '../src/routes/explain/imaging.js';
-import { runLogits } from '../src/routes/explain/model-run.js';
+import { ModelFeed } from '../src/explain/model-feed.js';
+import { decodeImage, preprocess, preprocessSpecOf } from '../src/image/index.js';
 import { startWranglerDev } from '../test/e2e/wrangler-dev.js';
 
 function arg(name: string, fallback: number): number {
@@ -60,7 +60,7 @@ async function referenceClasses(images: { bytes: Uint8Array }[]): Promise<number
   const classes: number[] = [];
   for (const { bytes } of images) {
     const decoded = await decodeImage(bytes, { background: manifest.input.background, maxPixels: 40e6 });
-    const logits = await runLogits(session, manifest, preprocess(decoded, manifest.input).data);
+    const logits = await new ModelFeed(session, manifest).logits(preprocess(decoded, preprocessSpecOf(manifest.input)).data);
     classes.push(logits.indexOf(Math.max(...logits)));
   }
   await session.release();

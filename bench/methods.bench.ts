@@ -2,8 +2,9 @@
  * @module
  * `npm run bench:methods`: the cost of every CAM method relative to Grad-CAM on the shipped default model,
  * in onnxruntime-web (Node, 1 thread: the engine and thread count of workerd). One sample is the model and
- * CAM stages of an explain request for the top-1 class (runForExplanation, then the method, with its extra
- * batched runs); each round times Grad-CAM and then each method, interleaved, and the ratio is the median of
+ * CAM stages of an explain request for the top-1 class, as the service computes them (src/explain
+ * computeMaps: the request's run, then the method, with its extra batched runs; the CAM step is timed from
+ * the end of the first run); each round times Grad-CAM and then each method, interleaved, and the ratio is the median of
  * the per-round ratios. Also prints the WASM memory after each method's first request (memory never
  * shrinks, so growth is attributable to the first method that needed it) and whether a forward-only batch
  * (logits fetched, zero seeds) is cheaper than one that fetches the gradient.
@@ -16,9 +17,9 @@ import { nodeRunner, wasmMemoryBytes } from '../cli/ort-node.js';
 import { camMethod, METHOD_NAMES } from '../src/cam/registry.js';
 import type { Manifest } from '../src/manifest.js';
 import type { ModelSession } from '../src/runtime/runner.js';
-import { MAX_BATCH, modelAccess } from '../src/routes/explain/batch-run.js';
-import { runForExplanation } from '../src/routes/explain/model-run.js';
-import { resolveLayer } from '../src/routes/explain/targets.js';
+import { computeMaps } from '../src/explain/compute.js';
+import { MAX_BATCH, ModelFeed } from '../src/explain/model-feed.js';
+import { resolveLayer } from '../src/routes/explain/resolve.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const arg = (name: string, fallback: string) => {
@@ -48,12 +49,20 @@ function inputTensor(manifest: Manifest): Float32Array {
 async function explainOnce(session: ModelSession, manifest: Manifest, input: Float32Array, name: string): Promise<{ ms: number; camMs: number; runs: number }> {
   const layer = resolveLayer(manifest, undefined);
   let runs = 0;
-  const counted: ModelSession = { ...session, run: (f, o) => (runs++, session.run(f, o)) };
+  let camStarted = 0;
+  const counted: ModelSession = {
+    ...session,
+    run: async (f, o) => {
+      const out = await session.run(f, o);
+      if (++runs === 1) camStarted = performance.now();
+      return out;
+    },
+  };
   const started = performance.now();
-  const run = await runForExplanation(counted, manifest, layer, input, null);
-  const method = camMethod(name)!;
-  const camStarted = performance.now();
-  await method.explain(run, method.needsModel ? modelAccess(counted, manifest, layer, input, run.classIndex) : undefined);
+  await computeMaps(new ModelFeed(counted, manifest), input, {
+    method: { kind: 'cam', cam: camMethod(name)! }, layers: [layer], combine: 'mean', aug: 'none',
+    targets: { classIndex: null, top: 1, counterfactual: false, versus: null }, n: 8, sigma: 0.15,
+  });
   const done = performance.now();
   return { ms: done - started, camMs: done - camStarted, runs };
 }
@@ -62,7 +71,8 @@ async function forwardOnlyCheck(session: ModelSession, manifest: Manifest, input
   const layer = resolveLayer(manifest, undefined);
   const images = new Float32Array(MAX_BATCH * input.length);
   for (let i = 0; i < MAX_BATCH; i++) images.set(input, i * input.length);
-  const access = modelAccess(session, manifest, layer, input, 0);
+  const feed = new ModelFeed(session, manifest);
+  const access = feed.access(layer, input, 0);
   const times = { logits: [] as number[], gradient: [] as number[] };
   for (let r = 0; r < 5; r++) {
     for (const kind of ['logits', 'gradient'] as const) {
@@ -71,7 +81,7 @@ async function forwardOnlyCheck(session: ModelSession, manifest: Manifest, input
       times[kind].push(performance.now() - t);
     }
   }
-  return `batch of ${MAX_BATCH}: logits only (zero seeds) ${median(times.logits).toFixed(0)} ms, with the gradient ${median(times.gradient).toFixed(0)} ms`;
+  return `${MAX_BATCH} images in batches of ${feed.batchLimit}: logits only (zero seeds) ${median(times.logits).toFixed(0)} ms, with the gradient ${median(times.gradient).toFixed(0)} ms`;
 }
 
 async function main(): Promise<void> {

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nodeRunner } from '../cli/ort-node.js';
-import { ownSeedFeeds } from '../src/models/empty-seeds.js';
+import { ModelFeed } from '../src/explain/model-feed.js';
 import type { Manifest } from '../src/manifest.js';
 import type { RunTensor } from '../src/runtime/runner.js';
 import { toTensor, type TensorSpec } from '../src/image/preprocess/tensor.js';
@@ -65,9 +65,9 @@ for (const file of positionals) {
     const feeds: Record<string, RunTensor> = { [inputName]: tensor(chunk) };
     if (prepared) {
       const k = Number(prepared.seed.shape[1]);
-      Object.assign(feeds, ownSeedFeeds(prepared), { [prepared.seed.name]: { type: 'float32', dims: [chunk.length, k], data: new Float32Array(chunk.length * k) } });
+      Object.assign(feeds, { [prepared.seed.name]: { type: 'float32', dims: [chunk.length, k], data: new Float32Array(chunk.length * k) } });
     }
-    const logits = (await session.run(feeds, [logitsName]))[logitsName]!.data as Float32Array;
+    const logits = (await (prepared ? new ModelFeed(session, prepared) : session).run(feeds, [logitsName]))[logitsName]!.data as Float32Array;
     const k = logits.length / chunk.length;
     for (let n = 0; n < chunk.length; n++) preds.push(argmax({ width: k, height: 1, data: logits.subarray(n * k, (n + 1) * k) }));
   }

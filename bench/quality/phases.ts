@@ -84,7 +84,7 @@ interface Item {
 /**
  * The pixel-level method rows of one explained image: Guided Grad-CAM from the Grad-CAM row's map and the
  * guided dS/dx (every scene), SmoothGrad from the saliency model's dS/dx of n noisy copies (with the model
- * methods only), both as the service computes them (src/routes/explain/compute.ts: noisyCopies with the
+ * methods only), both as the service computes them (src/explain/compute.ts: noisyCopies with the
  * default n and sigma, one-hot seed of the class).
  */
 async function pixelMaps(maps: Map<string, FloatMap>, saliencyModel: PreparedModel | undefined, item: Item, size: number): Promise<void> {

@@ -3,16 +3,15 @@
  * A prepared model (src/manifest.ts) as the benchmark uses it: explanation runs (N images, N one-hot seed
  * rows: logits plus A and G of the default layer, and the image input's plain and Guided Backprop gradients
  * when the model has the input as a layer), SmoothGrad's input-gradient batches (the service's
- * batchInputGradients) and plain forward runs returning class probabilities, all batched. The input's own
- * seed inputs get the seed rows only when their gradient is fetched, else an empty [0, K] seed
- * (src/models/empty-seeds.ts): their gated backward graphs then cost nothing.
+ * ModelFeed.batchInputGradients) and plain forward runs returning class probabilities, all batched, through
+ * the service's ModelFeed (src/explain/model-feed.ts). The input's own seed inputs get the seed rows only when
+ * their gradient is fetched, else the feed's empty [0, K] seed: their gated backward graphs then cost nothing.
  */
 import type { LayerSpec, Manifest } from '../../src/manifest.js';
 import type { ModelRunner, ModelSession, RunTensor } from '../../src/runtime/runner.js';
 import type { BatchRun, ModelAccess } from '../../src/cam/registry.js';
 import { softmaxRows, type Forward } from '../../src/quality/index.js';
-import { ownSeedFeeds } from '../../src/models/empty-seeds.js';
-import { batchInputGradients } from '../../src/routes/explain/batch-forward.js';
+import { ModelFeed } from '../../src/explain/model-feed.js';
 
 /** One batch of explanation outputs; image i's tensors are the i-th slices. */
 export interface Explained {
@@ -45,7 +44,10 @@ export class PreparedModel {
   /** Images run so far: with the gradient outputs, and forward only. */
   readonly counts = { explained: 0, forward: 0 };
 
+  private readonly feed: ModelFeed;
+
   private constructor(private readonly session: ModelSession, readonly manifest: Manifest, private readonly batch: number) {
+    this.feed = new ModelFeed(session, manifest, { batchLimit: batch });
     this.layer = manifest.layers.find((l) => l.default) ?? manifest.layers[0]!;
     this.inputLayer = manifest.layers.find((l) => (l as LayerSpec & { input?: boolean }).input || l.name === manifest.input.name);
     this.classes = Number(manifest.seed.shape[1]);
@@ -74,7 +76,6 @@ export class PreparedModel {
     const [, c, h, w] = this.manifest.input.shape.map(Number);
     const rows: RunTensor = { type: 'float32', dims: [count, this.classes], data: seeds };
     const feeds: Record<string, RunTensor> = {
-      ...ownSeedFeeds(this.manifest),
       [this.manifest.input.name]: { type: 'float32', dims: [count, c!, h!, w!], data: images },
       [this.manifest.seed.name]: rows,
     };
@@ -100,7 +101,7 @@ export class PreparedModel {
       const m = Math.min(this.batch, n - s);
       const seeds = new Float32Array(m * this.classes);
       for (let i = 0; i < m; i++) seeds[i * this.classes + classes[s + i]!] = 1;
-      const r = await this.session.run(this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, seeds, { plain: !!inputLayer, guided: !!guided }), fetches);
+      const r = await this.feed.run(this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, seeds, { plain: !!inputLayer, guided: !!guided }), fetches);
       this.counts.explained += m;
       out.logits.set(r[this.manifest.logits.name]!.data as Float32Array, s * this.classes);
       out.activation.set(r[this.layer.activation]!.data as Float32Array, s * plane);
@@ -113,13 +114,13 @@ export class PreparedModel {
 
   /**
    * dS/dx of `count` images (back to back), all seeded with class `classIndex` (SmoothGrad's noisy copies),
-   * through the service's own batchInputGradients (src/routes/explain/batch-forward.ts).
+   * through the service's own ModelFeed.batchInputGradients (src/explain/model-feed.ts).
    */
   async inputGradients(images: Float32Array, count: number, classIndex: number): Promise<Float32Array> {
     if (!this.inputLayer) throw new Error('the model has no input layer (prepare --input-gradients)');
     const seed = new Float32Array(this.classes);
     seed[classIndex] = 1;
-    const { gradients } = await batchInputGradients(this.session, this.manifest, this.inputLayer, images, count, seed, this.batch);
+    const { gradients } = await this.feed.batchInputGradients(this.inputLayer, images, count, seed);
     this.counts.explained += count;
     return gradients;
   }
@@ -129,7 +130,7 @@ export class PreparedModel {
     const probs = new Float32Array(count * this.classes);
     for (let s = 0; s < count; s += this.batch) {
       const m = Math.min(this.batch, count - s);
-      const r = await this.session.run(this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, new Float32Array(m * this.classes)), [this.manifest.logits.name]);
+      const r = await this.feed.run(this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, new Float32Array(m * this.classes)), [this.manifest.logits.name]);
       probs.set(softmaxRows(r[this.manifest.logits.name]!.data as Float32Array, m), s * this.classes);
       this.counts.forward += m;
     }

@@ -118,7 +118,7 @@ src/quality (pure functions over maps, masks and a \`forward(batch) => probabili
 - **Pixel-level methods** (rows \`smoothgrad\` and \`guided-gradcam\`, the API's \`method=\` names, and the
   input-gradient baseline, which is \`method=saliency\`): maps at the input's full resolution (no CAM grid,
   no upsampling), computed with the service's own functions (src/pixel-methods, and the batched input
-  gradients of src/routes/explain) and scaled to [0, 1) like every other map. They need the image input as
+  gradients of src/explain) and scaled to [0, 1) like every other map. They need the image input as
   a layer with its plain and Guided Backprop gradients (prepare --input-gradients); a model without it is
   re-prepared from its source model with the manifest's options and the rows come from that copy (no
   source: the rows are left out, and a note says so).

@@ -14,7 +14,7 @@ import { gaussianNoise, NOISE_SEED } from './noise.js';
 /** Default number of noisy copies. */
 export const DEFAULT_NOISY_COPIES = 8;
 /**
- * The largest number of noisy copies: the copies are one batch, and src/routes/explain/batch-run.ts sends at
+ * The largest number of noisy copies: the copies are one batch, and src/explain/model-feed.ts sends at
  * most 16 images per run (MAX_BATCH; the default model's WASM memory: 40 MB at 16 images, 61 MB at 32).
  */
 export const MAX_NOISY_COPIES = 16;

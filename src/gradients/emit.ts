@@ -74,13 +74,6 @@ export function op(e: Emitter, opType: string, inputs: readonly string[], attrs:
   return out;
 }
 
-/** Append one node with several outputs; returns the output names. */
-export function opMulti(e: Emitter, opType: string, inputs: readonly string[], count: number, attrs: Record<string, AttrValue | undefined> = {}): string[] {
-  const outs = Array.from({ length: count }, () => e.fresh(opType));
-  e.nodes.push(makeNode(opType, inputs, outs, attrs, outs[0]));
-  return outs;
-}
-
 /** A float32 constant (initializer). Scalars are shared. */
 export function constF(e: Emitter, dims: readonly number[], values: ArrayLike<number>): string {
   if (dims.length === 0 || (values.length === 1 && dims.every((d) => d === 1))) {

@@ -93,8 +93,3 @@ export function ruleFor(opType: string, domain?: string | null): GradRule | unde
   if (domain && domain !== 'ai.onnx') return undefined;
   return Object.hasOwn(RULES, opType) ? RULES[opType] : undefined;
 }
-
-/** Op types with a gradient rule. */
-export function supportedOps(): string[] {
-  return Object.keys(RULES).sort();
-}

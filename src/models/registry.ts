@@ -9,15 +9,15 @@ import type { Env } from '../env.js';
 import { ApiError } from '../errors.js';
 import type { Manifest } from '../manifest.js';
 import type { ModelRunner, ModelSession } from '../runtime/runner.js';
+import { ModelFeed } from '../explain/model-feed.js';
 import { serialSession } from './serial-session.js';
-import { withEmptySeeds } from './empty-seeds.js';
 import { BUNDLED_MODELS, readManifest, readModelBytes } from './source.js';
 
-/** A model ready to be explained: its manifest and a queued session. */
+/** A model ready to be explained: its manifest and its queued, guarded session behind a {@link ModelFeed}. */
 export interface LoadedModel {
   id: string;
   manifest: Manifest;
-  session: ModelSession;
+  feed: ModelFeed;
 }
 
 /** Options of {@link ModelRegistry}. */
@@ -67,7 +67,7 @@ export class ModelRegistry {
   async load(env: Env, id: string, known?: Manifest): Promise<LoadedModel> {
     const manifest = known ?? (await this.manifest(env, id));
     const pending = this.session(env, id, manifest.sha256);
-    return { id, manifest, session: withEmptySeeds(this.guarded(id, manifest.sha256, pending, await pending), manifest) };
+    return { id, manifest, feed: new ModelFeed(this.guarded(id, manifest.sha256, pending, await pending), manifest) };
   }
 
   private session(env: Env, id: string, sha: string): Promise<ModelSession> {

@@ -88,6 +88,3 @@ export function makeInt8Tensor(name: string, dims: readonly number[], values: In
     rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
   });
 }
-
-/** The little-endian platform check: raw_data is little-endian and typed arrays use host order. */
-export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -8,6 +8,7 @@
  * as saliency, so it renders as one heatmap: map_ij = cam_ij * max_c |GB_c,ij| (cam >= 0).
  */
 import type { FloatMap } from '../image/types.js';
+import type { PixelMethod } from './base.js';
 import { saliencyMap } from './saliency.js';
 
 /**
@@ -22,3 +23,11 @@ export function guidedGradCamMap(cam: FloatMap, guided: Float32Array, channels: 
   for (let i = 0; i < out.length; i++) out[i] *= Math.max(cam.data[i], 0);
   return out;
 }
+
+/** Guided Grad-CAM: one run with the request's layers (Grad-CAM) and the input's guided gradient. */
+export const guidedGradCam: PixelMethod = {
+  name: 'guided-gradcam',
+  needs: { plain: false, guided: true, gradcam: true },
+  key: () => 'guided-gradcam',
+  map: async ({ gradcam, guided, channels }) => guidedGradCamMap(gradcam!, guided!, channels),
+};

@@ -4,6 +4,7 @@
  * class score with respect to the input image, w = dS/dx; the map at pixel (i, j) is max over colour
  * channels c of |w_c,ij|. Full input resolution, no layer involved.
  */
+import type { PixelMethod } from './base.js';
 
 /**
  * max_c |G_c,ij| of a C x H x W input gradient, H x W.
@@ -23,3 +24,11 @@ export function saliencyMap(gradient: Float32Array, channels: number, height: nu
   }
   return out;
 }
+
+/** Saliency: one run with the input's plain gradient. */
+export const saliency: PixelMethod = {
+  name: 'saliency',
+  needs: { plain: true, guided: false, gradcam: false },
+  key: () => 'saliency',
+  map: async ({ plain, channels, height, width }) => saliencyMap(plain!, channels, height, width),
+};

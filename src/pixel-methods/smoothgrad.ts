@@ -6,6 +6,8 @@
  * so SmoothGrad = (1/n) sum_i saliency(x + noise_i). The noisy copies (shared with Smooth Grad-CAM++:
  * seeded, reproducible) run as one batch of n images with n seed rows.
  */
+import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES, noisyCopies } from '../cam/smooth-grad-cam-plus-plus.js';
+import type { PixelMethod } from './base.js';
 import { saliencyMap } from './saliency.js';
 
 export { noisyCopies, DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES, MAX_NOISY_COPIES } from '../cam/smooth-grad-cam-plus-plus.js';
@@ -26,3 +28,17 @@ export function smoothGradMap(gradients: Float32Array, n: number, channels: numb
   }
   return Float32Array.from(sum, (v) => v / n);
 }
+
+/**
+ * SmoothGrad: the request's run gives the logits only (and the targets); the n noisy copies' input gradients
+ * come from batched runs of their own.
+ */
+export const smoothGrad: PixelMethod = {
+  name: 'smoothgrad',
+  needs: { plain: false, guided: false, gradcam: false },
+  key: ({ n, sigma }) => `smoothgrad(n=${n ?? DEFAULT_NOISY_COPIES},sigma=${sigma ?? DEFAULT_NOISE_SIGMA})`,
+  async map(p) {
+    const gradients = await p.inputGradients(noisyCopies(p.input, p.n, p.sigma), p.n);
+    return smoothGradMap(gradients, p.n, p.channels, p.height, p.width);
+  },
+};

@@ -20,5 +20,5 @@ export {
 } from './perturbation.js';
 export { confidenceChange, explanationInput, type ConfidencePair, type ConfidenceSummary } from './confidence.js';
 export { averageRanks, pearson, spearman } from './rank-correlation.js';
-export { softmaxRows } from './softmax.js';
+export { softmax, softmaxRows } from './softmax.js';
 export { gaussianBlur, gaussianKernel } from './blur.js';

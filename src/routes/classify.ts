@@ -6,13 +6,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { limitsOf } from '../env.js';
 import type { AppEnv } from './app-env.js';
-import { readImageInput } from './explain/image-input.js';
-import { decodeOrThrow } from './explain/explain.js';
-import { preprocess } from './explain/imaging.js';
-import { runLogits } from './explain/model-run.js';
+import { topK } from '../explain/scores.js';
+import { preprocess, preprocessSpecOf } from '../image/index.js';
+import { decodeOrThrow, readImageInput } from './explain/image-input.js';
 import { ClassifyOptionsSchema, parseOptions } from './explain/options.js';
 import { serverTiming, Stopwatch } from './explain/stopwatch.js';
-import { topK } from './explain/targets.js';
 import { imageRequest } from './image-request.js';
 import { openapiHook } from './problem.js';
 import { ClassScoreSchema, problems } from './schemas.js';
@@ -44,9 +42,9 @@ export const classifyApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook })
   const manifest = await registry.manifest(c.env, opts.model);
   const watch = new Stopwatch();
   const image = await watch.time('decode', () => decodeOrThrow(input.bytes, manifest.input.background, limitsOf(c.env).maxPixels, limitsOf(c.env).maxDecodeBytes));
-  const tensor = await watch.time('preprocess', () => preprocess(image, manifest.input).data);
+  const tensor = await watch.time('preprocess', () => preprocess(image, preprocessSpecOf(manifest.input)).data);
   const model = await watch.time('load', () => registry.load(c.env, opts.model, manifest));
-  const logits = await watch.time('model', () => runLogits(model.session, manifest, tensor));
+  const logits = await watch.time('model', () => model.feed.logits(tensor));
   const body = { model: opts.model, top: topK(manifest, logits, opts.top), logits: [...logits], timings: watch.timings };
   const res = c.json(body, 200);
   res.headers.set('Server-Timing', serverTiming(watch.timings));

@@ -11,8 +11,7 @@ import { ApiError } from '../errors.js';
 import { notStoredDetail } from '../cache/ttl.js';
 import type { AppEnv } from './app-env.js';
 import { EmbedSchema, embedSnippets } from './embed.js';
-import { explanationUrl } from './explain/explain.js';
-import { cacheHeaders, explanationHeaders, isKeyed } from './explain/response.js';
+import { cacheHeaders, explanationHeaders, explanationUrl, isKeyed } from './explain/response.js';
 import { EXPLANATION_HEADERS, ExplanationJsonSchema, problems } from './schemas.js';
 
 const FILE = /^([A-Za-z0-9_-]{43})\.(png|json)$/;

@@ -10,7 +10,7 @@ import type { Manifest } from '../manifest.js';
 import { DEFAULT_MODEL, listModelIds } from '../models/source.js';
 import { PIXEL_METHODS } from '../pixel-methods/index.js';
 import type { AppEnv } from './app-env.js';
-import { classCount } from './explain/model-run.js';
+import { classCount } from '../explain/model-feed.js';
 import { openapiHook } from './problem.js';
 import { problems } from './schemas.js';
 

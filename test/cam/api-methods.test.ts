@@ -52,7 +52,7 @@ describe.each([['tiny'], ['mobilenet_v2']])('every method through the API on the
     const out = await json(`method=${encodeURIComponent(method)}`);
     expect(out.method).toBe(method);
     expect(out.map.data).toHaveLength(out.map.shape[0] * out.map.shape[1]);
-    expect(out.map.data.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    expect(out.map.data.findIndex((v) => !(Number.isFinite(v) && v >= 0)), 'first negative or non-finite value').toBe(-1);
     const png = await explain(`method=${encodeURIComponent(method)}&width=40`);
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(png.headers.get('x-explanation-method')).toBe(method);

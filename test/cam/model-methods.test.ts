@@ -2,9 +2,9 @@
  * The CAM methods that run the model again (Score-CAM, Smooth Grad-CAM++) on the prepared fixtures in
  * onnxruntime-web (Node), against PyTorch float64 references written by tools/cam_model_reference.py
  * (test/fixtures/cam/model). Two checks per method and case: the combination step on the reference's own
- * numbers (PyTorch A, masked-input scores, noisy-copy gradients), and the whole method through the prepared
- * model's batched runs (onnxruntime's float32 against PyTorch's float64; measured worst 3e-7), all within 1e-5
- * relative to the map's maximum.
+ * numbers (PyTorch A, masked-input scores, noisy-copy gradients), and the whole method through the engine's
+ * path (src/explain computeMaps: the request's run, then the method's batched runs; onnxruntime's float32
+ * against PyTorch's float64; measured worst 3e-7), all within 1e-5 relative to the map's maximum.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,8 +17,8 @@ import { scoreWeights, topChannels } from '../../src/cam/score-cam.js';
 import { smoothPlusPlusCam } from '../../src/cam/smooth-grad-cam-plus-plus.js';
 import type { Manifest } from '../../src/manifest.js';
 import type { ModelSession } from '../../src/runtime/runner.js';
-import { modelAccess } from '../../src/routes/explain/batch-run.js';
-import { runForExplanation } from '../../src/routes/explain/model-run.js';
+import { computeMaps } from '../../src/explain/compute.js';
+import { ModelFeed } from '../../src/explain/model-feed.js';
 
 const DIR = join(__dirname, '../fixtures/cam/model');
 
@@ -68,9 +68,14 @@ describe.each(MODEL_CASES.map((c) => [c.case, c]))('model-run CAM methods on %s'
   const input = f32(join(DIR, ref.input));
   const [channels, height, width] = ref.shape;
   const torchA = { activation: f32(join(DIR, ref.activation)), channels, height, width };
+  const feed = new ModelFeed(session, manifest);
+  const explain = (method: string, classIndex: number | null, params = {}) => computeMaps(feed, input, {
+    method: { kind: 'cam', cam: camMethod(method)!.withParams(params) }, layers: [layer], combine: 'mean', aug: 'none',
+    targets: { classIndex, top: 1, counterfactual: false, versus: null }, n: 8, sigma: 0.15,
+  });
 
   it('explains the same top-1 class as PyTorch', async () => {
-    expect((await runForExplanation(session, manifest, layer, input, null)).classIndex).toBe(ref.class);
+    expect((await explain('gradcam', null)).explained[0].target.classIndex).toBe(ref.class);
   });
 
   it('Score-CAM: channel choice and softmax weights from the reference scores (1e-5)', () => {
@@ -82,11 +87,10 @@ describe.each(MODEL_CASES.map((c) => [c.case, c]))('model-run CAM methods on %s'
   });
 
   it('Score-CAM through batched forward passes of the prepared model (1e-5)', async () => {
-    const run = await runForExplanation(session, manifest, layer, input, ref.class);
     const before = session.runs;
-    const map = await camMethod('scorecam')!.explain(run, modelAccess(session, manifest, layer, input, run.classIndex));
+    const map = (await explain('scorecam', ref.class)).explained[0].map.data;
     const batch = typeof manifest.input.shape[0] === 'number' ? 1 : 16;
-    expect(session.runs - before).toBe(Math.ceil(ref.methods.scorecam.channels.length / batch));
+    expect(session.runs - before, 'the request run, then the masked inputs in batches').toBe(1 + Math.ceil(ref.methods.scorecam.channels.length / batch));
     close(map, ref.methods.scorecam.map, 1e-5, 'map');
   });
 
@@ -102,11 +106,9 @@ describe.each(MODEL_CASES.map((c) => [c.case, c]))('model-run CAM methods on %s'
 
   it('Smooth Grad-CAM++ through one batch of noisy copies (1e-5)', async () => {
     const s = ref.methods['smoothgradcam++'];
-    const run = await runForExplanation(session, manifest, layer, input, ref.class);
     const before = session.runs;
-    const method = camMethod('smoothgradcam++')!.withParams({ n: s.n, sigma: s.sigma });
-    const map = await method.explain(run, modelAccess(session, manifest, layer, input, run.classIndex));
-    expect(session.runs - before).toBe(typeof manifest.input.shape[0] === 'number' ? s.n : 1);
+    const map = (await explain('smoothgradcam++', ref.class, { n: s.n, sigma: s.sigma })).explained[0].map.data;
+    expect(session.runs - before, 'the request run, then the noisy copies in batches').toBe(1 + (typeof manifest.input.shape[0] === 'number' ? s.n : 1));
     close(map, s.map, 1e-5, 'map');
   });
 });

@@ -16,8 +16,9 @@ describe('seeded Gaussian noise', () => {
     const next = mulberry32(1);
     for (let i = 0; i < 1000; i++) {
       const u = next();
-      expect(u >= 0 && u < 1).toBe(true);
-      expect(Number.isInteger(u * 2 ** 32)).toBe(true);
+      expect(u).toBeGreaterThanOrEqual(0);
+      expect(u).toBeLessThan(1);
+      expect(Number.isInteger(u * 2 ** 32), `${u} is a multiple of 2^-32`).toBe(true);
     }
   });
 

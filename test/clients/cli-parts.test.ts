@@ -36,11 +36,11 @@ describe('explain arguments', () => {
 describe('glob', () => {
   it('matches *, ?, ** and {a,b} over / separated paths', () => {
     const re = globToRegExp('photos/**/*.{jpg,png}');
-    expect(['photos/a.jpg', 'photos/2024/06/b.png'].every((p) => re.test(p))).toBe(true);
-    expect(['photos/a.gif', 'other/a.jpg', 'photos/a.jpg.bak'].some((p) => re.test(p))).toBe(false);
-    expect(globToRegExp('s-?.png').test('s-1.png')).toBe(true);
-    expect(globToRegExp('*.png').test('dir/a.png')).toBe(false);
-    expect(globToRegExp('a+b(1).png').test('a+b(1).png')).toBe(true);
+    expect(['photos/a.jpg', 'photos/2024/06/b.png'].filter((p) => !re.test(p)), 'paths not matched').toEqual([]);
+    expect(['photos/a.gif', 'other/a.jpg', 'photos/a.jpg.bak'].filter((p) => re.test(p)), 'paths matched').toEqual([]);
+    expect('s-1.png').toMatch(globToRegExp('s-?.png'));
+    expect('dir/a.png').not.toMatch(globToRegExp('*.png'));
+    expect('a+b(1).png').toMatch(globToRegExp('a+b(1).png'));
     expect([globBase('photos/**/*.jpg'), globBase('*.png'), globBase('/tmp/x/*.png')]).toEqual(['photos', '.', '/tmp/x']);
   });
   it('expands against the file system, recursively only with **', async () => {
@@ -111,7 +111,7 @@ describe('progress bar', () => {
     expect(out.text).toBe('a ok\nb failed\n');
     expect(err.text).toContain('] 0/4');
     expect(err.text).toContain('] 2/4, 1 failed');
-    expect(err.text.endsWith('\r\x1b[2K')).toBe(true);
+    expect(err.text.slice(-5), 'ends by clearing the line').toBe('\r\x1b[2K');
   });
   it('stays silent when stderr is not a terminal or there is one image', () => {
     for (const [tty, total] of [[false, 4], [true, 1]] as const) {

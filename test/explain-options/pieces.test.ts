@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalOptions, type CanonicalOptions } from '../../src/cache/key.js';
 import { guidedGradCamMap, saliencyMap, smoothGradMap } from '../../src/pixel-methods/index.js';
-import { combineMaps, flipInput, flipMap } from '../../src/routes/explain/compose.js';
-import { targetsFor, topClasses } from '../../src/routes/explain/seed-run.js';
+import { combineMaps, flipInput, flipMap } from '../../src/explain/compose.js';
+import { targetsFor, topClasses } from '../../src/explain/seed-run.js';
 import { horizontalStrip } from '../../src/routes/explain/strip.js';
 
 describe('pixel-level reductions', () => {

@@ -25,13 +25,13 @@ function check(schema: typeof ExplainOptionsSchema | typeof ClassifyOptionsSchem
   try {
     const parsed = parseOptions(schema, input) as Record<string, unknown>;
     for (const [name, v] of Object.entries(parsed)) {
-      if (typeof v === 'number') expect(Number.isFinite(v), name).toBe(true);
+      if (typeof v === 'number') expect(Number.isFinite(v), `${name} = ${v}`).toBe(true);
     }
     if ('alpha' in parsed) expect(parsed.alpha as number).toBeGreaterThanOrEqual(0);
     if ('alpha' in parsed) expect(parsed.alpha as number).toBeLessThanOrEqual(1);
     for (const side of ['width', 'height']) {
       const v = parsed[side];
-      if (v !== undefined) expect(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535).toBe(true);
+      if (v !== undefined) expect(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535, `an integer in 1..65535: ${v}`).toBe(true);
     }
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
   } catch (err) {

@@ -93,7 +93,11 @@ describe('renderCam matches pytorch-grad-cam + OpenCV (tools/render_reference.py
       });
     }
   }
-  it('reports the agreement', () => console.log(report.join('\n')));
+  it('compared every reference (and prints the agreement)', () => {
+    console.log(report.join('\n'));
+    const expected = index.cases.reduce((n, c) => n + (c.unit ? 1 : 0) + c.renders.length, 0);
+    expect(report, 'a unit map or a rendered reference was not compared').toHaveLength(expected);
+  });
 });
 
 describe('renderCam options', () => {

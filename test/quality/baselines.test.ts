@@ -18,7 +18,7 @@ describe('baseline maps', () => {
     const a = randomMap(3, geometry), b = randomMap(3, geometry), c = randomMap(4, geometry);
     expect(a.data).toEqual(b.data);
     expect(a.data).not.toEqual(c.data);
-    expect(a.data.every((v) => v >= 0 && v < 1)).toBe(true);
+    expect(a.data.findIndex((v) => !(v >= 0 && v < 1)), 'first value outside [0, 1)').toBe(-1);
   });
 
   it('the input gradient map is the largest absolute value over channels, scaled to [0, 1)', () => {

@@ -7,9 +7,9 @@ describe('renderScene determinism', () => {
   it('gives identical bytes and masks for the same seed', () => {
     const a = renderScene({ seed: 123, size: SIZE, kind: 'pair' });
     const b = renderScene({ seed: 123, size: SIZE, kind: 'pair' });
-    expect(Buffer.from(a.image).equals(Buffer.from(b.image))).toBe(true);
+    expect(a.image).toEqual(b.image);
     expect(a.objects.map((o) => o.classIndex)).toEqual(b.objects.map((o) => o.classIndex));
-    a.objects.forEach((o, i) => expect(Buffer.from(o.mask).equals(Buffer.from(b.objects[i]!.mask))).toBe(true));
+    a.objects.forEach((o, i) => expect(o.mask, `mask of object ${i}`).toEqual(b.objects[i]!.mask));
   });
 
   it('gives different images for different seeds', () => {
@@ -45,7 +45,7 @@ describe('masks', () => {
         for (let i = 0; i < o.mask.length; i++) {
           if (!o.mask[i]) continue;
           const px = i % SIZE, py = Math.floor(i / SIZE);
-          expect(px >= x && px < x + width && py >= y && py < y + height).toBe(true);
+          expect([px >= x && px < x + width, py >= y && py < y + height], `mask pixel (${px}, ${py}) inside the box ${x},${y} ${width}x${height}`).toEqual([true, true]);
         }
       }
     }

@@ -10,7 +10,7 @@ const image = new Uint8Array([1, 2, 3, 4]);
 describe('explanation ids', () => {
   it('are 43 base64url characters, stable, and depend on the secret and the image', async () => {
     const id = await explanationId('s1', image, base);
-    expect(isExplanationId(id)).toBe(true);
+    expect(isExplanationId(id), id).toBe(true);
     expect(await explanationId('s1', image, base)).toBe(id);
     expect(await explanationId('s2', image, base)).not.toBe(id);
     expect(await explanationId('s1', new Uint8Array([1, 2, 3, 5]), base)).not.toBe(id);

@@ -33,7 +33,12 @@ async function json(query: string): Promise<Json> {
   return res.json<Json>();
 }
 
-const finite = (j: Json) => j.map.data.length === j.map.shape[0] * j.map.shape[1] && j.map.data.every((v) => Number.isFinite(v) && v >= 0);
+/** What is wrong with a JSON map (its size, or its first negative or non-finite value), or null. */
+const mapProblem = (j: Json): string | null => {
+  if (j.map.data.length !== j.map.shape[0] * j.map.shape[1]) return `${j.map.data.length} values for shape ${j.map.shape}`;
+  const i = j.map.data.findIndex((v) => !(Number.isFinite(v) && v >= 0));
+  return i < 0 ? null : `value ${j.map.data[i]} at ${i}`;
+};
 
 beforeAll(async () => {
   const e = env as unknown as TestEnv;
@@ -55,11 +60,11 @@ describe('explain options on the default model in workerd', () => {
 
   it('counterfactual, versus, aug=flip and metrics', async () => {
     const c = (await json('')).class.index;
-    expect(finite(await json('counterfactual=true'))).toBe(true);
-    expect(finite(await json(`class=${c}&versus=${(c + 1) % 10}`))).toBe(true);
+    expect(mapProblem(await json('counterfactual=true'))).toBeNull();
+    expect(mapProblem(await json(`class=${c}&versus=${(c + 1) % 10}`))).toBeNull();
     const flip = await json('aug=flip');
     expect(flip.runs).toBe(2);
-    expect(finite(flip)).toBe(true);
+    expect(mapProblem(flip)).toBeNull();
     const m = await json('metrics=drop,increase,deletion,insertion');
     expect(Object.keys(m.metrics!).sort()).toEqual(['deletion', 'drop', 'increase', 'insertion']);
     const png = await explain('metrics=deletion,insertion&width=16');
@@ -75,7 +80,7 @@ describe('explain options on the default model in workerd', () => {
     }
     expect(res.status).toBe(200);
     expect((await res.json<Json>()).map.shape).toEqual([model.input.height, model.input.width]);
-    for (const method of ['smoothgrad', 'guided-gradcam']) expect(finite(await json(`method=${method}&n=4`)), method).toBe(true);
+    for (const method of ['smoothgrad', 'guided-gradcam']) expect(mapProblem(await json(`method=${method}&n=4`)), method).toBeNull();
   });
 });
 
@@ -84,7 +89,7 @@ describe('explain options on a prepared fixture with two layers and input gradie
     for (const method of ['saliency', 'smoothgrad', 'guided-gradcam']) {
       const j = await json(`model=withinput&method=${method}&n=3`);
       expect(j.map.shape, method).toEqual([64, 64]);
-      expect(finite(j), method).toBe(true);
+      expect(mapProblem(j), method).toBeNull();
     }
     const png = await decodePng(await explain('model=withinput&method=guided-gradcam&width=30'));
     expect([png.width, png.height]).toEqual([30, 25]);
@@ -96,7 +101,7 @@ describe('explain options on a prepared fixture with two layers and input gradie
       expect(j.map.shape, combine).toEqual([64, 64]);
       expect(Math.max(...j.map.data), combine).toBeGreaterThan(0.9);
     }
-    expect(finite(await json('model=withinput&method=saliency&counterfactual=true'))).toBe(true);
+    expect(mapProblem(await json('model=withinput&method=saliency&counterfactual=true'))).toBeNull();
     const top = await json('model=withinput&method=guided-gradcam&top=3');
     expect(top.explanations).toHaveLength(3);
     expect(top.runs).toBe(2);

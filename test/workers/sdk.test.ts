@@ -22,7 +22,7 @@ describe('SDK in workerd', () => {
     expect(cam.snippets.badge.url).toBe(`http://local.test/v1/explanations/${cam.id}/badge.svg`);
     const json = await client.explainJson(png);
     expect(cam.classIndex).toBe(json.class.index);
-    expect((await client.models()).some((m) => m.id === 'default' && m.default)).toBe(true);
+    expect((await client.models()).filter((m) => m.default).map((m) => m.id)).toEqual(['default']);
   });
 
   it('raises typed problem errors', async () => {

@@ -1,30 +1,29 @@
 /**
  * @module
- * The explanation service behind POST /v1/explain: options resolved against the manifest, the cache looked
- * up by id, and on a miss decode -> preprocess -> model run(s) and maps (compute.ts: one map per target;
- * top=k shares one forward pass) -> optional metrics -> JSON, or a rendered PNG stream (k panels side by
- * side for top=k).
+ * The explanation service behind POST /v1/explain: options resolved against the manifest (request-plan.ts),
+ * the cache looked up by id, and on a miss decode -> preprocess -> the engine (src/explain: one map per
+ * target; top=k shares one forward pass; optional metrics) -> JSON, or a rendered PNG stream (k panels side
+ * by side for top=k).
  */
 import type { Context } from 'hono';
-import { explanationId, type CanonicalOptions } from '../../cache/key.js';
+import { explanationId } from '../../cache/key.js';
 import { readExplanation, writeExplanation, type ExplanationMeta } from '../../cache/store.js';
 import { explanationTtlSeconds } from '../../cache/ttl.js';
 import { limitsOf } from '../../env.js';
-import { ApiError } from '../../errors.js';
+import { explainImage, type Explanation } from '../../explain/explain.js';
+import { topK } from '../../explain/scores.js';
+import { collectBytes, encodePngStream, preprocess, preprocessSpecOf, renderCam, type PreprocessedImage, type RgbImage } from '../../image/index.js';
 import type { Manifest } from '../../manifest.js';
 import type { AppEnv } from '../app-env.js';
 import { embedSnippets } from '../embed.js';
-import { collectBytes, decodeImage, encodePngStream, preprocess, renderCam, type RgbImage } from './imaging.js';
-import type { ImageInput } from './image-input.js';
-import { computeMaps } from './compute.js';
+import { decodeOrThrow, type ImageInput } from './image-input.js';
 import { mapJson, targetsJson } from './json-body.js';
-import { explanationMetrics } from './metrics.js';
 import type { ExplainOptions } from './options.js';
 import { planRequest, type RequestPlan } from './request-plan.js';
-import { explanationHeaders, isKeyed, type ExplanationResponse } from './response.js';
+import { explanationHeaders, explanationUrl, isKeyed, type ExplanationResponse } from './response.js';
+import { publicBase, storedUrl } from './stored-url.js';
 import { Stopwatch } from './stopwatch.js';
 import { horizontalStrip } from './strip.js';
-import { softmax, topK } from './targets.js';
 
 /** What a request asks for, resolved against the model's manifest, with its id. */
 interface Plan extends RequestPlan {
@@ -46,84 +45,45 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const hit = await watch.time('lookup', () => readExplanation(c.env.EXPLANATIONS, p.id));
   if (hit) return respond(c, { id: p.id, meta: hit.meta, body: hit.body, cache: 'hit' });
 
-  const registry = c.get('registry');
   const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels, limitsOf(c.env).maxDecodeBytes));
-  const pre = await watch.time('preprocess', () => preprocess(image, p.manifest.input));
-  const model = await watch.time('load', () => registry.load(c.env, opts.model, p.manifest));
-  const computed = await watch.time('model', () => computeMaps(model.session, p.manifest, pre.data, p.compute));
-  const probabilities = softmax(computed.logits);
-  const first = computed.explained[0];
-  const measured = p.metrics.length === 0 ? undefined
-    : await watch.time('metrics', () => explanationMetrics(model.session, p.manifest, pre.data, first.map, first.target.classIndex, probabilities[first.target.classIndex], p.metrics));
-  const metrics = measured?.values;
-  const classIndex = first.target.classIndex;
-  const layerNames = p.compute.layers.map((l) => l.name).join(',');
+  const pre = await watch.time('preprocess', () => preprocess(image, preprocessSpecOf(p.manifest.input)));
+  const model = await watch.time('load', () => c.get('registry').load(c.env, opts.model, p.manifest));
+  const e = await explainImage(model.feed, pre.data, { compute: p.compute, metrics: p.metrics }, (name, stage) => watch.time(name, stage));
+  const classIndex = e.explained[0].target.classIndex;
   const meta: ExplanationMeta = {
     contentType: opts.output === 'json' ? 'application/json' : 'image/png',
-    model: opts.model, method: opts.method, layer: layerNames, classIndex,
-    label: p.manifest.labels?.[classIndex] ?? null, score: probabilities[classIndex],
-    ...(computed.explained.length > 1 ? { classes: computed.explained.map((e) => e.target.classIndex) } : {}),
-    ...(metrics ? { metrics } : {}),
-    ...(opts.output === 'json' ? {} : { width: p.size.width * computed.explained.length, height: p.size.height }),
+    model: opts.model, method: opts.method, layer: p.compute.layers.map((l) => l.name).join(','), classIndex,
+    label: p.manifest.labels?.[classIndex] ?? null, score: e.probabilities[classIndex],
+    ...(e.explained.length > 1 ? { classes: e.explained.map((x) => x.target.classIndex) } : {}),
+    ...(e.metrics ? { metrics: e.metrics } : {}),
+    ...(opts.output === 'json' ? {} : { width: p.size.width * e.explained.length, height: p.size.height }),
     timings: watch.timings, created: new Date().toISOString(),
   };
-  if (opts.output === 'json') {
-    const targets = targetsJson(p.manifest, computed.explained, probabilities);
-    const body = new TextEncoder().encode(JSON.stringify({
-      id: p.id, url: storedUrl(c.env, p.id, 'json'), model: opts.model, method: meta.method, layer: meta.layer,
-      class: { index: meta.classIndex, label: meta.label, score: meta.score },
-      top: topK(p.manifest, computed.logits, 5), logits: [...computed.logits],
-      map: mapJson(first.map), versus: targets[0].versus, counterfactual: targets[0].counterfactual,
-      ...(targets.length > 1 ? { explanations: targets } : {}), ...(metrics ? { metrics } : {}),
-      runs: computed.runs + (measured?.runs ?? 0), timings: watch.timings,
-      embed: embedSnippets({ base: publicBase(c.env), id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
-    }));
-    c.executionCtx.waitUntil(writeExplanation(c.env.EXPLANATIONS, p.id, body, meta, explanationTtlSeconds(c.env)));
-    return respond(c, { id: p.id, meta, body, cache: 'miss' });
-  }
-  const overlay = opts.output === 'overlay';
-  const rendered = await watch.time('render', () => horizontalStrip(computed.explained.map(({ map }) =>
-    renderCam(map.data, map.width, map.height, { image, region: pre.region }, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }))));
-  const [toClient, toCache] = encodePngStream(rendered).tee();
-  c.executionCtx.waitUntil(collectBytes(toCache).then((bytes) => writeExplanation(c.env.EXPLANATIONS, p.id, bytes, meta, explanationTtlSeconds(c.env))).catch(() => undefined));
+  const body = opts.output === 'json' ? jsonBody(c, p, meta, e) : await pngBody(watch, p, opts, image, pre, e);
+  const [toClient, toCache] = body instanceof Uint8Array ? [body, body] : body.tee();
+  const bytes = toCache instanceof Uint8Array ? Promise.resolve(toCache) : collectBytes(toCache);
+  c.executionCtx.waitUntil(bytes.then((b) => writeExplanation(c.env.EXPLANATIONS, p.id, b, meta, explanationTtlSeconds(c.env))).catch(() => undefined));
   return respond(c, { id: p.id, meta, body: toClient, cache: 'miss' });
 }
 
-/** Decode the image; decoder failures that are not already ApiErrors become 422 corrupt_image. */
-export async function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined, maxPixels: number, maxDecodeBytes?: number): Promise<RgbImage> {
-  try {
-    return await decodeImage(bytes, { background, maxPixels, maxDecodeBytes });
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw new ApiError(422, 'corrupt_image', 'The image could not be decoded.');
-  }
+function jsonBody(c: Context<AppEnv>, p: Plan, meta: ExplanationMeta, e: Explanation): Uint8Array {
+  const targets = targetsJson(p.manifest, e.explained, e.probabilities);
+  return new TextEncoder().encode(JSON.stringify({
+    id: p.id, url: storedUrl(c.env, p.id, 'json'), model: meta.model, method: meta.method, layer: meta.layer,
+    class: { index: meta.classIndex, label: meta.label, score: meta.score },
+    top: topK(p.manifest, e.logits, 5), logits: [...e.logits],
+    map: mapJson(e.explained[0].map), versus: targets[0].versus, counterfactual: targets[0].counterfactual,
+    ...(targets.length > 1 ? { explanations: targets } : {}), ...(e.metrics ? { metrics: e.metrics } : {}),
+    runs: e.runs, timings: meta.timings,
+    embed: embedSnippets({ base: publicBase(c.env), id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
+  }));
 }
 
-/**
- * The service's configured public origin, or '' (relative URLs). Everything stored in the cache is built
- * from this, never from a request header: a stored body is served to every later caller.
- */
-export function publicBase(env: { PUBLIC_URL?: string }): string {
-  const value = (env.PUBLIC_URL ?? '').trim();
-  if (!value) return '';
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : '';
-  } catch {
-    return '';
-  }
-}
-
-/** The URL of a stored explanation for stored bodies: under PUBLIC_URL, else a relative path. */
-export function storedUrl(env: { PUBLIC_URL?: string }, id: string, ext: 'png' | 'json'): string {
-  const path = `/v1/explanations/${id}.${ext}`;
-  const base = publicBase(env);
-  return base ? new URL(path, base).href : path;
-}
-
-/** The absolute URL of a stored explanation, for this response's headers (not stored). */
-export function explanationUrl(c: Context, id: string, ext: 'png' | 'json'): string {
-  return new URL(`/v1/explanations/${id}.${ext}`, c.req.url).href;
+async function pngBody(watch: Stopwatch, p: Plan, opts: ExplainOptions, image: RgbImage, pre: PreprocessedImage, e: Explanation): Promise<ReadableStream<Uint8Array>> {
+  const output = opts.output === 'overlay' ? 'overlay' : 'heatmap';
+  const rendered = await watch.time('render', () => horizontalStrip(e.explained.map(({ map }) =>
+    renderCam(map, { ...p.size, colormap: opts.colormap, alpha: opts.alpha, output, image, imageRegion: pre.region }))));
+  return encodePngStream(rendered);
 }
 
 function respond(c: Context<AppEnv>, r: ExplanationResponse): Response {

@@ -1,14 +1,15 @@
 /**
  * @module
  * The image of an explain or classify request: the raw body (image/png, image/jpeg) or the `file` field of a
- * multipart form. Checks the header's size against the pixel limit before anything is decoded.
+ * multipart form. Checks the header's size against the pixel limit before anything is decoded, and decodes
+ * it with the problems a client can act on.
  */
 import type { Context } from 'hono';
 import { limitsOf } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { essence } from '../../middleware/media-type/index.js';
 import type { AppEnv } from '../app-env.js';
-import { readImageHeader, type ImageHeader } from './imaging.js';
+import { decodeImage, readImageHeader, type ImageHeader, type RgbImage } from '../../image/index.js';
 
 /** Media types accepted as request bodies (with the aliases src/image recognises). */
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/x-png', 'image/jpg', 'image/pjpeg'] as const;
@@ -59,4 +60,14 @@ export async function readImageInput(c: Context<AppEnv>): Promise<ImageInput> {
     throw new ApiError(413, 'image_too_large', `The image is ${header.width}x${header.height}, more than ${maxPixels} pixels.`, { limit: maxPixels });
   }
   return { bytes, header, fields };
+}
+
+/** Decode the image; decoder failures that are not already ApiErrors become 422 corrupt_image. */
+export async function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined, maxPixels: number, maxDecodeBytes?: number): Promise<RgbImage> {
+  try {
+    return await decodeImage(bytes, { background, maxPixels, maxDecodeBytes });
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new ApiError(422, 'corrupt_image', 'The image could not be decoded.');
+  }
 }

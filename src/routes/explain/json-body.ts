@@ -6,7 +6,7 @@
  */
 import type { FloatMap } from '../../image/index.js';
 import type { Manifest } from '../../manifest.js';
-import type { ExplainedTarget } from './compute.js';
+import type { ExplainedTarget } from '../../explain/compute.js';
 
 /** One explained target in the JSON output. */
 export interface TargetJson {

@@ -9,7 +9,7 @@ import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES, MAX_NOISY_COPIES } from '../
 import { ApiError } from '../../errors.js';
 import { PIXEL_METHODS } from '../../pixel-methods/index.js';
 import { DEFAULT_MODEL } from '../../models/source.js';
-import { COLORMAPS } from './imaging.js';
+import { COLORMAPS } from '../../image/index.js';
 
 const dimension = z.coerce.number().int().min(1).max(65535);
 const layerName = z.string().min(1).max(200);

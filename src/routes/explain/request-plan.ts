@@ -9,15 +9,15 @@ import type { CanonicalOptions } from '../../cache/key.js';
 import { camMethod } from '../../cam/registry.js';
 import { ApiError } from '../../errors.js';
 import type { LayerSpec, Manifest } from '../../manifest.js';
-import { isPixelMethod } from '../../pixel-methods/index.js';
-import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES } from '../../pixel-methods/smoothgrad.js';
-import type { ComputeRequest, MethodChoice } from './compute.js';
-import { METRICS, type Metric } from './metrics.js';
-import { classCount } from './model-run.js';
+import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES } from '../../cam/smooth-grad-cam-plus-plus.js';
+import type { ComputeRequest, MethodChoice } from '../../explain/compute.js';
+import { METRICS, type Metric } from '../../explain/metrics.js';
+import { classCount } from '../../explain/model-feed.js';
+import type { TargetRequest } from '../../explain/seed-run.js';
+import { pixelMethod } from '../../pixel-methods/index.js';
 import type { ExplainOptions } from './options.js';
 import { outputSize, type Size } from './output-size.js';
-import type { TargetRequest } from './seed-run.js';
-import { resolveClass, resolveLayer } from './targets.js';
+import { resolveClass, resolveLayer } from './resolve.js';
 
 /** A resolved request. */
 export interface RequestPlan {
@@ -35,18 +35,18 @@ function bad(option: string, sentence: string): ApiError {
 }
 
 function resolveMethod(manifest: Manifest, opts: ExplainOptions): { method: MethodChoice; inputLayer?: LayerSpec; key: string } {
-  const gradcam = camMethod('gradcam')!;
-  if (!isPixelMethod(opts.method)) {
-    const cam = camMethod(opts.method)!.withParams({ n: opts.n, sigma: opts.sigma });
+  const params = { n: opts.n, sigma: opts.sigma };
+  const pixel = pixelMethod(opts.method);
+  if (!pixel) {
+    const cam = camMethod(opts.method)!.withParams(params);
     return { method: { kind: 'cam', cam }, key: cam.key };
   }
   const inputLayer = manifest.layers.find((l) => l.input);
-  if (!inputLayer || (opts.method === 'guided-gradcam' && !inputLayer.guidedGradient)) {
+  if (!inputLayer || (pixel.needs.guided && !inputLayer.guidedGradient)) {
     throw bad('method', `'${opts.method}' needs gradients with respect to the image; this model was prepared without them (prepare --input-gradients).`);
   }
   if (manifest.input.layout !== 'NCHW') throw bad('method', `'${opts.method}' supports NCHW models only.`);
-  const key = opts.method === 'smoothgrad' ? `smoothgrad(n=${opts.n ?? DEFAULT_NOISY_COPIES},sigma=${opts.sigma ?? DEFAULT_NOISE_SIGMA})` : opts.method;
-  return { method: { kind: 'pixel', name: opts.method, cam: gradcam }, inputLayer, key };
+  return { method: { kind: 'pixel', pixel }, inputLayer, key: pixel.key(params) };
 }
 
 function resolveLayers(manifest: Manifest, value: string | string[] | undefined): LayerSpec[] {
@@ -102,7 +102,7 @@ export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Si
     method, layers, inputLayer, combine: opts.combine, aug: opts.aug, targets,
     n: opts.n ?? DEFAULT_NOISY_COPIES, sigma: opts.sigma ?? DEFAULT_NOISE_SIGMA,
   };
-  const combines = layers.length > 1 || opts.method === 'guided-gradcam';
+  const combines = layers.length > 1 || (method.kind === 'pixel' && method.pixel.needs.gradcam);
   const canonical: CanonicalOptions = {
     modelSha256: manifest.sha256, method: key, layer: layers[0].name, classIndex: targets.classIndex, output: opts.output,
     colormap: opts.colormap, alpha: opts.alpha, width: size.width * targets.top, height: size.height,

@@ -1,8 +1,9 @@
 /**
  * @module
  * The headers of an explanation response (POST /v1/explain and GET /v1/explanations/:id), shared so that a
- * cache hit and a stored explanation look exactly like the original miss.
+ * cache hit and a stored explanation look exactly like the original miss, and the explanation URLs.
  */
+import type { Context } from 'hono';
 import type { ExplanationMeta } from '../../cache/store.js';
 import { serverTiming } from './stopwatch.js';
 
@@ -12,6 +13,11 @@ export interface ExplanationResponse {
   meta: ExplanationMeta;
   body: ReadableStream<Uint8Array> | Uint8Array;
   cache: 'hit' | 'miss' | 'stored';
+}
+
+/** The absolute URL of a stored explanation. */
+export function explanationUrl(c: Context, id: string, ext: 'png' | 'json'): string {
+  return new URL(`/v1/explanations/${id}.${ext}`, c.req.url).href;
 }
 
 /** Explanations are immutable (their id is a keyed hash of everything that determines them). */

@@ -3,7 +3,7 @@
  * The PNG of a top=k request: the k rendered panels side by side, best class on the left (the header
  * X-Explanation-Classes lists the classes left to right).
  */
-import type { RgbImage } from './imaging.js';
+import type { RgbImage } from '../../image/index.js';
 
 /**
  * Panels of equal height placed left to right.

@@ -5,10 +5,10 @@
  * and horizontal-flip test-time augmentation (the flipped image's map flipped back, then averaged with the
  * original's, each scaled to [0, 1] first, as pytorch-grad-cam's `aug_smooth` averages scaled maps).
  */
-import { minMaxScale } from '../../image/render/normalize.js';
-import { resizeBilinear } from '../../image/render/upsample.js';
-import { unitMap } from '../../image/index.js';
-import type { FloatMap } from '../../image/index.js';
+import { minMaxScale } from '../image/render/normalize.js';
+import { resizeBilinear } from '../image/render/upsample.js';
+import { unitMap } from '../image/index.js';
+import type { FloatMap } from '../image/index.js';
 
 /** How several layers' maps are combined. */
 export type Combine = 'mean' | 'product';

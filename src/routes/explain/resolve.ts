@@ -1,10 +1,10 @@
 /**
  * @module
- * Resolving a request's class and layer against a model's manifest, and the scores reported for a class.
+ * Resolving a request's class and layer options against a model's manifest (400 problems that name the option).
  */
 import { ApiError } from '../../errors.js';
 import type { LayerSpec, Manifest } from '../../manifest.js';
-import { classCount } from './model-run.js';
+import { classCount } from '../../explain/model-feed.js';
 
 /**
  * The class index named by `value` (an index or a label); undefined value means "top-1" (null).
@@ -35,30 +35,4 @@ export function resolveLayer(manifest: Manifest, name: string | undefined): Laye
     throw new ApiError(400, 'bad_option', `Option 'layer': '${name}' is not a layer of this model (layers: ${names}).`, { option: 'layer' });
   }
   return layer;
-}
-
-/** Softmax probabilities of `logits` (float64 accumulation). */
-export function softmax(logits: Float32Array): Float64Array {
-  let max = -Infinity;
-  for (const v of logits) max = Math.max(max, v);
-  const out = Float64Array.from(logits, (v) => Math.exp(v - max));
-  const sum = out.reduce((a, b) => a + b, 0);
-  return out.map((v) => v / sum);
-}
-
-/** One entry of a top-k list. */
-export interface ClassScore {
-  index: number;
-  label: string | null;
-  probability: number;
-  logit: number;
-}
-
-/** The `k` most probable classes, best first. */
-export function topK(manifest: Manifest, logits: Float32Array, k: number): ClassScore[] {
-  const probabilities = softmax(logits);
-  return [...logits.keys()]
-    .sort((a, b) => logits[b] - logits[a])
-    .slice(0, k)
-    .map((index) => ({ index, label: manifest.labels?.[index] ?? null, probability: probabilities[index], logit: logits[index] }));
 }

@@ -7,24 +7,21 @@
  *   image; averaged over images they are the paper's average drop and increase in confidence). 1 run.
  * - deletion, insertion (RISE, Petsiuk et al. 2018): pixels moved in the map's order in
  *   {@link METRIC_STEPS} equal steps, from the image to black (deletion) or from a blurred image (11 x 11,
- *   sigma 5) to the image (insertion); the AUC of the class probability. {@link METRIC_STEPS} + 1 images =
- *   one run of a batch of 16 each.
+ *   sigma 5) to the image (insertion); the AUC of the class probability. {@link METRIC_STEPS} + 1 images
+ *   each, in batches of the model's batch limit (src/explain/model-feed.ts).
  * The map is scaled to [0, 1] and resized to the input (as rendered). Channel-planar (NCHW) inputs only.
  */
-import { unitMap, type FloatMap } from '../../image/index.js';
-import type { Manifest } from '../../manifest.js';
-import { areaUnderCurve, confidenceChange, explanationInput, gaussianBlur, perturbationCurves, softmaxRows, type Forward } from '../../quality/index.js';
-import type { ModelSession } from '../../runtime/runner.js';
-import { ApiError } from '../../errors.js';
-import { batchLimit } from './batch-run.js';
-import { inputSize } from './compute.js';
-import { batchLogits } from './batch-forward.js';
+import { ApiError } from '../errors.js';
+import { unitMap, type FloatMap } from '../image/index.js';
+import type { Manifest } from '../manifest.js';
+import { areaUnderCurve, confidenceChange, explanationInput, gaussianBlur, perturbationCurves, softmaxRows, type Forward } from '../quality/index.js';
+import type { ModelFeed } from './model-feed.js';
 
 /** The metrics a request may ask for. */
 export const METRICS = ['drop', 'increase', 'deletion', 'insertion'] as const;
 export type Metric = (typeof METRICS)[number];
 
-/** Steps of the deletion and insertion curves (steps + 1 images: one batch of 16). */
+/** Steps of the deletion and insertion curves (steps + 1 images per curve). */
 export const METRIC_STEPS = 15;
 
 /** Metric values by name, and the model runs they took. */
@@ -45,15 +42,16 @@ function blackInput(manifest: Manifest, plane: number): Float32Array {
  * Compute the requested metrics of `map` for `classIndex`, whose probability on the image is `probability`.
  *
  * @example
- * const { values } = await explanationMetrics(session, manifest, pre.data, map, 3, 0.91, ['deletion']);
+ * const { values } = await explanationMetrics(feed, pre.data, map, 3, 0.91, ['deletion']);
  */
-export async function explanationMetrics(session: ModelSession, manifest: Manifest, input: Float32Array, map: FloatMap, classIndex: number, probability: number, wanted: readonly Metric[]): Promise<MetricValues> {
+export async function explanationMetrics(feed: ModelFeed, input: Float32Array, map: FloatMap, classIndex: number, probability: number, wanted: readonly Metric[]): Promise<MetricValues> {
+  const { manifest } = feed;
   if (manifest.input.layout !== 'NCHW') throw new ApiError(400, 'bad_option', "Option 'metrics': only models with NCHW input support metrics.", { option: 'metrics' });
-  const { width, height } = inputSize(manifest);
+  const { width, height } = feed.inputSize;
   const unit = unitMap([map], width, height);
   let runs = 0;
   const forward: Forward = async (batch, count) => {
-    const r = await batchLogits(session, manifest, batch, count, batchLimit(manifest));
+    const r = await feed.batchLogits(batch, count);
     runs += r.runs;
     return softmaxRows(r.logits, count);
   };

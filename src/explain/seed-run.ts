@@ -11,11 +11,13 @@
  * The image input's plain and guided gradients have seed inputs of their own (fed only when needed: an
  * empty seed skips their backward graph).
  */
-import { ApiError } from '../../errors.js';
-import { ownSeedFeeds } from '../../models/empty-seeds.js';
-import type { LayerSpec, Manifest } from '../../manifest.js';
-import type { ModelSession, RunTensor } from '../../runtime/runner.js';
-import { classCount, IDENTITY_SEED_MAX_CLASSES, runLogits } from './model-run.js';
+import { ApiError } from '../errors.js';
+import type { LayerSpec } from '../manifest.js';
+import type { RunTensor } from '../runtime/runner.js';
+import type { ModelFeed } from './model-feed.js';
+
+/** The largest class count explained with identity seeds in one run. */
+export const IDENTITY_SEED_MAX_CLASSES = 16;
 
 /** Which targets a request explains (indices already resolved from labels). */
 export interface TargetRequest {
@@ -81,21 +83,8 @@ export function topClasses(logits: Float32Array, k: number): number[] {
   return [...logits.keys()].sort((a, b) => logits[b] - logits[a] || a - b).slice(0, k);
 }
 
-/** Seed rows as a [S, K] tensor. */
-export function rows(seeds: readonly Float32Array[], k: number): RunTensor {
-  const data = new Float32Array(seeds.length * k);
-  seeds.forEach((s, i) => data.set(s, i * k));
-  return { type: 'float32', dims: [seeds.length, k], data };
-}
-
 function identity(k: number): Float32Array[] {
   return Array.from({ length: k }, (_, i) => Float32Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
-}
-
-function floats(out: Record<string, RunTensor>, name: string): RunTensor & { data: Float32Array } {
-  const t = out[name];
-  if (!t || !(t.data instanceof Float32Array)) throw new ApiError(500, 'internal', `model output '${name}' missing or not float32`);
-  return t as RunTensor & { data: Float32Array };
 }
 
 /** Row r of a [S, ...] tensor, or the combination sum_r w_r row_r. */
@@ -108,21 +97,15 @@ function combineRows(data: Float32Array, per: number, weights: Float32Array): Fl
   return out;
 }
 
-/** The image batch dims of one input tensor. */
-export function imageDims(manifest: Manifest, count = 1): number[] {
-  const [, a, b, c] = manifest.input.shape as [unknown, number, number, number];
-  return [count, a, b, c];
-}
-
 /**
  * Run the model for `targets` (or for the targets `req` resolves to) on one image.
  *
  * @example
- * const r = await runTargets(session, manifest, input, { layers: [layer] }, { classIndex: null, top: 5, counterfactual: false, versus: null });
+ * const r = await runTargets(feed, input, { layers: [layer] }, { classIndex: null, top: 5, counterfactual: false, versus: null });
  * r.targets.length; // 5, from one forward pass
  */
-export async function runTargets(session: ModelSession, manifest: Manifest, input: Float32Array, needs: RunNeeds, req: TargetRequest | Target[]): Promise<TargetRun> {
-  const k = classCount(manifest);
+export async function runTargets(feed: ModelFeed, input: Float32Array, needs: RunNeeds, req: TargetRequest | Target[]): Promise<TargetRun> {
+  const { manifest, classes: k } = feed;
   let runs = 0;
   let targets = Array.isArray(req) ? req : req.classIndex !== null ? targetsFor([req.classIndex], req, k) : undefined;
   const onlyShared = !needs.input || (!needs.input.plain && !needs.input.guided);
@@ -130,37 +113,37 @@ export async function runTargets(session: ModelSession, manifest: Manifest, inpu
   const viaIdentity = !targets && onlyShared && (logitsOnly || k <= IDENTITY_SEED_MAX_CLASSES);
   if (!targets && !viaIdentity) {
     runs++;
-    targets = targetsFor(topClasses(await runLogits(session, manifest, input), (req as TargetRequest).top), req as TargetRequest, k);
+    targets = targetsFor(topClasses(await feed.logits(input), (req as TargetRequest).top), req as TargetRequest, k);
   }
   const seedRows = viaIdentity ? (logitsOnly ? [] : identity(k)) : targets!.map((t) => t.seed);
-  const feeds: Record<string, RunTensor> = { ...ownSeedFeeds(manifest), [manifest.input.name]: { type: 'float32', dims: imageDims(manifest), data: input } };
-  feeds[manifest.seed.name] = needs.layers.length > 0 ? rows(seedRows, k) : rows([new Float32Array(k)], k);
+  const feeds: Record<string, RunTensor> = { [manifest.input.name]: feed.images(input) };
+  feeds[manifest.seed.name] = needs.layers.length > 0 ? feed.rows(seedRows) : feed.zeroRows(1);
   const fetches = [manifest.logits.name, ...needs.layers.flatMap((l) => [l.activation, l.gradient])];
   const il = needs.input?.layer;
   if (il && needs.input!.plain) {
-    feeds[il.seed ?? manifest.seed.name] = rows(seedRows, k);
+    feeds[il.seed ?? manifest.seed.name] = feed.rows(seedRows);
     fetches.push(il.gradient);
   }
   if (il && needs.input!.guided) {
     if (!il.guidedGradient || !il.guidedSeed) throw new ApiError(400, 'bad_option', 'This model has no guided input gradient; prepare it with --input-gradients.', { option: 'method' });
-    feeds[il.guidedSeed] = rows(seedRows, k);
+    feeds[il.guidedSeed] = feed.rows(seedRows);
     fetches.push(il.guidedGradient);
   }
-  const out = await session.run(feeds, fetches);
+  const out = await feed.run(feeds, fetches);
   runs++;
-  const logits = floats(out, manifest.logits.name).data.slice(0, k);
+  const logits = feed.floats(out, manifest.logits.name).data.slice(0, k);
   if (viaIdentity) targets = targetsFor(topClasses(logits, (req as TargetRequest).top), req as TargetRequest, k);
   const pick = (data: Float32Array, per: number): Float32Array[] =>
     targets!.map((t, i) => (viaIdentity ? combineRows(data, per, t.seed) : data.slice(i * per, (i + 1) * per)));
   const layers = new Map<string, LayerTensors>();
   for (const l of needs.layers) {
-    const a = floats(out, l.activation);
+    const a = feed.floats(out, l.activation);
     const [, channels, height, width] = a.dims;
     const per = channels * height * width;
-    layers.set(l.name, { activation: a.data.subarray(0, per), gradients: pick(floats(out, l.gradient).data, per), channels, height, width });
+    layers.set(l.name, { activation: a.data.subarray(0, per), gradients: pick(feed.floats(out, l.gradient).data, per), channels, height, width });
   }
   const per = input.length;
-  const plain = il && needs.input!.plain ? pick(floats(out, il.gradient).data, per) : undefined;
-  const guided = il && needs.input!.guided ? pick(floats(out, il.guidedGradient!).data, per) : undefined;
+  const plain = il && needs.input!.plain ? pick(feed.floats(out, il.gradient).data, per) : undefined;
+  const guided = il && needs.input!.guided ? pick(feed.floats(out, il.guidedGradient!).data, per) : undefined;
   return { logits, targets: targets!, layers, plain, guided, runs };
 }

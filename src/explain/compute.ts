@@ -1,0 +1,115 @@
+/**
+ * @module
+ * From a preprocessed image to one map per target: the model run(s) (seed-run.ts), the method (a CAM method
+ * of src/cam on each layer, or a pixel-level method of src/pixel-methods), several layers combined, and the
+ * horizontal-flip augmentation (compose.ts).
+ *
+ * Map resolution: one layer and no augmentation give the CAM method's raw map at the layer's h x w; several
+ * layers give the combined map at the input's size; pixel-level methods give maps at the input's size.
+ */
+import { camMethod, type CamMethod } from '../cam/registry.js';
+import type { FloatMap } from '../image/index.js';
+import type { LayerSpec } from '../manifest.js';
+import type { PixelMethod } from '../pixel-methods/index.js';
+import { averageFlip, combineMaps, flipInput, flipMap, type Combine } from './compose.js';
+import type { ModelFeed } from './model-feed.js';
+import { runTargets, type RunNeeds, type Target, type TargetRequest, type TargetRun } from './seed-run.js';
+
+/** The method of a request: a CAM method, or a pixel-level one. */
+export type MethodChoice = { kind: 'cam'; cam: CamMethod } | { kind: 'pixel'; pixel: PixelMethod };
+
+/** Everything {@link computeMaps} needs besides the image. */
+export interface ComputeRequest {
+  method: MethodChoice;
+  /** Layers for CAM methods and guided-gradcam (at least one). */
+  layers: LayerSpec[];
+  /** The image input layer, for pixel-level methods. */
+  inputLayer?: LayerSpec;
+  combine: Combine;
+  aug: 'none' | 'flip';
+  targets: TargetRequest;
+  /** SmoothGrad's copies and noise level. */
+  n: number;
+  sigma: number;
+}
+
+/** One target's map. */
+export interface ExplainedTarget {
+  target: Target;
+  map: FloatMap;
+}
+
+/** The result of {@link computeMaps}. */
+export interface Computed {
+  logits: Float32Array;
+  explained: ExplainedTarget[];
+  /** Model runs spent. */
+  runs: number;
+}
+
+function needsOf(req: ComputeRequest): RunNeeds {
+  const m = req.method;
+  if (m.kind === 'cam') return { layers: req.layers };
+  const { plain, guided, gradcam } = m.pixel.needs;
+  return { layers: gradcam ? req.layers : [], input: { layer: req.inputLayer!, plain, guided } };
+}
+
+async function layerMaps(cam: CamMethod, feed: ModelFeed, run: TargetRun, i: number, req: ComputeRequest, input: Float32Array): Promise<FloatMap[]> {
+  const maps: FloatMap[] = [];
+  for (const layer of req.layers) {
+    const t = run.layers.get(layer.name)!;
+    const access = cam.needsModel ? feed.access(layer, input, run.targets[i].classIndex) : undefined;
+    const data = await cam.explain({ activation: t.activation, gradient: t.gradients[i], channels: t.channels, height: t.height, width: t.width }, access);
+    maps.push({ width: t.width, height: t.height, data });
+  }
+  return maps;
+}
+
+/** One pass over one image (the original or its mirror): a map per target. */
+async function mapsOnce(feed: ModelFeed, input: Float32Array, req: ComputeRequest, targets: TargetRequest | Target[]): Promise<{ run: TargetRun; maps: FloatMap[]; runs: number }> {
+  const run = await runTargets(feed, input, needsOf(req), targets);
+  const { width, height } = feed.inputSize;
+  const channels = input.length / (width * height);
+  let runs = run.runs;
+  const maps: FloatMap[] = [];
+  for (let i = 0; i < run.targets.length; i++) {
+    const m = req.method;
+    if (m.kind === 'cam') {
+      const perLayer = await layerMaps(m.cam, feed, run, i, req, input);
+      maps.push(perLayer.length === 1 ? perLayer[0] : combineMaps(perLayer, req.combine, width, height));
+      continue;
+    }
+    const target = run.targets[i];
+    const gradcam = m.pixel.needs.gradcam
+      ? combineMaps(await layerMaps(camMethod('gradcam')!, feed, run, i, req, input), req.combine, width, height) : undefined;
+    const data = await m.pixel.map({
+      input, channels, height, width, plain: run.plain?.[i], guided: run.guided?.[i], gradcam, n: req.n, sigma: req.sigma,
+      inputGradients: async (images, count) => {
+        const g = await feed.batchInputGradients(req.inputLayer!, images, count, target.seed);
+        runs += g.runs;
+        return g.gradients;
+      },
+    });
+    maps.push({ width, height, data });
+  }
+  return { run, maps, runs };
+}
+
+/**
+ * The maps of every target of a request.
+ *
+ * @example
+ * const { explained } = await computeMaps(feed, pre.data, request); // explained[0].map
+ */
+export async function computeMaps(feed: ModelFeed, input: Float32Array, req: ComputeRequest): Promise<Computed> {
+  const first = await mapsOnce(feed, input, req, req.targets);
+  let maps = first.maps;
+  let runs = first.runs;
+  if (req.aug === 'flip') {
+    const { width, height } = feed.inputSize;
+    const mirrored = await mapsOnce(feed, flipInput(input, feed.manifest.input.layout, height, width), req, first.run.targets);
+    runs += mirrored.runs;
+    maps = maps.map((m, i) => averageFlip(m, flipMap(mirrored.maps[i])));
+  }
+  return { logits: first.run.logits, explained: first.run.targets.map((target, i) => ({ target, map: maps[i] })), runs };
+}

@@ -1,0 +1,200 @@
+/**
+ * @module
+ * How a prepared model is fed and read: the one place that knows the input's size and layout, the seed
+ * rows over the K logits, the empty seeds of the backward graphs a run does not need, the float outputs,
+ * and how many images go into one run. Every model run of an explanation goes through a {@link ModelFeed}.
+ *
+ * Batch contract (src/manifest.ts): one image and S seed rows (S explanations from one forward pass), or N
+ * images and N seed rows (row i seeds image i). A prepared model may have several seed inputs (the image
+ * input's plain and guided gradients come from backward graphs of their own); onnxruntime needs a value for
+ * every input, and an empty seed [0, K] makes a backward graph cost nothing, so {@link ModelFeed.run} feeds
+ * one to every seed input a run leaves out.
+ */
+import type { BatchRun, ModelAccess } from '../cam/base.js';
+import { ApiError } from '../errors.js';
+import { seedInputs, type LayerSpec, type Manifest } from '../manifest.js';
+import type { ModelSession, RunTensor } from '../runtime/runner.js';
+
+/** The most images sent in one session run (bounds the WASM memory a batch needs; see docs/methods.md). */
+export const MAX_BATCH = 16;
+
+/**
+ * The most images per run for a model with gradients down to its input (own seed inputs, prepare
+ * --input-gradients). Their backward graphs run inside ONNX If nodes, and onnxruntime keeps every forward
+ * activation an If reads alive until it runs, whichever branch it takes: the default model's WASM memory
+ * after one run is 40 MiB at 4 images but 122 MiB at 16 (35 MiB at 16 without input gradients), too close
+ * to a Worker's 128 MB.
+ */
+export const MAX_BATCH_INPUT_GRADIENTS = 4;
+
+/** The number of classes K of a prepared model (the width of its seed rows). */
+export function classCount(manifest: Manifest): number {
+  return Number(manifest.seed.shape[1]);
+}
+
+/** The largest batch sent to the model in one run: its fixed batch size, else the limit for its kind. */
+export function batchLimit(manifest: Manifest): number {
+  const max = seedInputs(manifest).length > 1 ? MAX_BATCH_INPUT_GRADIENTS : MAX_BATCH;
+  const n = manifest.input.shape[0];
+  return typeof n === 'number' && n > 0 ? Math.min(n, max) : max;
+}
+
+/** The model input's height and width. */
+export function inputSize(manifest: Manifest): { width: number; height: number } {
+  const [, a, b, c] = manifest.input.shape as [unknown, number, number, number];
+  return manifest.input.layout === 'NCHW' ? { height: b, width: c } : { height: a, width: b };
+}
+
+/** A float32 output with its dims. */
+export interface FloatOutput {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+/**
+ * A prepared model's session with the knowledge of how to feed it.
+ *
+ * @example
+ * const feed = new ModelFeed(session, manifest);
+ * const logits = await feed.logits(pre.data); // K values, forward only
+ */
+export class ModelFeed {
+  /** K, the number of classes. */
+  readonly classes: number;
+  /** The largest number of images in one run ({@link batchLimit}). */
+  readonly batchLimit: number;
+  private readonly seeds: string[];
+  private readonly emptySeed: RunTensor;
+
+  /** `options.batchLimit` overrides the model's {@link batchLimit} (benchmarks that study batch sizes). */
+  constructor(readonly session: ModelSession, readonly manifest: Manifest, options: { batchLimit?: number } = {}) {
+    this.classes = classCount(manifest);
+    this.batchLimit = options.batchLimit ?? batchLimit(manifest);
+    this.seeds = seedInputs(manifest).filter((name) => session.inputNames.length === 0 || session.inputNames.includes(name));
+    this.emptySeed = { type: 'float32', dims: [0, this.classes], data: new Float32Array(0) };
+  }
+
+  /** The model input's height and width. */
+  get inputSize(): { width: number; height: number } {
+    return inputSize(this.manifest);
+  }
+
+  /** `count` images (concatenated, one image's layout each) as the input tensor. */
+  images(data: Float32Array, count = 1): RunTensor {
+    const [, a, b, c] = this.manifest.input.shape as [unknown, number, number, number];
+    return { type: 'float32', dims: [count, a, b, c], data };
+  }
+
+  /** Seed rows (K values each) as a [S, K] tensor. */
+  rows(seeds: readonly Float32Array[]): RunTensor {
+    const k = this.classes;
+    const data = new Float32Array(seeds.length * k);
+    seeds.forEach((s, i) => data.set(s, i * k));
+    return { type: 'float32', dims: [seeds.length, k], data };
+  }
+
+  /** `count` zero seed rows: the forward pass only, for the backward graph fed by that seed. */
+  zeroRows(count: number): RunTensor {
+    return { type: 'float32', dims: [count, this.classes], data: new Float32Array(count * this.classes) };
+  }
+
+  /** One run; every seed input missing from `feeds` gets an empty [0, K] seed. */
+  run(feeds: Record<string, RunTensor>, fetches: readonly string[]): Promise<Record<string, RunTensor>> {
+    const missing = this.seeds.filter((name) => !(name in feeds));
+    const all = missing.length === 0 ? feeds : { ...feeds, ...Object.fromEntries(missing.map((name) => [name, this.emptySeed])) };
+    return this.session.run(all, fetches);
+  }
+
+  /** The float32 output `name` of a run; a missing or non-float output is a 500 (a broken prepared model). */
+  floats(out: Record<string, RunTensor>, name: string): FloatOutput {
+    const t = out[name];
+    if (!t || !(t.data instanceof Float32Array)) throw new ApiError(500, 'internal', `model output '${name}' missing or not float32`);
+    return { data: t.data, dims: t.dims };
+  }
+
+  /** The logits of one image: the forward pass only (one zero seed row). */
+  async logits(input: Float32Array): Promise<Float32Array> {
+    const out = await this.run({ [this.manifest.input.name]: this.images(input), [this.manifest.seed.name]: this.zeroRows(1) }, [this.manifest.logits.name]);
+    return this.floats(out, this.manifest.logits.name).data.slice(0, this.classes);
+  }
+
+  /**
+   * The logits of `count` images (concatenated), forward only, in batches of at most
+   * {@link ModelFeed.batchLimit}: count x K values, and the runs taken.
+   */
+  async batchLogits(images: Float32Array, count: number): Promise<{ logits: Float32Array; runs: number }> {
+    const k = this.classes;
+    const logits = new Float32Array(count * k);
+    const runs = await this.eachBatch(images, count, async (batch, n, start) => {
+      const out = await this.run({ [this.manifest.input.name]: batch, [this.manifest.seed.name]: this.zeroRows(n) }, [this.manifest.logits.name]);
+      logits.set(this.floats(out, this.manifest.logits.name).data.subarray(0, n * k), start * k);
+    });
+    return { logits, runs };
+  }
+
+  /**
+   * The gradient at `layer` (the image input, with a seed of its own) of `count` images (concatenated), each
+   * seeded with the same `seed` row, in batches of at most {@link ModelFeed.batchLimit}. The shared seed gets
+   * zero rows (its backward graph is short).
+   */
+  async batchInputGradients(layer: LayerSpec, images: Float32Array, count: number, seed: Float32Array): Promise<{ gradients: Float32Array; runs: number }> {
+    const size = images.length / count;
+    const gradients = new Float32Array(images.length);
+    const runs = await this.eachBatch(images, count, async (batch, n, start) => {
+      const out = await this.run({
+        [this.manifest.input.name]: batch,
+        [this.manifest.seed.name]: this.zeroRows(n),
+        [layer.seed ?? this.manifest.seed.name]: this.rows(Array.from({ length: n }, () => seed)),
+      }, [layer.gradient]);
+      gradients.set(this.floats(out, layer.gradient).data.subarray(0, n * size), start * size);
+    });
+    return { gradients, runs };
+  }
+
+  /**
+   * The {@link ModelAccess} of a CAM method that runs the model again (Score-CAM's masked inputs, Smooth
+   * Grad-CAM++'s noisy copies), for one image's `input` explained at `layer` for `classIndex`: every extra
+   * image gets a one-hot seed row of the class (zero rows when no gradient is asked for).
+   *
+   * @example
+   * const { logits } = await feed.access(layer, pre.data, 3).run(masked, 32, { gradient: false }); // 2 runs of 16
+   */
+  access(layer: LayerSpec, input: Float32Array, classIndex: number): ModelAccess {
+    const { width, height } = this.inputSize;
+    return {
+      input, layout: this.manifest.input.layout, inputHeight: height, inputWidth: width, classIndex,
+      run: async (images, count, outputs) => {
+        if (images.length !== count * input.length) throw new Error(`batch has ${images.length} values, expected ${count} x ${input.length}`);
+        const k = this.classes;
+        const logits = new Float32Array(count * k);
+        let gradient: Float32Array | undefined;
+        const fetches = outputs.gradient ? [this.manifest.logits.name, layer.gradient] : [this.manifest.logits.name];
+        await this.eachBatch(images, count, async (batch, n, start) => {
+          const seed = this.zeroRows(n);
+          if (outputs.gradient) for (let i = 0; i < n; i++) (seed.data as Float32Array)[i * k + classIndex] = 1;
+          const out = await this.run({ [this.manifest.input.name]: batch, [this.manifest.seed.name]: seed }, fetches);
+          logits.set(this.floats(out, this.manifest.logits.name).data.subarray(0, n * k), start * k);
+          if (outputs.gradient) {
+            const g = this.floats(out, layer.gradient).data;
+            const per = g.length / n;
+            gradient ??= new Float32Array(count * per);
+            gradient.set(g, start * per);
+          }
+        });
+        return { logits, classes: k, gradient } satisfies BatchRun;
+      },
+    };
+  }
+
+  /** Call `step` for each batch of at most {@link ModelFeed.batchLimit} of `count` images; returns the batch count. */
+  private async eachBatch(images: Float32Array, count: number, step: (batch: RunTensor, n: number, start: number) => Promise<void>): Promise<number> {
+    const size = images.length / count;
+    let runs = 0;
+    for (let start = 0; start < count; start += this.batchLimit) {
+      const n = Math.min(this.batchLimit, count - start);
+      await step(this.images(images.subarray(start * size, (start + n) * size), n), n, start);
+      runs++;
+    }
+    return runs;
+  }
+}
