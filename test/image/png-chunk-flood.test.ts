@@ -31,14 +31,22 @@ function splitPng(width: number, height: number, zlib: Uint8Array, size: number)
   return out;
 }
 
+/**
+ * The outcome and the CPU time (user + system, all threads of this process, so zlib's work counts) in ms.
+ * CPU time, not wall time: six engineers share two cores, and a loaded machine stretches wall time only.
+ */
 async function timed<T>(run: () => Promise<T>): Promise<[T | ApiError, number]> {
-  const start = performance.now();
+  const start = process.cpuUsage();
+  const ms = () => {
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000;
+  };
   try {
     const value = await run();
-    return [value, performance.now() - start];
+    return [value, ms()];
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    return [err, performance.now() - start];
+    return [err, ms()];
   }
 }
 
@@ -50,11 +58,15 @@ describe('PNG chunk floods', () => {
   it('a 10 MB body of one-byte IDAT chunks is answered quickly (refused for its chunk count)', async () => {
     const flood = splitPng(width, height, zlib.subarray(0, 800_000), 1);
     expect(flood.length).toBeGreaterThan(10_000_000);
-    const [result, ms] = await timed(() => decodeImage(flood));
-    expect(result).toBeInstanceOf(ApiError);
-    expect((result as ApiError).status).toBe(422);
-    expect((result as ApiError).detail).toMatch(/chunks/);
-    expect(ms).toBeLessThan(300);
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const [result, ms] = await timed(() => decodeImage(flood));
+      expect(result).toBeInstanceOf(ApiError);
+      expect((result as ApiError).status).toBe(422);
+      expect((result as ApiError).detail).toMatch(/chunks/);
+      times.push(ms);
+    }
+    expect(Math.min(...times)).toBeLessThan(300);
   });
 
   it('many small IDAT chunks under the chunk bound decode quickly and to the same pixels as one chunk', async () => {
@@ -66,7 +78,9 @@ describe('PNG chunk floods', () => {
     for (let i = 0; i < 3; i++) {
       const [image, ms] = await timed(() => decodeImage(many));
       expect(image).not.toBeInstanceOf(ApiError);
-      expect((image as { data: Uint8Array }).data).toEqual((reference as { data: Uint8Array }).data);
+      const [got, want] = [(image as { data: Uint8Array }).data, (reference as { data: Uint8Array }).data];
+      expect(got.length).toBe(want.length);
+      expect(got.findIndex((v, k) => v !== want[k]), 'first differing byte').toBe(-1);
       times.push(ms);
     }
     expect(Math.min(...times)).toBeLessThan(300);
