@@ -8,6 +8,7 @@
 import type { Context } from 'hono';
 import { explanationId } from '../../cache/key.js';
 import { readExplanation, writeExplanation, type ExplanationMeta } from '../../cache/store.js';
+import { manifestDigest } from '../../cache/manifest-digest.js';
 import { explanationTtlSeconds } from '../../cache/ttl.js';
 import { limitsOf } from '../../env.js';
 import { explainImage, type Explanation } from '../../explain/explain.js';
@@ -33,7 +34,7 @@ interface Plan extends RequestPlan {
 
 async function plan(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions, watch: Stopwatch): Promise<Plan> {
   const manifest = await c.get('registry').manifest(c.env, opts.model);
-  const p = planRequest(manifest, opts, input.header, limitsOf(c.env).maxOutputSide);
+  const p = planRequest(manifest, await manifestDigest(manifest), opts, input.header, limitsOf(c.env).maxOutputSide);
   const id = await watch.time('id', () => explanationId(c.env.CACHE_SECRET, input.bytes, p.canonical));
   return { ...p, manifest, id };
 }
