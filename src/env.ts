@@ -48,6 +48,8 @@ export interface Env {
   PUBLIC_URL?: string;
   /** Days a stored explanation lives in EXPLANATIONS (KV expirationTtl); default 30, `0` keeps them until deleted. */
   EXPLANATION_TTL_DAYS?: string;
+  /** Most cost units one explain request may have (one unit: one 224 x 224 image through the model); default 128. */
+  MAX_REQUEST_COST?: string;
   /** "1" adds X-Debug-Model-Runs to responses (tests and benchmarks). */
   DEBUG_COUNTERS?: string;
 }

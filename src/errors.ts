@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'overloaded'
   | 'misconfigured'
+  | 'request_too_costly'
   | 'internal';
 
 /**

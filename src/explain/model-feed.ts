@@ -65,6 +65,7 @@ export class ModelFeed {
   readonly batchLimit: number;
   private readonly seeds: string[];
   private readonly emptySeed: RunTensor;
+  private count = 0;
 
   /** `options.batchLimit` overrides the model's {@link batchLimit} (benchmarks that study batch sizes). */
   constructor(readonly session: ModelSession, readonly manifest: Manifest, options: { batchLimit?: number } = {}) {
@@ -98,8 +99,14 @@ export class ModelFeed {
     return { type: 'float32', dims: [count, this.classes], data: new Float32Array(count * this.classes) };
   }
 
+  /** Session runs made through this feed so far (every kind: targets, batches, methods' extra images). */
+  get runCount(): number {
+    return this.count;
+  }
+
   /** One run; every seed input missing from `feeds` gets an empty [0, K] seed. */
   run(feeds: Record<string, RunTensor>, fetches: readonly string[]): Promise<Record<string, RunTensor>> {
+    this.count++;
     const missing = this.seeds.filter((name) => !(name in feeds));
     const all = missing.length === 0 ? feeds : { ...feeds, ...Object.fromEntries(missing.map((name) => [name, this.emptySeed])) };
     return this.session.run(all, fetches);

@@ -11,7 +11,10 @@ import { readExplanation, writeExplanation, type ExplanationMeta } from '../../c
 import { manifestDigest } from '../../cache/manifest-digest.js';
 import { explanationTtlSeconds } from '../../cache/ttl.js';
 import { limitsOf } from '../../env.js';
+import { requestCost, type RequestCost } from '../../explain/cost.js';
 import { explainImage, type Explanation } from '../../explain/explain.js';
+import { chargeRequestCost } from '../access-policy.js';
+import { checkCost, costBudget } from './cost-budget.js';
 import { topK } from '../../explain/scores.js';
 import { collectBytes, encodePngStream, preprocess, preprocessSpecOf, renderCam, type PreprocessedImage, type RgbImage } from '../../image/index.js';
 import type { Manifest } from '../../manifest.js';
@@ -28,6 +31,8 @@ import { horizontalStrip } from './strip.js';
 
 /** What a request asks for, resolved against the model's manifest, with its id. */
 interface Plan extends RequestPlan {
+  /** What computing it will spend (known before running; charged to the rate limit on a miss). */
+  cost: RequestCost;
   manifest: Manifest;
   id: string;
 }
@@ -35,8 +40,10 @@ interface Plan extends RequestPlan {
 async function plan(c: Context<AppEnv>, input: ImageInput, opts: ExplainOptions, watch: Stopwatch): Promise<Plan> {
   const manifest = await c.get('registry').manifest(c.env, opts.model);
   const p = planRequest(manifest, await manifestDigest(manifest), opts, input.header, limitsOf(c.env).maxOutputSide);
+  const cost = requestCost(manifest, p.compute, p.metrics);
+  checkCost(cost, costBudget(c.env));
   const id = await watch.time('id', () => explanationId(c.env.CACHE_SECRET, input.bytes, p.canonical));
-  return { ...p, manifest, id };
+  return { ...p, manifest, id, cost };
 }
 
 /** Handle one explain request (image already read and checked): cache hit, or compute and respond. */
@@ -45,6 +52,7 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const p = await plan(c, input, opts, watch);
   const hit = await watch.time('lookup', () => readExplanation(c.env.EXPLANATIONS, p.id));
   if (hit) return respond(c, { id: p.id, meta: hit.meta, body: hit.body, cache: 'hit' });
+  await chargeRequestCost(c, p.cost.units);
 
   const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels, limitsOf(c.env).maxDecodeBytes));
   const pre = await watch.time('preprocess', () => preprocess(image, preprocessSpecOf(p.manifest.input)));
@@ -75,7 +83,7 @@ function jsonBody(c: Context<AppEnv>, p: Plan, meta: ExplanationMeta, e: Explana
     top: topK(p.manifest, e.logits, 5), logits: [...e.logits],
     map: mapJson(e.explained[0].map), versus: targets[0].versus, counterfactual: targets[0].counterfactual,
     ...(targets.length > 1 ? { explanations: targets } : {}), ...(e.metrics ? { metrics: e.metrics } : {}),
-    runs: e.runs, timings: meta.timings,
+    runs: e.runs, cost: p.cost.units, timings: meta.timings,
     embed: embedSnippets({ base: publicBase(c.env), id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
   }));
 }
