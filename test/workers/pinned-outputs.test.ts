@@ -30,59 +30,59 @@ function answerOf(json: Record<string, unknown>): unknown {
 /** Request query -> [explanation id, sha256 of the PNG bytes or of the JSON answer]. */
 const PINNED: Record<string, [string, string]> = {
   '': [
-    'CVKQ8tpuRplbNUiwXbDq5qLAVL2Zob9v0DR6e-WbOck',
+    'DEw6ntUozPZ7NpfeUa0eze-kEUed-u2LLWZsJWzAvvQ',
     'b9d22d8919fecc87eda5c5509c82dcb828ce3f069714c4c6de662c37e678cae2',
   ],
   'class=ring&output=heatmap&colormap=viridis': [
-    'RQUE2irZYLjBSnIFITvuTizcN6WNvwO3zePzglkhWks',
+    'lKP0W6tSK6a9jkhE7x_Yc1Ne0SWYkARChojtBTpuGOE',
     '8eb0f20a4f834fb674da4318091f616d5ab6ea96f6024ee0e05046f3111ebb10',
   ],
   'top=2&width=80': [
-    'bO3U5yaf5rOWnKTIP30E0v3BN05MWw0ayhK61pjTc-Y',
+    'Jxtdhenstsc1x8XmtQ_ZyBHaPfmAgULkzyKl4h2cby4',
     '1bc4633049998730856bb576dbbb250306cbe481630c4851a5a4af73e1ae9acd',
   ],
   'method=guided-gradcam&output=heatmap': [
-    'ioJTPk9woEL86_hnlrZac_C39BYzrffW6R-qw-0ML_s',
+    'OiU0Pp_9M3tK0AhJhw8XoAoyDQC9lpbWTy94vt-pH-M',
     'b4142e11ad322022f409d7d133363df2e8e7054a29129ff6c808f700023f6e3c',
   ],
   'method=saliency&output=json': [
-    '5Wstpas4dHq9E4n_0-SZvpgwu2N3TVcxADxrb0kW0fE',
+    'kgh38kxEjM6mZEqAUAkjPoO8eNkd3HE1uY2leMIu9E8',
     '1097c504dda2014862bed1c4466d52a6b29d1d7778510636c124c3147df29371',
   ],
   'method=smoothgrad&n=6&sigma=0.1&output=json': [
-    'wEybe5P-EooCPrgfxZtY1qIjK_YXjO-VcfxOvlkOzr0',
+    'pvelb9XJsov3W4xZpeMIGF0k0I7yEucd_hoDd1XDJ2g',
     '2fe8ba4841d8be17206177d30897959f3bbeca70bc7d347fc4744595637bba1d',
   ],
   'method=scorecam&output=json': [
-    'LroDFv-VQTyzNnpmYs8AS_POKdgcvrtZ7VCwMgcjXH4',
-    '0ca9f308226fc048acf155813280d88a83d5ab25869d05110801518ee1fd960c',
+    'VW6c-LXLDxX4PW6AkFaWiGCfNYqsiBPaJS4Vn_DZkpQ',
+    '8e5270ab8d15c90eec33611c5dc0d0cb60aca407460493d7c1a920c8c40be3f0',
   ],
   'method=smoothgradcam%2B%2B&n=4': [
-    'R5TwCeyctnydNXlWBgQthZpAq2hVD2ltvvf_cehLF3M',
+    'sm24yWGkSvP4jjWrbZwbnBr0sisAsIiDED6x-INroeY',
     'fc86fdcbf9aa93d7ecfd3ae2ec8b356e8176b72dc0013fb1f976eb37539b1a24',
   ],
   'layer=%2Ffeatures%2Ffeatures.18%2Ffeatures.18.2%2FClip_output_0&layer=input&combine=product&output=json': [
-    'FRQlSoyma3kNabFxcVbMfA0venByRZ3kZDNdHUzfql8',
+    '23BnMbbvnIIFhDUbuByYRMbPAUXRgDg6RDFjubWIo6A',
     'db1a99036d818e19cfd77cd04399f10d340c2614afca4ec6d2b1cbfbf04df14f',
   ],
   'aug=flip&alpha=0.3': [
-    'fAFYO4zGtzqxQlg85kF7GDMur3e4_GT4QyH0X6pYABE',
+    'Qm6F4sTxv1jrJ2rTg7YbCbzJL4ZChTyWptv4N9Gjow4',
     'fee16df31d09f94a9e4ddfb53c1e63500bf93c1749b305b380f8db6fcd017e14',
   ],
   'class=star&versus=ring&output=json': [
-    '8ZxfKhY2PlWO425fPis4_oF9De7iqJ41FG0PPn32lTg',
+    'Hw7HC7iLuGPzZ8BoLHG__rlC_GyyCuIW8LuE9IUH8F8',
     'b20c70eaf3a6d0d0461f35feb3e99590578cb77cba2312f4a4ec9fbc2d91f9cb',
   ],
   'counterfactual=true&output=heatmap': [
-    '4bVK1tVm6R477IJs2owJUm6FFAVslRrUR1CpckBRFNg',
+    '_KONqsqDzpHKDiJqbGnc255ya2NPLiRwZFgLAnDEBoA',
     'bc0763a18e23f2eba114072b481e0cadfd73278c8325dd60740584566472e58b',
   ],
   'metrics=drop,increase,deletion,insertion&output=json': [
-    'QKbdU_d60TtUlweUcl15MBcAIzKoWFRHGHfpggu1NBs',
+    'MfaVQTQ3CNzQrqkAzQx4nZn9ipt7Ldnw24RhRdw_MXA',
     'b32e882ca50ab2db5b0fd68f3a0ac98e38ffa17bc12409dee5591883341d9aab',
   ],
   'top=3&output=json': [
-    'TXv9c5H3VkFtsFr5Sb5rxVndmPL1Yc9_1XtOpUWeuB4',
+    'yA0WGjnQkKtyjlwwp2Vo0qv_FUZKvEodBQHMT6FWp4Q',
     '121086b2238a3ee7c0fbf146a021ee3f3589715c3e1957ae903f05d5990c0ef8',
   ],
 };
