@@ -77,7 +77,7 @@ async function sample(session: ModelSession, manifest: Manifest, input: Float32A
   const counted: ModelSession = { ...session, run: (f, o) => (runs++, session.run(f, o)) };
   const opts = ExplainOptionsSchema.parse({ output: 'json', ...query });
   const [, , h, w] = manifest.input.shape as number[];
-  const plan = planRequest(manifest, opts, { width: w!, height: h! }, 4096);
+  const plan = planRequest(manifest, '', opts, { width: w!, height: h! }, 4096);
   const t = performance.now();
   await explainImage(new ModelFeed(counted, manifest), input, { compute: plan.compute, metrics: plan.metrics });
   return { ms: performance.now() - t, runs };
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     if (i > 0 && only && !only.some((o) => label.includes(o))) return false;
     try {
       const [, , h, w] = manifest.input.shape as number[];
-      planRequest(manifest, ExplainOptionsSchema.parse({ output: 'json', ...query }), { width: w!, height: h! }, 4096);
+      planRequest(manifest, '', ExplainOptionsSchema.parse({ output: 'json', ...query }), { width: w!, height: h! }, 4096);
       return true;
     } catch (err) {
       console.log(`skipped ${label}: ${(err as Error).message}`);

@@ -2,6 +2,7 @@
  * @module
  * The Worker's bindings (wrangler.toml) and the limits read from them.
  */
+import { DEFAULT_MAX_DECODE_BYTES } from './image/budget.js';
 
 /** Bindings of the explain service. */
 export interface Env {
@@ -16,6 +17,8 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   MAX_PIXELS?: string;
   MAX_OUTPUT_SIDE?: string;
+  /** Most bytes of working memory one image decode may hold (default 24 MiB); larger decodes are 413. */
+  MAX_DECODE_BYTES?: string;
   /** Hex SHA-256 hashes of the API keys (secret; comma or whitespace separated). Unset: explain is open. */
   API_KEYS?: string;
   /** Hex SHA-256 hashes of the admin keys (secret), needed for model writes. Unset: writes are disabled. */
@@ -38,6 +41,17 @@ export interface Env {
   MAX_PREPARE_BYTES?: string;
   /** onnxruntime's graph optimisation level for new sessions: all (default), extended, basic or disabled. */
   ORT_GRAPH_OPTIMIZATION?: string;
+  /** Most activation memory (bytes, computed statically) checking and explaining an uploaded model may need (default 64 MiB). */
+  MAX_MODEL_ACTIVATION_BYTES?: string;
+  /**
+   * The service's public origin (e.g. `https://explain.example.com`), used for the URLs inside stored JSON
+   * explanations; unset: those URLs are relative paths (never taken from a request's Host header).
+   */
+  PUBLIC_URL?: string;
+  /** Days a stored explanation lives in EXPLANATIONS (KV expirationTtl); default 30, `0` keeps them until deleted. */
+  EXPLANATION_TTL_DAYS?: string;
+  /** Most cost units one explain request may have (one unit: one 224 x 224 image through the model); default 128. */
+  MAX_REQUEST_COST?: string;
   /** "1" adds X-Debug-Model-Runs to responses (tests and benchmarks). */
   DEBUG_COUNTERS?: string;
 }
@@ -47,6 +61,7 @@ export interface Limits {
   maxBodyBytes: number;
   maxPixels: number;
   maxOutputSide: number;
+  maxDecodeBytes: number;
 }
 
 function positiveInt(value: string | undefined, fallback: number): number {
@@ -55,7 +70,7 @@ function positiveInt(value: string | undefined, fallback: number): number {
 }
 
 /**
- * Limits from the bindings, with the documented defaults (10 MB body, 40 MP, 4096 px).
+ * Limits from the bindings, with the documented defaults (10 MB body, 40 MP, 4096 px, 24 MiB per decode).
  *
  * @example
  * limitsOf({ MAX_BODY_BYTES: '1000' } as Env).maxBodyBytes; // 1000
@@ -65,6 +80,7 @@ export function limitsOf(env: Partial<Env>): Limits {
     maxBodyBytes: positiveInt(env.MAX_BODY_BYTES, 10 * 1024 * 1024),
     maxPixels: positiveInt(env.MAX_PIXELS, 40_000_000),
     maxOutputSide: positiveInt(env.MAX_OUTPUT_SIDE, 4096),
+    maxDecodeBytes: positiveInt(env.MAX_DECODE_BYTES, DEFAULT_MAX_DECODE_BYTES),
   };
 }
 

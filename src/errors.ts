@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'rate_limited'
   | 'overloaded'
+  | 'misconfigured'
+  | 'request_too_costly'
   | 'internal';
 
 /**

@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'rate_limited'
   | 'overloaded'
+  | 'misconfigured'
+  | 'request_too_costly'
   | 'internal';
 
 /** An application/problem+json body (RFC 9457). */
@@ -100,8 +102,10 @@ export interface ExplanationJson {
   explanations?: ClassExplanation[];
   /** metrics=: drop and increase (percent), deletion and insertion (AUC) of the first map. */
   metrics?: Record<string, number>;
-  /** Model runs this explanation took. */
+  /** Model runs this explanation took (metrics and the methods' batched extra runs included). */
   runs?: number;
+  /** Cost units charged (one unit: one 224 x 224 image through the model; see the service's MAX_REQUEST_COST). */
+  cost?: number;
   /**
    * The first class's top units of the first layer by channel weight alpha_k (`units=`, default 5), named by
    * Network Dissection; null for methods without channel weights. Absent from explanations stored before.

@@ -62,7 +62,8 @@ export function altText(s: Pick<SnippetSubject, 'label' | 'classIndex' | 'score'
  * // '[![gradcam: cat 90.0%](https://host/v1/explanations/<id>/badge.svg)](https://host/v1/explanations/<id>.png)'
  */
 export function snippets(s: SnippetSubject): EmbedSnippets {
-  const at = (path: string) => new URL(`/v1/explanations/${encodeURIComponent(s.id)}${path}`, s.base).href;
+  const relative = (path: string) => `/v1/explanations/${encodeURIComponent(s.id)}${path}`;
+  const at = (path: string) => (s.base ? new URL(relative(path), s.base).href : relative(path));
   const stored = at(s.isPng ? '.png' : '.json');
   const alt = altText(s);
   return {

@@ -1,13 +1,19 @@
 /**
  * @module
- * Explanation ids: HMAC-SHA256, keyed by the CACHE_SECRET binding, over the canonical options (which include
- * the model's sha256) and the image bytes. The id is the cache key and the public name of an explanation;
+ * Explanation ids: HMAC-SHA256, keyed by the CACHE_SECRET binding, over the canonical options and the image
+ * bytes. The options name everything that changes an answer: the model id, the model file's sha256 and the
+ * manifest's digest (together they are a model version: a re-upload that changes either changes the id),
+ * the method with its parameters, layers, targets and output options. The id is the cache key and the public name of an explanation;
  * without the secret it reveals nothing about the image.
  */
 
 /** Every option that changes an explanation's bytes, after defaults and label lookups are resolved. */
 export interface CanonicalOptions {
+  /** The model id the request named (answers carry it, and two ids may share a file with other manifests). */
+  modelId: string;
   modelSha256: string;
+  /** SHA-256 of the manifest's canonical JSON (cache/manifest-digest.ts). */
+  manifestSha256: string;
   method: string;
   layer: string;
   /** The requested class index, or null for "the top-1 class". */
@@ -75,8 +81,10 @@ export function isExplanationId(id: string): boolean {
 export function canonicalOptions(o: CanonicalOptions): string {
   const rendered = o.output !== 'json';
   const fields = [
-    'gradcam-edge/explanation/1',
+    'gradcam-edge/explanation/2',
+    o.modelId,
     o.modelSha256,
+    o.manifestSha256,
     o.method,
     o.layer,
     o.classIndex,

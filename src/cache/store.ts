@@ -73,11 +73,16 @@ export async function readExplanation(kv: KVNamespace | undefined, id: string, t
   }
 }
 
-/** Store an explanation (call it inside `waitUntil`); failures are logged, never thrown. */
-export async function writeExplanation(kv: KVNamespace | undefined, id: string, body: Uint8Array, meta: ExplanationMeta): Promise<void> {
+/**
+ * Store an explanation (call it inside `waitUntil`); failures are logged, never thrown.
+ *
+ * @param ttlSeconds KV expirationTtl (see cache/ttl.ts); null keeps it until deleted
+ */
+export async function writeExplanation(kv: KVNamespace | undefined, id: string, body: Uint8Array, meta: ExplanationMeta, ttlSeconds: number | null = null): Promise<void> {
   if (!kv) return;
   try {
-    await kv.put(PREFIX + id, body, { metadata: { ...meta, label: meta.label?.slice(0, 120) ?? null } });
+    const metadata = { ...meta, label: meta.label?.slice(0, 120) ?? null };
+    await kv.put(PREFIX + id, body, ttlSeconds === null ? { metadata } : { metadata, expirationTtl: ttlSeconds });
   } catch (err) {
     console.warn('explanation cache write failed', err);
   }

@@ -73,6 +73,14 @@ export abstract class CamMethod {
     return this.name;
   }
 
+  /**
+   * Images this method runs through the model per target and layer beyond the request's own run (for the
+   * request's cost, known before running), given the layer's channel count; 0 unless {@link needsModel}.
+   */
+  extraImages(_channels: number): number {
+    return 0;
+  }
+
   /** This method with request parameters applied; methods without parameters return themselves. */
   withParams(_params: MethodParams): CamMethod {
     return this;

@@ -83,6 +83,11 @@ export class ScoreCam extends CamMethod {
     super();
   }
 
+  /** One masked image per explained channel: at most {@link ScoreCam.cap}. */
+  override extraImages(channels: number): number {
+    return Math.min(channels, this.cap);
+  }
+
   override async explain(input: CamInput, model?: ModelAccess): Promise<Float32Array> {
     if (!model) throw new Error(`${this.name} needs model runs`);
     const channels = topChannels(input, this.cap);

@@ -78,6 +78,11 @@ export class SmoothGradCamPlusPlus extends CamMethod {
     return new SmoothGradCamPlusPlus(params.n ?? DEFAULT_NOISY_COPIES, params.sigma ?? DEFAULT_NOISE_SIGMA);
   }
 
+  /** The n noisy copies. */
+  override extraImages(): number {
+    return this.n;
+  }
+
   override async explain(input: CamInput, model?: ModelAccess): Promise<Float32Array> {
     if (!model) throw new Error(`${this.name} needs model runs`);
     const { gradient } = await model.run(noisyCopies(model.input, this.n, this.sigma), this.n, { gradient: true });

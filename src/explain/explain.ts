@@ -25,7 +25,7 @@ export interface Explanation {
   explained: ExplainedTarget[];
   /** The metrics of the first target's map, when any were asked for. */
   metrics?: MetricValues['values'];
-  /** Model runs spent on the maps and the metrics. */
+  /** Model runs spent on the maps and the metrics: every session run, the methods' batched extra runs included. */
   runs: number;
 }
 
@@ -43,6 +43,7 @@ const untimed: StageTimer = (_name, stage) => stage();
  * e.explained[0].map; // the first target's map
  */
 export async function explainImage(feed: ModelFeed, input: Float32Array, req: ExplainRequest, time: StageTimer = untimed): Promise<Explanation> {
+  const before = feed.runCount;
   const computed = await time('model', () => computeMaps(feed, input, req.compute));
   const probabilities = softmax(computed.logits);
   const first = computed.explained[0];
@@ -51,6 +52,6 @@ export async function explainImage(feed: ModelFeed, input: Float32Array, req: Ex
     : await time('metrics', () => explanationMetrics(feed, input, first.map, classIndex, probabilities[classIndex], req.metrics));
   return {
     logits: computed.logits, probabilities, explained: computed.explained,
-    ...(measured ? { metrics: measured.values } : {}), runs: computed.runs + (measured?.runs ?? 0),
+    ...(measured ? { metrics: measured.values } : {}), runs: feed.runCount - before,
   };
 }

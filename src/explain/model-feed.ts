@@ -96,6 +96,7 @@ export class ModelFeed {
   readonly seedWidth: number;
   private readonly seeds: string[];
   private readonly emptySeed: RunTensor;
+  private count = 0;
 
   /** `options.batchLimit` overrides the model's {@link batchLimit} (benchmarks that study batch sizes). */
   constructor(readonly session: ModelSession, readonly manifest: Manifest, options: { batchLimit?: number } = {}) {
@@ -137,11 +138,17 @@ export class ModelFeed {
     return this.floats(out, this.manifest.logits.name).data.slice(0, this.seedWidth);
   }
 
+  /** Session runs made through this feed so far (every kind: targets, batches, methods' extra images). */
+  get runCount(): number {
+    return this.count;
+  }
+
   /**
    * One run; every seed input missing from `feeds` gets an empty [0, K] seed, and a model with in-graph target
    * selection (manifest `seed.select`) k = [0] when `feeds` leave it out (the seeds are then used as fed).
    */
   run(feeds: Record<string, RunTensor>, fetches: readonly string[]): Promise<Record<string, RunTensor>> {
+    this.count++;
     const missing = this.seeds.filter((name) => !(name in feeds));
     const topK = this.manifest.seed.select?.topK;
     if (missing.length === 0 && (!topK || topK in feeds)) return this.session.run(feeds, fetches);

@@ -142,6 +142,8 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
     Object.assign(feeds, topKFeed(manifest, (req as TargetRequest).top));
     fetches.push(manifest.seed.select!.classes);
   }
+  // a layer with a seed input of its own (the image input explained as a CAM layer) gets the same rows
+  for (const l of needs.layers) if (l.seed) feeds[l.seed] = seedFeed();
   const il = needs.input?.layer;
   if (il && needs.input!.plain) {
     feeds[il.seed ?? manifest.seed.name] = seedFeed();

@@ -4,6 +4,7 @@
  * Every failure is an ApiError: 415 unsupported format, 413 too many pixels, 422 corrupt data.
  */
 import { ApiError } from '../errors.js';
+import { DecodeBudget, DEFAULT_MAX_DECODE_BYTES } from './budget.js';
 import { corruptImage, imageTooLarge } from './failures.js';
 import { readImageHeader } from './header.js';
 import { decodeJpeg } from './jpeg/decode-jpeg.js';
@@ -21,6 +22,14 @@ export interface DecodeOptions {
   readonly background?: Rgb;
   /** The declared media type, checked against the sniffed format (see {@link readImageHeader}). */
   readonly contentType?: string | null;
+  /**
+   * Most bytes of working memory one decode may hold (every buffer: output, scanlines, the JPEG
+   * decoder's blocks and planes); larger decodes are refused (413) before allocating. Default
+   * {@link DEFAULT_MAX_DECODE_BYTES}.
+   */
+  readonly maxDecodeBytes?: number;
+  /** The budget to charge (tests read its peak); default a new one of `maxDecodeBytes`. */
+  readonly budget?: DecodeBudget;
 }
 
 /** A decoded image and the format it came in. */
@@ -41,11 +50,12 @@ export async function decodeImage(bytes: Uint8Array, options: DecodeOptions = {}
   if (header.width * header.height > maxPixels) {
     throw imageTooLarge(header.width, header.height, maxPixels);
   }
+  const budget = options.budget ?? new DecodeBudget(options.maxDecodeBytes ?? DEFAULT_MAX_DECODE_BYTES);
   try {
     const image =
       header.format === 'png'
-        ? await decodePng(bytes, { maxPixels, background: options.background ?? [255, 255, 255] })
-        : decodeJpeg(bytes, { maxPixels });
+        ? await decodePng(bytes, { maxPixels, background: options.background ?? [255, 255, 255], budget })
+        : decodeJpeg(bytes, { maxPixels, budget });
     return { format: header.format, ...image };
   } catch (error) {
     if (error instanceof ApiError) throw error;

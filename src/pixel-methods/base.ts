@@ -46,4 +46,6 @@ export interface PixelMethod {
   key(params: MethodParams): string;
   /** The map, H x W. */
   map(input: PixelInput): Promise<Float32Array>;
+  /** Images run for their input gradients per target beyond the request's own run (default 0), given `n`. */
+  extraImages?(n: number): number;
 }

@@ -37,6 +37,7 @@ export const smoothGrad: PixelMethod = {
   name: 'smoothgrad',
   needs: { plain: false, guided: false, gradcam: false },
   key: ({ n, sigma }) => `smoothgrad(n=${n ?? DEFAULT_NOISY_COPIES},sigma=${sigma ?? DEFAULT_NOISE_SIGMA})`,
+  extraImages: (n) => n,
   async map(p) {
     const gradients = await p.inputGradients(noisyCopies(p.input, p.n, p.sigma), p.n);
     return smoothGradMap(gradients, p.n, p.channels, p.height, p.width);

@@ -11,10 +11,12 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Env } from '../env.js';
+import { isolateConfigProblems } from '../config/validate.js';
 import { apiKeys, type Access } from '../middleware/api-keys/index.js';
+import { configGuard } from '../middleware/config-guard/index.js';
 import { concurrencyLimit, Gate, type Capacity } from '../middleware/concurrency/index.js';
 import { configuredCors } from '../middleware/cors/index.js';
-import { clientAddress, parseRate, rateLimit, TokenBuckets } from '../middleware/rate-limit/index.js';
+import { clientAddress, limited, parseRate, rateLimit, TokenBuckets } from '../middleware/rate-limit/index.js';
 import type { AppEnv } from './app-env.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -71,7 +73,8 @@ export function capacityOf(method: string, env: Pick<Env, 'MAX_IN_FLIGHT' | 'MAX
 }
 
 /**
- * The /v1 guards in order: CORS (answers preflights), API keys, rate limit, load shedding.
+ * The /v1 guards in order: CORS (answers preflights), the configuration check (503 for protected
+ * requests while API_KEYS, ADMIN_KEYS or CACHE_SECRET are malformed), API keys, rate limit, load shedding.
  *
  * @example
  * app.use('/v1/*', ...v1Guards());
@@ -80,6 +83,10 @@ export function v1Guards(): MiddlewareHandler<AppEnv>[] {
   const env = (c: Context) => c.env as Env;
   return [
     configuredCors({ origins: (c) => env(c).CORS_ORIGINS }),
+    configGuard({
+      open: (c) => accessOf(c.req.method, c.req.path, env(c)) === 'open',
+      problems: (c) => isolateConfigProblems(env(c)),
+    }),
     apiKeys({
       access: (c) => accessOf(c.req.method, c.req.path, env(c)),
       keys: (c) => ({ user: env(c).API_KEYS, admin: env(c).ADMIN_KEYS }),
@@ -93,4 +100,33 @@ export function v1Guards(): MiddlewareHandler<AppEnv>[] {
     }),
     concurrencyLimit({ capacity: (c) => capacityOf(c.req.method, env(c)), gate: isolateGate }),
   ];
+}
+
+/**
+ * Charge a computing request's cost to its client's rate limit: the rate limit middleware took one token,
+ * this takes the other `units - 1` (at most the bucket's size), so an expensive request spends its share
+ * of the rate (429 with Retry-After when the client has not enough left). With the Rate Limiting binding
+ * each extra unit is one more counted call.
+ *
+ * @example
+ * await chargeRequestCost(c, cost.units); // before running the model
+ */
+export async function chargeRequestCost(c: Context<AppEnv>, units: number): Promise<void> {
+  const e = c.env as Env;
+  const rate = rateOf(e);
+  const extra = Math.ceil(units) - 1;
+  if (!rate || extra <= 0) return;
+  const client = c.get('principal') ?? clientAddress(c);
+  const count = Math.min(extra, rate.requests);
+  if (e.RATE_LIMITER) {
+    try {
+      for (let i = 0; i < count; i++) if (!(await e.RATE_LIMITER.limit({ key: client })).success) throw limited(rate.seconds);
+      return;
+    } catch (err) {
+      if (err instanceof Error && err.name === 'ApiError') throw err;
+      console.warn('rate limiting binding failed; charging the in-isolate limiter', err);
+    }
+  }
+  const take = isolateBuckets.take(client, rate, Date.now(), count);
+  if (!take.allowed) throw limited(take.retryAfter);
 }

@@ -8,9 +8,10 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { isExplanationId } from '../cache/key.js';
 import { readExplanation } from '../cache/store.js';
 import { ApiError } from '../errors.js';
+import { notStoredDetail } from '../cache/ttl.js';
 import type { AppEnv } from './app-env.js';
 import { EmbedSchema, embedSnippets } from './embed.js';
-import { explanationHeaders, explanationUrl, IMMUTABLE } from './explain/response.js';
+import { cacheHeaders, explanationHeaders, explanationUrl, isKeyed } from './explain/response.js';
 import { EXPLANATION_HEADERS, ExplanationJsonSchema, problems } from './schemas.js';
 
 const FILE = /^([A-Za-z0-9_-]{43})\.(png|json)$/;
@@ -45,33 +46,34 @@ const route = createRoute({
   },
 });
 
-function notFound(): ApiError {
-  return new ApiError(404, 'explanation_not_found', 'No stored explanation with this id (they expire from the cache).');
+function notFound(env: { EXPLANATION_TTL_DAYS?: string }): ApiError {
+  return new ApiError(404, 'explanation_not_found', notStoredDetail(env));
 }
 
 /** The explanations sub-app (mounted under /v1). */
 export const explanationsApp = new OpenAPIHono<AppEnv>({
-  defaultHook: (result) => {
-    if (!result.success) throw notFound();
+  defaultHook: (result, c) => {
+    if (!result.success) throw notFound(c.env);
   },
 }).openapi(route, async (c) => {
   const [, id, ext] = FILE.exec(c.req.valid('param').file)!;
-  if (!isExplanationId(id)) throw notFound();
+  if (!isExplanationId(id)) throw notFound(c.env);
   const stored = await readExplanation(c.env.EXPLANATIONS, id);
-  if (!stored) throw notFound();
+  if (!stored) throw notFound(c.env);
+  const keyed = isKeyed(c.env, c.req.header('authorization'));
   const etag = ext === 'png' || stored.meta.contentType !== 'image/png' ? `"${id}"` : `"${id}.json"`;
   if ((c.req.header('if-none-match') ?? '').split(',').some((t) => t.trim() === etag)) {
     await stored.body.cancel();
-    return new Response(null, { status: 304, headers: { ETag: etag, 'Cache-Control': IMMUTABLE } }) as never;
+    return new Response(null, { status: 304, headers: { ETag: etag, ...cacheHeaders(keyed) } }) as never;
   }
   const { meta } = stored;
   const isPng = meta.contentType === 'image/png';
   if (ext === 'png' && !isPng) {
     await stored.body.cancel();
-    throw notFound();
+    throw notFound(c.env);
   }
   if (ext === 'png' || !isPng) {
-    const headers = explanationHeaders({ id, meta, body: stored.body, cache: 'stored' }, explanationUrl(c, id, ext as 'png' | 'json'));
+    const headers = explanationHeaders({ id, meta, body: stored.body, cache: 'stored' }, explanationUrl(c, id, ext as 'png' | 'json'), keyed);
     return new Response(stored.body, { headers }) as never;
   }
   await stored.body.cancel();
@@ -83,6 +85,6 @@ export const explanationsApp = new OpenAPIHono<AppEnv>({
       embed: embedSnippets({ base: c.req.url, id, isPng: true, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
     },
     200,
-    { 'Cache-Control': IMMUTABLE, ETag: etag },
+    { ...cacheHeaders(keyed), ETag: etag },
   );
 });

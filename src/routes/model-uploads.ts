@@ -32,6 +32,7 @@ export function uploadLimitsOf(env: Partial<Env>): UploadLimits {
     ...DEFAULT_UPLOAD_LIMITS,
     maxModelBytes: Math.min(positive(env.MAX_MODEL_BYTES, DEFAULT_UPLOAD_LIMITS.maxModelBytes), 25 << 20),
     maxPrepareBytes: positive(env.MAX_PREPARE_BYTES, DEFAULT_UPLOAD_LIMITS.maxPrepareBytes),
+    maxActivationBytes: positive(env.MAX_MODEL_ACTIVATION_BYTES, DEFAULT_UPLOAD_LIMITS.maxActivationBytes),
   };
 }
 

@@ -53,7 +53,8 @@ export const ExplanationJsonSchema = z
     })).optional().openapi({ description: 'top=k: one entry per class, best first (the first is also `class` and `map`).' }),
     metrics: z.record(z.string(), z.number()).optional()
       .openapi({ description: 'metrics=: drop and increase (percent), deletion and insertion (AUC) of the first map.' }),
-    runs: z.number().int().optional().openapi({ description: 'Model runs this explanation took (metrics included).' }),
+    runs: z.number().int().optional().openapi({ description: "Model runs this explanation took (metrics and the methods' batched extra runs included)." }),
+    cost: z.number().int().optional().openapi({ description: 'Cost units charged (one unit: one 224 x 224 image through the model; see MAX_REQUEST_COST).' }),
     units: z.array(z.object({
       index: z.number().int(), weight: z.number(), name: z.string().nullable(), iou: z.number().nullable(), share: z.number(),
     })).nullable().optional().openapi({ description: 'The first class\'s top units (units=, default 5) of the first layer by channel weight alpha_k, with their Network Dissection name and IoU (null: unnamed, or the model was not dissected) and share of the map; null for methods without channel weights (see text). Absent from explanations stored before units existed.' }),

@@ -66,7 +66,7 @@ describe('maps and images', () => {
 });
 
 describe('cache key', () => {
-  const base: CanonicalOptions = { modelSha256: 'ab', method: 'gradcam', layer: 'l', classIndex: null, output: 'json' };
+  const base: CanonicalOptions = { modelId: 'm', modelSha256: 'ab', manifestSha256: 'cd', method: 'gradcam', layer: 'l', classIndex: null, output: 'json' };
   it('extra options at their defaults leave the canonical text unchanged', () => {
     const plain = canonicalOptions(base);
     expect(canonicalOptions({ ...base, extra: { layers: ['l'], combine: 'mean', top: 1, counterfactual: false, versus: null, aug: 'none', metrics: [] } })).toBe(plain);

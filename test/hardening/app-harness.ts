@@ -43,7 +43,7 @@ export interface Harness {
   models: FaultyKv;
   /** Pending waitUntil promises. */
   waits: Promise<unknown>[];
-  /** Send a request; `env` overrides bindings for this request only. */
+  /** Send a request (a path on http://local.test, or an absolute URL); `env` overrides bindings for this request only. */
   request(path: string, init?: RequestInit, env?: Partial<Env>): Promise<Response>;
   /** Wait for every waitUntil so far. */
   settle(): Promise<void>;
@@ -63,7 +63,7 @@ export function harness(options: { runner?: () => ModelRunner; env?: Partial<Env
   const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException: () => undefined, props: {} };
   return {
     app, env, registry, explanations, models, waits,
-    request: async (path, init, extra) => app.request(`http://local.test${path}`, init, { ...env, ...extra }, ctx as unknown as ExecutionContext),
+    request: async (path, init, extra) => app.request(path.startsWith('http') ? path : `http://local.test${path}`, init, { ...env, ...extra }, ctx as unknown as ExecutionContext),
     settle: async () => {
       while (waits.length) await Promise.allSettled(waits.splice(0));
     },

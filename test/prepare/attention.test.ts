@@ -107,13 +107,13 @@ describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', 
       [{ method: 'attention-gradcam' }, 'attention_gradcam'],
     ];
     for (const [fields, ref] of cases) {
-      const plan = planRequest(manifest, parseOptions(ExplainOptionsSchema, { ...fields, output: 'json' }), { width: f.input.shape[3]!, height: f.input.shape[2]! }, 4096);
+      const plan = planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, { ...fields, output: 'json' }), { width: f.input.shape[3]!, height: f.input.shape[2]! }, 4096);
       const e = await explainImage(feed, image, { compute: plan.compute, metrics: [] });
       const map = e.explained[0]!.map;
       expect([map.height, map.width], ref).toEqual(f.attention.grid);
       expect(maxRel(map.data, f32(f, f.attention.maps[ref]!)), ref).toBeLessThan(1e-4);
     }
-    expect(planRequest(manifest, parseOptions(ExplainOptionsSchema, { method: 'rollout', discard: '0.3' }), { width: 32, height: 32 }, 4096).methodKey).toBe('rollout(fusion=mean,discard=0.3)');
+    expect(planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, { method: 'rollout', discard: '0.3' }), { width: 32, height: 32 }, 4096).methodKey).toBe('rollout(fusion=mean,discard=0.3)');
     await session.release();
   });
 
@@ -127,17 +127,17 @@ describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', 
     expect(nodes(model) - nodes(plain.model)).toBeLessThanOrEqual(6 * manifest.attention!.blocks.length);
     const session = await runner.createSession(model);
     const feed = new ModelFeed(session, manifest);
-    const plan = planRequest(manifest, parseOptions(ExplainOptionsSchema, { method: 'rollout', fusion: 'min', discard: '0.2' }), { width: 32, height: 32 }, 4096);
+    const plan = planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, { method: 'rollout', fusion: 'min', discard: '0.2' }), { width: 32, height: 32 }, 4096);
     const e = await explainImage(feed, f32(f, f.input.file), { compute: plan.compute, metrics: [] });
     expect(maxRel(e.explained[0]!.map.data, f32(f, f.attention.maps['rollout_min_discard0.2']!))).toBeLessThan(1e-4);
     await session.release();
-    expect(() => planRequest(manifest, parseOptions(ExplainOptionsSchema, { method: 'attention-gradcam' }), { width: 32, height: 32 }, 4096)).toThrow(/probabilities only \(prepare --attention gradients\)/);
+    expect(() => planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, { method: 'attention-gradcam' }), { width: 32, height: 32 }, 4096)).toThrow(/probabilities only \(prepare --attention gradients\)/);
   });
 
   it('rejects attention methods on models prepared without --attention, and rollout options on other methods', async () => {
     const f = fixtures[0]![1];
     const { manifest } = await prepare(new Uint8Array(readFileSync(join(f.dir, 'model.onnx'))), { verify: false }, runner);
-    const plan = (fields: Record<string, string>) => () => planRequest(manifest, parseOptions(ExplainOptionsSchema, fields), { width: 32, height: 32 }, 4096);
+    const plan = (fields: Record<string, string>) => () => planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, fields), { width: 32, height: 32 }, 4096);
     expect(plan({ method: 'rollout' })).toThrow(/prepared without them \(prepare --attention\)/);
     expect(plan({ method: 'gradcam', discard: '0.5' })).toThrow(/'discard': applies to method 'rollout' only/);
   });

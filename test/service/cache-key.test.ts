@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalOptions, explanationId, isExplanationId, type CanonicalOptions } from '../../src/cache/key.js';
 
 const base: CanonicalOptions = {
-  modelSha256: 'a'.repeat(64), method: 'gradcam', layer: 'features', classIndex: null, output: 'overlay',
+  modelId: 'default', modelSha256: 'a'.repeat(64), manifestSha256: 'b'.repeat(64), method: 'gradcam', layer: 'features', classIndex: null, output: 'overlay',
   colormap: 'jet', alpha: 0.5, width: 100, height: 80,
 };
 const image = new Uint8Array([1, 2, 3, 4]);

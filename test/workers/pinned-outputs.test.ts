@@ -43,63 +43,63 @@ function answerOf(json: Record<string, unknown>): unknown {
 /** Request query -> [explanation id, sha256 of the PNG's pixels (pixelsOf) or of the JSON answer]. */
 const PINNED: Record<string, [string, string]> = {
   '': [
-    'CVKQ8tpuRplbNUiwXbDq5qLAVL2Zob9v0DR6e-WbOck',
+    'XK036kfBIa1sOi8w2C0c90F_ggZsOgw_lYMj8IO-TcI',
     '27a8e36e6d3f23288f9a5da8e2137f610b72c4776f7c3e457eb9807614652be4',
   ],
   'class=ring&output=heatmap&colormap=viridis': [
-    'RQUE2irZYLjBSnIFITvuTizcN6WNvwO3zePzglkhWks',
+    't7zxbzpIhKJD4zewOc8wNTzO07DScP0n4GPP2s2GhBA',
     '85f9b9ecb9cfa7e782ab96e27f0586fb4f277c975c7a7cef3dcdbd64847d442b',
   ],
   'top=2&width=80': [
-    'bO3U5yaf5rOWnKTIP30E0v3BN05MWw0ayhK61pjTc-Y',
+    'nEgRSdmh8JpznnXCCxKfqFNOBvOzoumNIoGgk3uraMk',
     'c893ad7f224d5dcb09cf16ae4d345b25d315266779810b19a3f00f68101daa59',
   ],
   'method=guided-gradcam&output=heatmap': [
-    'ioJTPk9woEL86_hnlrZac_C39BYzrffW6R-qw-0ML_s',
+    'pR1po6fyZcKIOof57aJF1tBz1o0y4APEti7oe_fjMk8',
     'f7c2ceac250a97c87ceaf72c37c6e0574c84e25f79c47232bcdba93748c4407d',
   ],
   'method=saliency&output=json': [
-    '89TRRyPEUMxloqwuCJfQZQk9Ac_yDQTkGpH7mpL8hhI',
-    '0790ca3a49b61c5a9c521f2e0916c52f9dd46eae1c417822524c9a88ea414dc0',
+    'biVvRia3674VFZd-Ef7MIiN8KZQVXPVN-1Su46DtNv8',
+    'bcccc3641e4b76233860005333f71eef02e60c91b6c98f7f9fa377f60cbada54',
   ],
   'method=smoothgrad&n=6&sigma=0.1&output=json': [
-    'tKYC-clxJVR8gRo60Z13yFTIJ_UOMb9TIrZRG9QeqVw',
+    'hEfQDJ8jtgSotTu78y2ufvpGSK7g4-Z5wGUpHOSsL_8',
     'c68430effb69770330c74606a8ea0ef989b8edc394605302238c492d9d66d8e0',
   ],
   'method=scorecam&output=json': [
-    'Zq9voo7VeLXZSIY8VrILOv0ZwwCxtrUrAgsqBefGydc',
-    '9816e8324a4d36f47c9ea11a6315a93288e66f0c6814cf74e941852dc7b1d166',
+    'UCCVvyquEzKF-GsWEH-HGTQbYaJWzoEQDgNViSu3iqI',
+    'b7f1e5088022398f5347ebc7b4488fe01e5c6cf66b24c178c3b2ec577c32ffb4',
   ],
   'method=smoothgradcam%2B%2B&n=4': [
-    'R5TwCeyctnydNXlWBgQthZpAq2hVD2ltvvf_cehLF3M',
+    '38dzO0kJQ1vS7qw4VlJbpBNcGw2qN9aVJ-H9qNPrMls',
     '25a42030fd995ffefabc57575be0a9a18608da0edf21c710cf7174c351220c66',
   ],
   'layer=%2Ffeatures%2Ffeatures.18%2Ffeatures.18.2%2FClip_output_0&layer=input&combine=product&output=json': [
-    '65MQUgqNX-pWT8U_BdoG4BORRTWGGAB56pLCQoh9k9U',
-    'bbdabf2295388d5c2ef9c250696bf775e81d611f86c3b696e6756d9cbe4a793b',
+    'D575spbc7ZVy2VY3xpsWU_IbE1uqjsFalsuJ-3t1H44',
+    'cb7d3877ac75348f7ed7799ab17db6cb4750521357efc9bddc1a57c9b3a28cf1',
   ],
   'aug=flip&alpha=0.3': [
-    'fAFYO4zGtzqxQlg85kF7GDMur3e4_GT4QyH0X6pYABE',
+    'LhooAvZW8Fb7Rj727-YS8d-BiXCLRse8UHdHTkKLiU8',
     '9973ea2db9269969a023254dee848c642298ccf4ce1ee5cc1c5d3b11fe23aada',
   ],
   'class=star&versus=ring&output=json': [
-    'XpHmVZSJuwgt3TreiJIVL4EtgNIKceQNeqKliXJWn4w',
+    'dps9jgpDW4MdpFhq3Cf9G6N2aGMfHqzTF-dq3Ua83rg',
     '53fbc92767f06369d936dd213e1ff0e1652caf36f15d630f49e12a8e72045288',
   ],
   'counterfactual=true&output=heatmap': [
-    '4bVK1tVm6R477IJs2owJUm6FFAVslRrUR1CpckBRFNg',
+    'zvmhdB0VNl8yXqcIbjfl_7eXwgsR7gPpcE6GqOmYn1M',
     '200256c487018f18ff94cc12594379a3b7fb47e53710620a493f4974bb775f7c',
   ],
   'metrics=drop,increase,deletion,insertion&output=json': [
-    'g5zmlgahfIViQKwjHGFjGm3Uu6z2eRusPT5VtXpZbOc',
+    'Sqw2448OCdStRlH3dEzNMwSTbpfkcF4mo94dDGP4RUo',
     '1942208ff419bb941c8a66c47f4238c10ab5afda0ad7ae3824a407a3f6c74763',
   ],
   'output=json': [
-    'r4kvkRdghLA9yTfZIRU0oJcpduZCwkP-yOj4lMuZJbo',
+    'KX4YqTaHJShFQdf1Glkp-NfAZWpgvyu3ttITO0X-FgM',
     '07d35ceed56ba3c00c74461ee9de3dd611893b161fecf0421e2bc6dee43e8361',
   ],
   'top=3&output=json': [
-    'FuWVqsNCc9M9Tn_vnFnAEAinY-IGpDLXyTI5alUO11U',
+    'gXCRCuCQRDZg1OLLr7NI512ZxhunOOQJbhampMOFHLo',
     'e08a506462c63d2dd31b0ceb20162d2ee7b06ebe454401827a719c7c1f2b10dd',
   ],
 };

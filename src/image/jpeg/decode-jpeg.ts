@@ -5,28 +5,28 @@
  * libjpeg's chroma upsampling and colour conversion (see chroma.ts and ycc.ts) so the pixels match
  * libjpeg-based decoders within the IDCT's rounding; finally the EXIF orientation.
  *
- * jpeg-js's memory guard (`maxMemoryUsageInMB`) is set from the frame size, which the caller has
- * already checked against the pixel limit, so no input makes it allocate more than that image needs.
+ * Memory: the whole decode's working memory is computed from the frame header (see memory.ts) and
+ * charged to the decode's {@link DecodeBudget} before jpeg-js runs, so a JPEG that would need more is
+ * refused (413) first; jpeg-js's own guard (`maxMemoryUsageInMB`, which counts only its typed-array
+ * data) is set to the same budget as a second bound.
  */
-import decode from 'jpeg-js/lib/decoder.js';
+import decode from './vendor/jpeg-js-decoder.js';
+import { DecodeBudget } from '../budget.js';
 import { corruptImage, imageTooLarge } from '../failures.js';
 import { orientImage } from '../orientation.js';
 import type { RgbImage } from '../types.js';
 import { fancyUpsampleInPlace } from './chroma.js';
 import { scanJpeg, type JpegInfo } from './markers.js';
+import { jpegMemory } from './memory.js';
 import { yccToRgbInPlace } from './ycc.js';
 
 /** Options of {@link decodeJpeg}. */
 export interface JpegDecodeOptions {
   /** Refuse (413) images with more pixels than this, before decoding. */
   readonly maxPixels: number;
+  /** Working memory of the decode (default: a new {@link DecodeBudget} with the default limit). */
+  readonly budget?: DecodeBudget;
 }
-
-/**
- * Bytes jpeg-js allocates per pixel in the worst case (4:4:4 CMYK): 4 bytes of coefficients and
- * 1 byte of samples per component, the interleaved component data (4) and the RGB output (3).
- */
-const WORST_BYTES_PER_PIXEL = 4 * 5 + 4 + 3;
 
 /**
  * Decode a JPEG file to RGB in display orientation.
@@ -38,10 +38,15 @@ export function decodeJpeg(bytes: Uint8Array, options: JpegDecodeOptions): RgbIm
   const info = scanJpeg(bytes);
   const { width, height, components } = info.frame;
   if (width * height > options.maxPixels) throw imageTooLarge(width, height, options.maxPixels);
+  const budget = options.budget ?? new DecodeBudget();
+  const memory = jpegMemory(info, bytes.length);
+  budget.charge(memory.library, 'the JPEG decoder\'s coefficient blocks, sample lines and output');
+  budget.charge(memory.ours, 'colour conversion and orientation');
   const threeComponents = components.length === 3;
   const data = runJpegJs(threeComponents ? withoutAdobeTransform(bytes, info) : bytes, {
     rawComponents: threeComponents,
     maxPixels: options.maxPixels,
+    maxBytes: budget.limit,
     width,
     height,
   });
@@ -56,6 +61,8 @@ interface JpegJsRun {
   /** Ask for the raw component values (no colour transform). */
   readonly rawComponents: boolean;
   readonly maxPixels: number;
+  /** jpeg-js's own memory guard, in bytes. */
+  readonly maxBytes: number;
   readonly width: number;
   readonly height: number;
 }
@@ -70,7 +77,7 @@ function runJpegJs(bytes: Uint8Array, run: JpegJsRun): Uint8Array {
       tolerantDecoding: false,
       colorTransform: run.rawComponents ? false : undefined,
       maxResolutionInMP: run.maxPixels / 1e6,
-      maxMemoryUsageInMB: memoryBudgetMB(run.width, run.height),
+      maxMemoryUsageInMB: run.maxBytes / 2 ** 20,
     });
   } catch (error) {
     throw corruptImage(`The JPEG data is corrupt or truncated (${describe(error)}).`);
@@ -98,12 +105,6 @@ function isYcc(info: JpegInfo): boolean {
   if (info.adobe) return info.adobe.value !== 0;
   const ids = info.frame.components.map((c) => c.id).join(',');
   return ids !== '82,71,66'; // 'R','G','B'
-}
-
-/** The memory jpeg-js may use for this frame: the worst case per pixel on whole 32x32 MCUs, plus tables. */
-function memoryBudgetMB(width: number, height: number): number {
-  const padded = Math.ceil(width / 32) * 32 * Math.ceil(height / 32) * 32;
-  return (padded * WORST_BYTES_PER_PIXEL) / 2 ** 20 + 4;
 }
 
 function describe(error: unknown): string {

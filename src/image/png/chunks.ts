@@ -30,12 +30,18 @@ export function readChunkAt(bytes: Uint8Array, offset: number): PngChunk {
   }
   const typeBytes = bytes.subarray(offset + 4, offset + 8);
   const data = bytes.subarray(offset + 8, offset + 8 + length);
-  const type = String.fromCharCode(...typeBytes);
+  const type = String.fromCharCode(typeBytes[0], typeBytes[1], typeBytes[2], typeBytes[3]);
   if (updateCrc32(updateCrc32(0, typeBytes), data) !== view.getUint32(offset + 8 + length)) {
     throw corruptImage(`The PNG chunk ${JSON.stringify(type)} has a bad CRC.`);
   }
   return { type, data };
 }
+
+/**
+ * Most chunks a PNG may have. Encoders write IDAT chunks of 8 KiB or more (a 10 MB file has about
+ * 1,300); a flood of tiny chunks only costs per-chunk work, so it is refused before any decoding.
+ */
+export const MAX_PNG_CHUNKS = 65_536;
 
 /**
  * All chunks of a PNG file up to and including IEND.
@@ -48,6 +54,9 @@ export function readPngChunks(bytes: Uint8Array): PngChunk[] {
   const chunks: PngChunk[] = [];
   let offset = 8;
   for (;;) {
+    if (chunks.length >= MAX_PNG_CHUNKS) {
+      throw corruptImage(`The PNG has more than ${MAX_PNG_CHUNKS} chunks; write the image data in fewer, larger IDAT chunks.`);
+    }
     const chunk = readChunkAt(bytes, offset);
     chunks.push(chunk);
     if (chunk.type === 'IEND') return chunks;

@@ -2,7 +2,10 @@
  * @module
  * A PNG decoder to 8-bit RGB (https://www.w3.org/TR/png-3/), written for the service's needs:
  * every colour type and bit depth, PLTE + tRNS, alpha composited on a background, Adam7; CRCs checked;
- * memory bounded by the declared size (see {@link inflateExactly}); native zlib via DecompressionStream.
+ * native zlib via DecompressionStream. Decoding streams: the data stream is inflated piece by piece
+ * and turned into RGB one scanline at a time (see {@link ScanlineAssembler}), so the working memory
+ * is the RGB output (3 bytes per pixel, whatever the bit depth or alpha) plus two scanlines, all
+ * charged to the decode's {@link DecodeBudget} before they are allocated.
  *
  * Why not fast-png (already a dependency): fast-png 8.0.0 cannot decode Adam7 images with a bit
  * depth below 8 (it sizes such rows as one byte per pixel and fails with "Unsupported filter"), and it
@@ -12,12 +15,13 @@
  */
 import type { Rgb, RgbImage } from '../types.js';
 import { corruptImage, imageTooLarge } from '../failures.js';
+import { DecodeBudget } from '../budget.js';
 import { readPngChunks, type PngChunk } from './chunks.js';
-import { parseIhdr, type PngHeader } from './ihdr.js';
-import { inflateExactly } from './inflate.js';
-import { dataStreamSize, filterStride, pngPasses, type PngPass } from './passes.js';
-import { createRowWriter, type RowWriter } from './pixels.js';
-import { unfilterRow } from './unfilter.js';
+import { parseIhdr } from './ihdr.js';
+import { inflateInto } from './inflate.js';
+import { dataStreamSize, pngPasses } from './passes.js';
+import { createRowWriter } from './pixels.js';
+import { ScanlineAssembler, scanlineBufferBytes } from './scanlines.js';
 
 /** Options of {@link decodePng}. */
 export interface PngDecodeOptions {
@@ -25,6 +29,8 @@ export interface PngDecodeOptions {
   readonly maxPixels: number;
   /** Colour transparent pixels are composited on. */
   readonly background: Rgb;
+  /** Working memory of the decode (default: a new {@link DecodeBudget} with the default limit). */
+  readonly budget?: DecodeBudget;
 }
 
 /**
@@ -50,25 +56,14 @@ export async function decodePng(bytes: Uint8Array, options: PngDecodeOptions): P
     background: options.background,
   });
   const passes = pngPasses(header);
-  const stream = await inflateExactly(idat, dataStreamSize(passes));
+  const budget = options.budget ?? new DecodeBudget();
+  budget.charge(header.width * header.height * 3, 'the RGB output');
+  budget.charge(scanlineBufferBytes(passes), 'two scanlines');
   const image = { width: header.width, height: header.height, data: new Uint8Array(header.width * header.height * 3) };
-  let offset = 0;
-  for (const pass of passes) offset = decodePass(stream, offset, pass, header, writer, image);
+  const lines = new ScanlineAssembler(header, passes, (buf, start, pass, row) => writer(buf, start, pass, row, image));
+  await inflateInto(idat, dataStreamSize(passes), (piece) => lines.push(piece));
+  budget.release(scanlineBufferBytes(passes));
   return image;
-}
-
-/** Unfilter and convert the scanlines of one pass; returns the offset after it. */
-function decodePass(stream: Uint8Array, offset: number, pass: PngPass, header: PngHeader, writer: RowWriter, out: RgbImage): number {
-  const bpp = filterStride(header);
-  let prev = -1;
-  for (let row = 0; row < pass.height; row++) {
-    const cur = offset + 1;
-    unfilterRow(stream, stream[offset], cur, prev, pass.rowBytes, bpp);
-    writer(stream, cur, pass, row, out);
-    prev = cur;
-    offset = cur + pass.rowBytes;
-  }
-  return offset;
 }
 
 function findChunk(chunks: readonly PngChunk[], type: string): Uint8Array | undefined {

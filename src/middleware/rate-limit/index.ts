@@ -25,7 +25,8 @@ export interface RateLimitOptions {
   now?: () => number;
 }
 
-function limited(retryAfter: number): ApiError {
+/** The 429 of a client over its rate. */
+export function limited(retryAfter: number): ApiError {
   return new ApiError(429, 'rate_limited', `Too many requests; retry after ${retryAfter} s.`, { retryAfter }, { 'Retry-After': String(retryAfter) });
 }
 

@@ -31,12 +31,13 @@ export class TokenBuckets {
   constructor(private readonly maxClients = 10_000) {}
 
   /**
-   * Take one token from `client`'s bucket at time `now` (ms).
+   * Take `tokens` (default one; at most the bucket's capacity) from `client`'s bucket at time `now` (ms).
    *
    * @example
    * new TokenBuckets().take('ip:203.0.113.7', { requests: 2, seconds: 60 }, Date.now()).allowed; // true
    */
-  take(client: string, rate: Rate, now: number): Take {
+  take(client: string, rate: Rate, now: number, tokens = 1): Take {
+    const need = Math.min(Math.max(tokens, 0), rate.requests);
     const perMs = rate.requests / (rate.seconds * 1000);
     const bucket = this.buckets.get(client) ?? { tokens: rate.requests, updated: now };
     bucket.tokens = Math.min(rate.requests, bucket.tokens + Math.max(0, now - bucket.updated) * perMs);
@@ -44,11 +45,11 @@ export class TokenBuckets {
     this.buckets.delete(client);
     this.buckets.set(client, bucket);
     this.prune(rate, now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= need) {
+      bucket.tokens -= need;
       return { allowed: true, retryAfter: 0 };
     }
-    return { allowed: false, retryAfter: Math.max(1, Math.ceil((1 - bucket.tokens) / perMs / 1000)) };
+    return { allowed: false, retryAfter: Math.max(1, Math.ceil((need - bucket.tokens) / perMs / 1000)) };
   }
 
   /** Clients tracked (for tests). */

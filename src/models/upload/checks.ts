@@ -9,6 +9,7 @@ import type { Manifest } from '../../manifest.js';
 import { defaultOpset, type ModelProto } from '../../onnx/proto.js';
 import { TESTED_OPSETS } from '../../prepare/analyse.js';
 import { findImageInput, type ImageInput } from '../../prepare/input.js';
+import { activationMemory } from './activation-memory.js';
 
 /** Upload limits (bytes and sizes). */
 export interface UploadLimits {
@@ -20,10 +21,38 @@ export interface UploadLimits {
   maxInputSide: number;
   /** Most classes. */
   maxClasses: number;
+  /**
+   * Most activation memory, in bytes, that checking and explaining an uploaded model may need (computed
+   * statically from its graph before anything runs; see activation-memory.ts).
+   */
+  maxActivationBytes: number;
 }
 
-/** Default limits: 25 MiB stored, 8 MiB prepared in the Worker, inputs up to 1024 px, 10,000 classes. */
-export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { maxModelBytes: 25 << 20, maxPrepareBytes: 8 << 20, maxInputSide: 1024, maxClasses: 10_000 };
+/**
+ * Default limits: 25 MiB stored, 8 MiB prepared in the Worker, inputs up to 1024 px, 10,000 classes,
+ * 64 MiB of activations (the default model needs 33 MB for its shape probe, 11 MB per forward pass).
+ */
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
+  maxModelBytes: 25 << 20, maxPrepareBytes: 8 << 20, maxInputSide: 1024, maxClasses: 10_000, maxActivationBytes: 64 << 20,
+};
+
+/**
+ * Refuse (422) a model whose activations would not fit: `passes` copies of one batch-1 forward pass
+ * (the shape probe holds 3: every tensor at batch 1 and 2; one explanation of a plain model's prepared
+ * form about 2: activations and gradients; a prepared graph already contains its backward pass: 1).
+ */
+export function checkActivationMemory(model: ModelProto, inputName: string, inputShape: readonly (number | string)[], passes: number, limits: UploadLimits): void {
+  const memory = activationMemory(model, inputName, inputShape.map((d, i) => (i === 0 ? 1 : Number(d))));
+  const needed = memory.totalBytes * passes;
+  if (needed <= limits.maxActivationBytes) return;
+  const mb = (n: number) => (n / 2 ** 20).toFixed(1);
+  throw new ApiError(
+    422,
+    'invalid_model',
+    `The model's intermediate tensors need about ${mb(needed)} MiB to check and explain (${mb(memory.totalBytes)} MiB per image; the largest, "${memory.largestTensor}", is ${mb(memory.largestBytes)} MiB); uploads may use at most ${mb(limits.maxActivationBytes)} MiB. Export it with a smaller input size or fewer channels in the early layers.`,
+    { activationBytes: needed, maxActivationBytes: limits.maxActivationBytes },
+  );
+}
 
 function invalid(detail: string): ApiError {
   return new ApiError(422, 'invalid_model', detail);

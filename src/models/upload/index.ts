@@ -13,7 +13,7 @@ import { prepare, type PrepareOptions } from '../../prepare/index.js';
 import { sha256Hex } from '../../prepare/sha256.js';
 import { verifyPrepared } from '../../prepare/verify.js';
 import type { ModelRunner } from '../../runtime/runner.js';
-import { checkPreparedManifest, checkSource, type UploadLimits } from './checks.js';
+import { checkActivationMemory, checkPreparedManifest, checkSource, type UploadLimits } from './checks.js';
 
 export { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './checks.js';
 export { deleteModel, storeModel, type ModelVersionMeta } from './store.js';
@@ -67,6 +67,7 @@ export async function acceptModel(input: UploadInput, runner: ModelRunner, limit
   if (input.manifest !== undefined) {
     const manifest = checkPreparedManifest(input.manifest, model, await sha256Hex(input.model), limits);
     checkServedTask(manifest, 'This upload');
+    checkActivationMemory(model, manifest.input.name, manifest.input.shape.map(Number), 1, limits);
     const start = performance.now();
     const imageInput = { name: manifest.input.name, shape: manifest.input.shape, layout: manifest.input.layout };
     await runtimeChecked(() => verifyPrepared(input.model, runner, imageInput, { name: manifest.seed.name, classes: Number(manifest.seed.shape[1]), topK: manifest.seed.select?.topK }, manifest.layers));
@@ -78,7 +79,8 @@ export async function acceptModel(input: UploadInput, runner: ModelRunner, limit
   if (input.model.byteLength > limits.maxPrepareBytes) {
     throw tooLarge(input.model.byteLength, limits.maxPrepareBytes, 'a plain model prepared in the Worker (prepare larger ones locally and upload the result with its manifest)');
   }
-  checkSource(model, limits, input.options.inputSize);
+  const source = checkSource(model, limits, input.options.inputSize);
+  checkActivationMemory(model, source.name, source.shape.map(Number), 3, limits);
   const result = await runtimeChecked(() => prepare(input.model, { ...input.options, verify: true }, runner));
   checkServedTask(result.manifest, 'This upload');
   const classes = Number(result.manifest.seed.shape[1]);

@@ -2,16 +2,17 @@
  * @module
  * GET /v1/explanations/{id}/badge.svg: a compact SVG badge (heatmap thumbnail, method, label, score) of a
  * stored explanation, for READMEs, dashboards and pages. Immutable like the explanation it shows (its ETag
- * carries a design version), 304 on If-None-Match, 404 problem+json for an unknown or expired id.
+ * carries a design version), 304 on If-None-Match, 404 problem+json for an unknown or expired id (explanations live EXPLANATION_TTL_DAYS, default 30).
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { isExplanationId } from '../../cache/key.js';
 import { readExplanation, type CachedExplanation } from '../../cache/store.js';
 import { limitsOf } from '../../env.js';
 import { ApiError } from '../../errors.js';
+import { notStoredDetail } from '../../cache/ttl.js';
 import { collectBytes } from '../../image/index.js';
 import type { AppEnv } from '../app-env.js';
-import { IMMUTABLE } from '../explain/response.js';
+import { cacheHeaders as cachePolicy, isKeyed } from '../explain/response.js';
 import { problems } from '../schemas.js';
 import { BADGE_HEIGHT, renderBadge } from './svg.js';
 import { thumbnailOfMap, thumbnailOfPng, type Thumbnail } from './thumbnail.js';
@@ -43,8 +44,8 @@ const route = createRoute({
   },
 });
 
-function notFound(): ApiError {
-  return new ApiError(404, 'explanation_not_found', 'No stored explanation with this id (they expire from the cache).');
+function notFound(env: { EXPLANATION_TTL_DAYS?: string }): ApiError {
+  return new ApiError(404, 'explanation_not_found', notStoredDetail(env));
 }
 
 async function thumbnailOf(stored: CachedExplanation, maxPixels: number): Promise<Thumbnail> {
@@ -56,19 +57,19 @@ async function thumbnailOf(stored: CachedExplanation, maxPixels: number): Promis
 
 /** The badge sub-app (mounted under /v1). */
 export const badgeApp = new OpenAPIHono<AppEnv>({
-  defaultHook: (result) => {
-    if (!result.success) throw notFound();
+  defaultHook: (result, c) => {
+    if (!result.success) throw notFound(c.env);
   },
 }).openapi(route, async (c) => {
   const { id } = c.req.valid('param');
-  if (!isExplanationId(id)) throw notFound();
+  if (!isExplanationId(id)) throw notFound(c.env);
   const etag = `"${id}.badge${DESIGN_VERSION}"`;
-  const cacheHeaders = { ETag: etag, 'Cache-Control': IMMUTABLE };
+  const cacheHeaders = { ETag: etag, ...cachePolicy(isKeyed(c.env, c.req.header('authorization'))) };
   if ((c.req.header('if-none-match') ?? '').split(',').some((t) => t.trim() === etag)) {
     return new Response(null, { status: 304, headers: cacheHeaders }) as never;
   }
   const stored = await readExplanation(c.env.EXPLANATIONS, id);
-  if (!stored) throw notFound();
+  if (!stored) throw notFound(c.env);
   const { meta } = stored;
   const thumb = await thumbnailOf(stored, limitsOf(c.env).maxPixels);
   const svg = renderBadge({

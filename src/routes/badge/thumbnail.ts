@@ -33,7 +33,8 @@ async function toThumbnail(picture: RgbImage, aspect: number): Promise<Thumbnail
 
 /** The thumbnail of a stored PNG explanation. */
 export async function thumbnailOfPng(bytes: Uint8Array, maxPixels: number): Promise<Thumbnail> {
-  const image = await decodeImage(bytes, { maxPixels });
+  // Our own rendered PNG (streamed decode: 3 bytes per pixel and two scanlines), bounded by maxPixels.
+  const image = await decodeImage(bytes, { maxPixels, maxDecodeBytes: maxPixels * 3 + 2 ** 20 });
   const aspect = clampAspect(image.width, image.height);
   return toThumbnail(resizeRgb(image, Math.round(THUMB_PIXELS * aspect), THUMB_PIXELS), aspect);
 }

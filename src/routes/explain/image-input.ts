@@ -63,9 +63,9 @@ export async function readImageInput(c: Context<AppEnv>): Promise<ImageInput> {
 }
 
 /** Decode the image; decoder failures that are not already ApiErrors become 422 corrupt_image. */
-export async function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined, maxPixels: number): Promise<RgbImage> {
+export async function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined, maxPixels: number, maxDecodeBytes?: number): Promise<RgbImage> {
   try {
-    return await decodeImage(bytes, { background, maxPixels });
+    return await decodeImage(bytes, { background, maxPixels, maxDecodeBytes });
   } catch (err) {
     if (err instanceof ApiError) throw err;
     throw new ApiError(422, 'corrupt_image', 'The image could not be decoded.');

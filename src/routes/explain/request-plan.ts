@@ -139,9 +139,9 @@ function taskPlan(manifest: Manifest, opts: ExplainOptions, method: MethodChoice
  * Resolve `opts` for `manifest`.
  *
  * @example
- * const p = planRequest(manifest, opts, input.header, 4096); // p.compute.targets.top, p.canonical
+ * const p = planRequest(manifest, await manifestDigest(manifest), opts, input.header, 4096); // p.compute.targets.top, p.canonical
  */
-export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Size, maxOutputSide: number): RequestPlan {
+export function planRequest(manifest: Manifest, manifestSha256: string, opts: ExplainOptions, header: Size, maxOutputSide: number): RequestPlan {
   const { method, inputLayer, key } = resolveMethod(manifest, opts);
   const layers = resolveLayers(manifest, opts.layer);
   const task = taskPlan(manifest, opts, method);
@@ -158,7 +158,7 @@ export function planRequest(manifest: Manifest, opts: ExplainOptions, header: Si
   };
   const combines = layers.length > 1 || (method.kind === 'pixel' && method.pixel.needs.gradcam);
   const canonical: CanonicalOptions = {
-    modelSha256: manifest.sha256, method: key, layer: layers[0].name, classIndex: targets.classIndex, output: opts.output,
+    modelId: opts.model, modelSha256: manifest.sha256, manifestSha256, method: key, layer: layers[0].name, classIndex: targets.classIndex, output: opts.output,
     colormap: opts.colormap, alpha: opts.alpha, width: size.width * targets.top, height: size.height,
     extra: {
       layers: layers.map((l) => l.name), combine: combines ? opts.combine : undefined, top: targets.top,

@@ -23,13 +23,33 @@ export function explanationUrl(c: Context, id: string, ext: 'png' | 'json'): str
 /** Explanations are immutable (their id is a keyed hash of everything that determines them). */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
+/** The same for keyed deployments: only the caller's own cache may keep it, never a shared one. */
+export const IMMUTABLE_PRIVATE = 'private, max-age=31536000, immutable';
+
+/**
+ * Cache headers of an explanation (or its badge, or a 304): public when stored explanations are open,
+ * `private` plus `Vary: Authorization` when they need a key (`EXPLANATIONS_ACCESS=keyed`) or when the
+ * request carried a key, so a shared cache never hands a keyed response to a caller without one.
+ *
+ * @example
+ * new Headers(cacheHeaders(true)); // Cache-Control: private, ...; Vary: Authorization
+ */
+export function cacheHeaders(keyed: boolean): Record<string, string> {
+  return keyed ? { 'Cache-Control': IMMUTABLE_PRIVATE, Vary: 'Authorization' } : { 'Cache-Control': IMMUTABLE };
+}
+
+/** True when responses about stored explanations must not be shared: keyed access or a keyed request. */
+export function isKeyed(env: { EXPLANATIONS_ACCESS?: string }, authorization: string | undefined): boolean {
+  return env.EXPLANATIONS_ACCESS === 'keyed' || Boolean(authorization);
+}
+
 /**
  * Headers: Content-Type, X-Explanation-{Id,Class,Label,Score,Method,Model,Layer,Url}, X-Cache, ETag,
  * Cache-Control, Link (rel=canonical) and Server-Timing (the stages measured when it was computed); for
  * top=k X-Explanation-Classes (left to right), with metrics X-Explanation-Metrics (`drop=12.5, deletion=0.21`), for a
  * PNG asked with text=true X-Explanation-Text (the sentence, URL-encoded).
  */
-export function explanationHeaders(r: ExplanationResponse, url: string): Headers {
+export function explanationHeaders(r: ExplanationResponse, url: string, keyed = false): Headers {
   const { meta } = r;
   const headers = new Headers({
     'Content-Type': meta.contentType,
@@ -42,10 +62,10 @@ export function explanationHeaders(r: ExplanationResponse, url: string): Headers
     'X-Explanation-Url': url,
     'X-Cache': r.cache === 'stored' ? 'hit' : r.cache,
     ETag: `"${r.id}"`,
-    'Cache-Control': IMMUTABLE,
     Link: `<${url}>; rel="canonical"`,
     'Server-Timing': serverTiming(meta.timings),
   });
+  for (const [name, value] of Object.entries(cacheHeaders(keyed))) headers.append(name, value);
   if (meta.label !== null) headers.set('X-Explanation-Label', encodeURIComponent(meta.label));
   if (meta.classes) headers.set('X-Explanation-Classes', meta.classes.join(','));
   if (meta.text && meta.contentType === 'image/png') headers.set('X-Explanation-Text', encodeURIComponent(meta.text));

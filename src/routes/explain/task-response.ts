@@ -17,7 +17,7 @@ import { mapJson } from './json-body.js';
 import { explanationPng } from './png-output.js';
 import type { ExplainOptions } from './options.js';
 import type { RequestPlan } from './request-plan.js';
-import { explanationUrl } from './response.js';
+import { storedUrl } from './stored-url.js';
 import type { Stopwatch } from './stopwatch.js';
 
 /** The computed body and its metadata. */
@@ -52,7 +52,7 @@ export async function taskResponse(
 
 function jsonBody(c: Context<AppEnv>, p: { id: string; task: { spec: TaskSpec } }, meta: ExplanationMeta, e: TaskExplanation): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({
-    id: p.id, url: explanationUrl(c, p.id, 'json'), model: meta.model, method: meta.method, layer: meta.layer,
+    id: p.id, url: storedUrl(c.env, p.id, 'json'), model: meta.model, method: meta.method, layer: meta.layer,
     task: p.task.spec.kind, class: { index: meta.classIndex, label: meta.label, score: meta.score },
     target: e.summary, map: mapJson(e.explained[0]!.map), runs: e.runs, timings: meta.timings,
   }));

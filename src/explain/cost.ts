@@ -1,0 +1,82 @@
+/**
+ * @module
+ * The cost of an explanation request, known before anything runs: the model runs it will make and the
+ * images they carry (batches split at the model's batch limit), each weighed by the input's pixels. The
+ * unit is one image at 224 x 224 through the prepared model, so a plain Grad-CAM of a 224 px model costs 1.
+ * It follows the engine's run structure (compute.ts, seed-run.ts, metrics.ts): the request's own run (plus
+ * a forward run to find the top classes when they cannot come from the same run), the methods' extra
+ * images per target and layer (Score-CAM's masked copies, the noisy copies of Smooth Grad-CAM++ and
+ * SmoothGrad), the same again for aug=flip, and the metrics' batched forward passes. Score-CAM's count is
+ * an upper bound (it masks at most its channel cap, fewer when channels are inactive); the rest is exact.
+ */
+import { taskOf, type Manifest } from '../manifest.js';
+import type { ComputeRequest } from './compute.js';
+import { METRIC_STEPS, type Metric } from './metrics.js';
+import { batchLimit, classCount, inputSize } from './model-feed.js';
+import { IDENTITY_SEED_MAX_CLASSES } from './seed-run.js';
+
+/** Pixels of the cost unit (one 224 x 224 image). */
+export const UNIT_PIXELS = 224 * 224;
+
+/** What a request will spend. */
+export interface RequestCost {
+  /** Model runs. */
+  runs: number;
+  /** Images carried by those runs. */
+  images: number;
+  /** images x input pixels / (224 x 224), rounded up: what budgets and rate limits charge. */
+  units: number;
+  /** Units by where they come from (the 400 over budget names the largest). */
+  parts: Record<'request' | 'method' | 'flip' | 'metrics', number>;
+}
+
+/**
+ * The cost of explaining one image with `compute` and `metrics` on the model of `manifest`.
+ *
+ * @example
+ * requestCost(manifest, plan.compute, plan.metrics).units; // 1 for plain gradcam on a 224 px model
+ */
+export function requestCost(manifest: Manifest, compute: ComputeRequest, metrics: readonly Metric[]): RequestCost {
+  const limit = batchLimit(manifest);
+  const { width, height } = inputSize(manifest);
+  const perImage = (width * height) / UNIT_PIXELS;
+  let runs = 0;
+  let images = 0;
+  const parts = { request: 0, method: 0, flip: 0, metrics: 0 };
+  const add = (part: keyof typeof parts, count: number) => {
+    if (count <= 0) return;
+    runs += Math.ceil(count / limit);
+    images += count;
+    parts[part] += count * perImage;
+  };
+  const pass = (first: boolean, part: 'request' | 'flip') => {
+    const m = compute.method;
+    const req = compute.targets;
+    const named = Array.isArray(req) || req.classIndex !== null;
+    const targets = Array.isArray(req) ? req.length : req.classIndex !== null ? 1 : req.top;
+    const pixel = m.kind === 'pixel' ? m.pixel : undefined;
+    const onlyShared = !pixel || (!pixel.needs.plain && !pixel.needs.guided);
+    const layers = m.kind === 'cam' || pixel?.needs.gradcam ? compute.layers.length : 0;
+    const logitsOnly = onlyShared && layers === 0 && m.kind !== 'attention';
+    // the model picks its own top-k targets in the run (seed.select), or one identity run serves every class
+    const inGraph = !logitsOnly && !!manifest.seed.select;
+    const viaIdentity = !inGraph && onlyShared && (logitsOnly || classCount(manifest) <= IDENTITY_SEED_MAX_CLASSES);
+    // segmentation, detection and embedding targets come from a forward run first (src/explain/task-explain.ts)
+    if (first && taskOf(manifest).kind !== 'classify') add(part, 1);
+    else if (first && !named && !viaIdentity && !inGraph) add(part, 1);
+    add(part, 1);
+    for (let t = 0; t < targets; t++) {
+      if (m.kind === 'cam') {
+        for (const layer of compute.layers) add(first ? 'method' : 'flip', m.cam.extraImages(Number(layer.shape[1])));
+      } else if (pixel) {
+        add(first ? 'method' : 'flip', pixel.extraImages?.(compute.n) ?? 0);
+      }
+    }
+  };
+  pass(true, 'request');
+  if (compute.aug === 'flip') pass(false, 'flip');
+  if (metrics.includes('drop') || metrics.includes('increase')) add('metrics', 1);
+  if (metrics.includes('deletion')) add('metrics', METRIC_STEPS + 1);
+  if (metrics.includes('insertion')) add('metrics', METRIC_STEPS + 1);
+  return { runs, images, units: Math.ceil(images * perImage), parts };
+}
