@@ -17,7 +17,7 @@ import { readPngChunks } from '../../src/image/png/chunks.js';
 import type { Manifest } from '../../src/manifest.js';
 import { checkCost, DEFAULT_MAX_REQUEST_COST } from '../../src/routes/explain/cost-budget.js';
 import { ExplainOptionsSchema } from '../../src/routes/explain/options.js';
-import { planRequest } from '../../src/routes/explain/request-plan.js';
+import { planRequest, type RequestPlan } from '../../src/routes/explain/request-plan.js';
 import { deflateSync } from 'node:zlib';
 import { ihdr, pngChunk, pngFile } from '../image/png-builder.js';
 import { fixPngCrcs, runs, Tally } from './mutate.js';
@@ -143,7 +143,7 @@ describe('fuzz: explain option combinations and their cost', () => {
     }, { requiredKeys: ['method', 'aug', 'output'] });
     await fc.assert(fc.asyncProperty(options, async (raw) => {
       const query = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
-      let plan;
+      let plan: RequestPlan;
       try {
         plan = planRequest(manifest, digest, ExplainOptionsSchema.parse(query), { width: 640, height: 480 }, 4096);
       } catch (err) {

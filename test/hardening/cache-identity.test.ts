@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { nodeRunner } from '../../cli/ort-node.js';
-import { explanationId, type CanonicalOptions } from '../../src/cache/key.js';
+import { explanationId } from '../../src/cache/key.js';
 import { canonicalJson, manifestDigest } from '../../src/cache/manifest-digest.js';
 import type { Manifest } from '../../src/manifest.js';
 import { planRequest } from '../../src/routes/explain/request-plan.js';
