@@ -57,7 +57,7 @@ describe('SDK types against a real response', () => {
   let server: NodeServer;
   const png = readFileSync(new URL('../../examples/pair-star-heart.png', import.meta.url));
   beforeAll(async () => {
-    server = await startNodeServer({ port: 0, threads: 1, cacheMiB: 8, vars: { CACHE_SECRET: 'sdk-types-test' } });
+    server = await startNodeServer({ port: 0, threads: 1, cacheMiB: 8, vars: { CACHE_SECRET: 'sdk-types-test-secret' } });
   });
   afterAll(() => server?.close());
 

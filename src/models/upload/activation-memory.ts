@@ -11,7 +11,7 @@
  */
 import { attrInt, attrInts, attrString } from '../../onnx/attributes.js';
 import type { ModelProto, NodeProto } from '../../onnx/proto.js';
-import { intValues } from '../../onnx/tensor.js';
+import { floatValues, intValues } from '../../onnx/tensor.js';
 
 /** Shape (batch 1) when inferred, and an upper bound of the element count. */
 interface Bound {
@@ -96,6 +96,7 @@ export function activationMemory(model: ModelProto, inputName: string, inputShap
     const dims = t.dims.map(Number);
     bounds.set(t.name, exact(dims));
     if (product(dims) <= 64 && (t.dataType === 7 || t.dataType === 6)) values.set(t.name, intValues(t));
+    else if (product(dims) <= 64 && t.dataType === 1) values.set(t.name, [...floatValues(t)]);
   }
   bounds.set(inputName, exact([...inputShape]));
   let totalBytes = 0;
@@ -108,11 +109,15 @@ export function activationMemory(model: ModelProto, inputName: string, inputShap
         bounds.set(node.output[0], exact(t.dims.map(Number)));
         totalBytes += product(t.dims.map(Number)) * 4;
         if (product(t.dims.map(Number)) <= 64 && (t.dataType === 7 || t.dataType === 6)) values.set(node.output[0], intValues(t));
+        else if (product(t.dims.map(Number)) <= 64 && t.dataType === 1) values.set(node.output[0], [...floatValues(t)]);
       }
       continue;
     }
     const ins = node.input.map((name) => (name ? bounds.get(name) : undefined));
-    const outs = inferNode(node, ins, node.input.map((name) => values.get(name)));
+    const inValues = node.input.map((name) => values.get(name));
+    const outs = inferNode(node, ins, inValues);
+    const folded = foldValues(node, ins, inValues);
+    if (folded) values.set(node.output[0], folded);
     node.output.forEach((name, i) => {
       if (!name) return;
       const b = outs[i] ?? outs[0];
@@ -177,7 +182,58 @@ function inferNode(node: NodeProto, ins: (Bound | undefined)[], values: (number[
     const pads = values[1] ?? attrInts(node, 'pads', []);
     if (pads.length === 2 * xs.length) return [exact(xs.map((d, i) => d + pads[i] + pads[xs.length + i]))];
   }
+  if (op === 'Slice' && known(xs) && values[1] && values[2]) return [exact(sliceShape(xs, values[1], values[2], values[3], values[4]))];
+  if (op === 'Split' && known(xs)) {
+    const shapes = splitShapes(node, xs, values[1]);
+    if (shapes) return shapes.map(exact);
+  }
+  if (op === 'Resize' && known(xs) && values[3]?.length === xs.length) return [exact(values[3])];
+  if (op === 'Resize' && known(xs) && values[2]?.length === xs.length) return [exact(xs.map((d, i) => Math.floor(d * values[2]![i]!)))];
   if (op === 'Shape') return [exact([x?.shape?.length ?? 8])];
   if (['Squeeze', 'Unsqueeze', 'Reshape'].includes(op) && x) return [{ shape: null, elements: x.elements }];
   return node.output.map(() => fallback);
+}
+
+/** ONNX Slice (opset 10+): starts, ends and optional axes and steps as constant inputs. */
+function sliceShape(xs: number[], starts: number[], ends: number[], axes?: number[], steps?: number[]): number[] {
+  const out = [...xs];
+  starts.forEach((start, i) => {
+    const axis = axes ? (axes[i] < 0 ? axes[i] + xs.length : axes[i]) : i;
+    const step = steps?.[i] ?? 1;
+    const dim = xs[axis];
+    const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v < 0 ? v + dim : v, lo), hi);
+    const [b, e] = step > 0 ? [clamp(start, 0, dim), clamp(ends[i], 0, dim)] : [clamp(start, -1, dim - 1), clamp(ends[i], -1, dim - 1)];
+    out[axis] = Math.max(0, Math.ceil((e - b) / step));
+  });
+  return out;
+}
+
+/** ONNX Split: the `split` input (opset 13+) or attribute, else equal parts (`num_outputs` or one per output). */
+function splitShapes(node: NodeProto, xs: number[], split?: number[]): number[][] | null {
+  const axis = attrInt(node, 'axis', 0);
+  const a = axis < 0 ? axis + xs.length : axis;
+  const sizes = split ?? attrInts(node, 'split', []);
+  const parts = sizes.length > 0 ? sizes : Array(node.output.length).fill(Math.ceil(xs[a] / node.output.length));
+  if (parts.length !== node.output.length) return null;
+  return parts.map((d) => xs.map((v, i) => (i === a ? d : v)));
+}
+
+/**
+ * Small integer tensors computed from shapes (Shape -> Gather -> Add/Div -> Slice, as exporters write a
+ * chunk or a reshape target), folded so that the ops reading them get exact shapes; undefined when unknown.
+ */
+function foldValues(node: NodeProto, ins: (Bound | undefined)[], v: (number[] | undefined)[]): number[] | undefined {
+  const op = node.opType;
+  if (op === 'Shape') return known(ins[0]?.shape) ? [...ins[0]!.shape!] : undefined;
+  if (op === 'Gather' && v[0] && v[1]) return v[1].map((i) => v[0]![i < 0 ? i + v[0]!.length : i]!);
+  if ((op === 'Unsqueeze' || op === 'Squeeze' || op === 'Identity' || op === 'Cast') && v[0]) return [...v[0]];
+  if (op === 'Concat' && v.length > 0 && v.every((x) => x)) return v.flatMap((x) => x!);
+  const arith: Record<string, (a: number, b: number) => number> = {
+    Add: (a, b) => a + b, Sub: (a, b) => a - b, Mul: (a, b) => a * b, Div: (a, b) => Math.trunc(a / b),
+  };
+  if (arith[op] && v[0] && v[1] && (v[0].length === v[1].length || v[0].length === 1 || v[1].length === 1)) {
+    const n = Math.max(v[0].length, v[1].length);
+    return Array.from({ length: n }, (_, i) => arith[op]!(v[0]![v[0]!.length === 1 ? 0 : i]!, v[1]![v[1]!.length === 1 ? 0 : i]!));
+  }
+  return undefined;
 }
