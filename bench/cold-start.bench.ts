@@ -21,7 +21,9 @@ const TRIES = Number(opt('tries', '3'));
 const LEVELS = opt('levels', 'all,basic,disabled').split(',');
 const MODEL_FILE = opt('model', '');
 const MODEL_ID = MODEL_FILE ? basename(MODEL_FILE, '.onnx').replace(/[^a-z0-9._-]/gi, '-') : '';
-const KV = MODEL_FILE ? { MODELS: { [`${MODEL_ID}.onnx`]: MODEL_FILE, [`${MODEL_ID}.json`]: MODEL_FILE.replace(/\.onnx$/, '.json') } } : undefined;
+const KV = MODEL_FILE
+  ? { MODELS: { [`${MODEL_ID}.onnx`]: MODEL_FILE, [`${MODEL_ID}.json`]: MODEL_FILE.replace(/\.onnx$/, '.json') } }
+  : undefined;
 const path = (p: string) => (MODEL_ID ? `${p}${p.includes('?') ? '&' : '?'}model=${MODEL_ID}` : p);
 
 interface Try {
@@ -53,10 +55,15 @@ async function main(): Promise<void> {
   for (let t = 0; t < TRIES; t++) {
     for (const level of t % 2 ? [...LEVELS].reverse() : LEVELS) results.get(level)!.push(await once(level, 1000 * t));
   }
-  console.log(`first request of a new isolate, model '${MODEL_ID || 'default'}', wrangler dev, ${TRIES} tries per setting, interleaved (medians, ms)`);
+  console.log(
+    `first request of a new isolate, model '${MODEL_ID || 'default'}', wrangler dev, ${TRIES} tries per setting, interleaved (medians, ms)`,
+  );
   console.log('ORT_GRAPH_OPTIMIZATION  first request  load stage  first model stage  second request  settled model stage');
   for (const [level, tries] of results) {
-    const m = (k: keyof Try) => median(tries.map((x) => x[k])).toFixed(0).padStart(12);
+    const m = (k: keyof Try) =>
+      median(tries.map((x) => x[k]))
+        .toFixed(0)
+        .padStart(12);
     console.log(`${level.padEnd(22)} ${m('first')}   ${m('load')} ${m('firstModel')}       ${m('secondMs')}      ${m('settledModel')}`);
   }
 }

@@ -57,7 +57,11 @@ async function loadModel(runner: ReturnType<typeof nodeRunner>): Promise<{ bytes
   if (manifest.layers.some((l) => l.input) || arg('model', undefined)) return { bytes: readFileSync(path), manifest, note: path };
   const source = readFileSync(join(ROOT, 'models/default-fp32.onnx'));
   const labels = JSON.parse(readFileSync(join(ROOT, 'models/default.labels.json'), 'utf8')) as string[];
-  const r = await prepare(source, { quantize: 'int8', labels, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25], inputGradients: true }, runner);
+  const r = await prepare(
+    source,
+    { quantize: 'int8', labels, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25], inputGradients: true },
+    runner,
+  );
   return { bytes: r.model, manifest: r.manifest, note: 'models/default-fp32.onnx prepared in memory (int8, --input-gradients)' };
 }
 
@@ -65,14 +69,21 @@ async function loadModel(runner: ReturnType<typeof nodeRunner>): Promise<{ bytes
 function inputTensor(manifest: Manifest): Float32Array {
   const [, c, h, w] = manifest.input.shape as [unknown, number, number, number];
   const out = new Float32Array(c * h * w);
-  for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    const blob = Math.exp(-((x - w / 3) ** 2 + (y - h / 2) ** 2) / (2 * (w / 8) ** 2));
-    out[ch * h * w + y * w + x] = ((ch === 0 ? blob : x / w) - manifest.input.mean[ch]!) / manifest.input.std[ch]!;
-  }
+  for (let ch = 0; ch < c; ch++)
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const blob = Math.exp(-((x - w / 3) ** 2 + (y - h / 2) ** 2) / (2 * (w / 8) ** 2));
+        out[ch * h * w + y * w + x] = ((ch === 0 ? blob : x / w) - manifest.input.mean[ch]!) / manifest.input.std[ch]!;
+      }
   return out;
 }
 
-async function sample(session: ModelSession, manifest: Manifest, input: Float32Array, query: Record<string, string>): Promise<{ ms: number; runs: number }> {
+async function sample(
+  session: ModelSession,
+  manifest: Manifest,
+  input: Float32Array,
+  query: Record<string, string>,
+): Promise<{ ms: number; runs: number }> {
   let runs = 0;
   const counted: ModelSession = { ...session, run: (f, o) => (runs++, session.run(f, o)) };
   const opts = ExplainOptionsSchema.parse({ output: 'json', ...query });
@@ -114,10 +125,15 @@ async function main(): Promise<void> {
       ratios[i]!.push(s.ms / base.ms);
     }
   }
-  console.log(`explain options, ${note}: ${ROUNDS} rounds (median ms of the model-and-map stage; ratio = median of per-round ratios to Grad-CAM top=1)\n`);
+  console.log(
+    `explain options, ${note}: ${ROUNDS} rounds (median ms of the model-and-map stage; ratio = median of per-round ratios to Grad-CAM top=1)\n`,
+  );
   console.log('| case | model runs | median ms | x Grad-CAM |');
   console.log('| --- | --- | --- | --- |');
-  CASES.forEach(([label], i) => times[i]!.length > 0 && console.log(`| ${label} | ${runs[i]} | ${median(times[i]!).toFixed(1)} | ${median(ratios[i]!).toFixed(2)} |`));
+  CASES.forEach(
+    ([label], i) =>
+      times[i]!.length > 0 && console.log(`| ${label} | ${runs[i]} | ${median(times[i]!).toFixed(1)} | ${median(ratios[i]!).toFixed(2)} |`),
+  );
   await session.release();
 }
 

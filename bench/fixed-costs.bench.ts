@@ -25,7 +25,9 @@ const ROUNDS = Number(opt('rounds', '30'));
 const SIZE = Number(opt('size', '224'));
 const MODEL_FILE = opt('model', '');
 const MODEL_ID = MODEL_FILE ? basename(MODEL_FILE, '.onnx').replace(/[^a-z0-9._-]/gi, '-') : '';
-const KV = MODEL_FILE ? { MODELS: { [`${MODEL_ID}.onnx`]: MODEL_FILE, [`${MODEL_ID}.json`]: MODEL_FILE.replace(/\.onnx$/, '.json') } } : undefined;
+const KV = MODEL_FILE
+  ? { MODELS: { [`${MODEL_ID}.onnx`]: MODEL_FILE, [`${MODEL_ID}.json`]: MODEL_FILE.replace(/\.onnx$/, '.json') } }
+  : undefined;
 const withModel = (path: string) => (MODEL_ID ? `${path}${path.includes('?') ? '&' : '?'}model=${MODEL_ID}` : path);
 const WARMUP = 25;
 
@@ -67,18 +69,32 @@ async function main(): Promise<void> {
     rmSync(baseDir, { recursive: true, force: true });
   }
 
-  console.log(`fixed costs: candidate (this checkout) vs baseline (${BASELINE}), wrangler dev, model '${MODEL_ID || 'default'}', ${SIZE}x${SIZE} PNG in, ${ROUNDS} interleaved rounds (medians)`);
+  console.log(
+    `fixed costs: candidate (this checkout) vs baseline (${BASELINE}), wrangler dev, model '${MODEL_ID || 'default'}', ${SIZE}x${SIZE} PNG in, ${ROUNDS} interleaved rounds (medians)`,
+  );
   console.log('request              candidate ms  baseline ms  ratio   cand. bytes  base bytes   candidate stages (Server-Timing)');
   for (const kind of Object.keys(REQUESTS) as Kind[]) {
     const c = samples[`candidate.${kind}`];
     const b = samples[`baseline.${kind}`];
     const ratios = c.map((s, i) => s.ms / b[i].ms);
-    const stages = Object.keys(c[0].timing).map((k) => `${k} ${median(c.map((s) => s.timing[k])).toFixed(1)}`).join(', ');
-    console.log(`${kind.padEnd(20)} ${median(c.map((s) => s.ms)).toFixed(1).padStart(12)} ${median(b.map((s) => s.ms)).toFixed(1).padStart(12)} ${median(ratios).toFixed(2).padStart(6)} ${String(median(c.map((s) => s.bytes))).padStart(12)} ${String(median(b.map((s) => s.bytes))).padStart(11)}   ${stages}`);
+    const stages = Object.keys(c[0].timing)
+      .map((k) => `${k} ${median(c.map((s) => s.timing[k])).toFixed(1)}`)
+      .join(', ');
+    console.log(
+      `${kind.padEnd(20)} ${median(c.map((s) => s.ms))
+        .toFixed(1)
+        .padStart(12)} ${median(b.map((s) => s.ms))
+        .toFixed(1)
+        .padStart(
+          12,
+        )} ${median(ratios).toFixed(2).padStart(6)} ${String(median(c.map((s) => s.bytes))).padStart(12)} ${String(median(b.map((s) => s.bytes))).padStart(11)}   ${stages}`,
+    );
   }
   for (const side of ['candidate', 'baseline']) {
     const ratio = (kind: Kind) => median(samples[`${side}.${kind}`].map((s, i) => s.ms / samples[`${side}.classify`][i].ms)).toFixed(2);
-    console.log(`${side}: explain/classify per-round median ratio: named class ${ratio('overlay')}, top-1 ${ratio('top1')}, heatmap ${ratio('heatmap')}`);
+    console.log(
+      `${side}: explain/classify per-round median ratio: named class ${ratio('overlay')}, top-1 ${ratio('top1')}, heatmap ${ratio('heatmap')}`,
+    );
   }
 }
 

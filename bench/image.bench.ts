@@ -94,14 +94,20 @@ async function main(): Promise<void> {
   const overlay = renderCam(camMap(), options);
   const encoded = await encodePng(overlay);
   row('encode PNG overlay 1024x768 (default filter)', await median(() => encodePng(overlay)), `${(encoded.length / 1024).toFixed(0)} KiB`);
-  for (const [w, h] of [[1024, 768], [448, 336]]) {
+  for (const [w, h] of [
+    [1024, 768],
+    [448, 336],
+  ]) {
     const small = syntheticPhoto(w, h);
     const bytes = new Uint8Array(jpeg.encode({ ...small, data: rgba(small) }, 90).data);
-    row(`total ${w}x${h}: decode+preprocess+render+encode`, await median(async () => {
-      const image = await decodeImage(bytes);
-      preprocess(image, stretch(224));
-      await encodePng(renderCam(camMap(), { width: w, height: h, image }));
-    }));
+    row(
+      `total ${w}x${h}: decode+preprocess+render+encode`,
+      await median(async () => {
+        const image = await decodeImage(bytes);
+        preprocess(image, stretch(224));
+        await encodePng(renderCam(camMap(), { width: w, height: h, image }));
+      }),
+    );
   }
   await compareFilters();
 }
@@ -111,7 +117,10 @@ async function compareFilters(): Promise<void> {
   const photo = syntheticPhoto(512, 512);
   const overlay = renderCam(camMap(), { width: 512, height: 512, image: photo });
   const heatmap = renderCam(camMap(), { width: 512, height: 512, output: 'heatmap' });
-  for (const [name, image] of [['overlay', overlay], ['heatmap', heatmap]] as const) {
+  for (const [name, image] of [
+    ['overlay', overlay],
+    ['heatmap', heatmap],
+  ] as const) {
     console.log(`\nPNG row filters on a 512x512 ${name} (raw ${(image.data.length / 1024).toFixed(0)} KiB), interleaved:`);
     const filters: FilterStrategy[] = ['none', 'sub', 'up', 'paeth', 'adaptive'];
     const fast = () => encodeFastPng({ width: 512, height: 512, data: image.data, channels: 3, depth: 8 });

@@ -36,7 +36,12 @@ const runner = nodeRunner();
 const { values } = parseArgs({ options: { rounds: { type: 'string' }, only: { type: 'string' } } });
 const ROUNDS = Number(values.rounds ?? 15);
 
-interface Variant { name: string; session: ModelSession; manifest: Manifest; bytes: number }
+interface Variant {
+  name: string;
+  session: ModelSession;
+  manifest: Manifest;
+  bytes: number;
+}
 
 function scenes(first: number, count: number, size: number): RgbImage[] {
   return Array.from({ length: count }, (_, i) => {
@@ -47,7 +52,12 @@ function scenes(first: number, count: number, size: number): RgbImage[] {
 
 async function examples(): Promise<RgbImage[]> {
   const dir = join(ROOT, 'examples');
-  return Promise.all(readdirSync(dir).filter((n) => n.endsWith('.png')).sort().map((n) => decodeImage(new Uint8Array(readFileSync(join(dir, n))))));
+  return Promise.all(
+    readdirSync(dir)
+      .filter((n) => n.endsWith('.png'))
+      .sort()
+      .map((n) => decodeImage(new Uint8Array(readFileSync(join(dir, n))))),
+  );
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -56,7 +66,8 @@ function feeds(m: Manifest, image: RunTensor, topK: number): Record<string, RunT
   const k = Number(m.seed.shape[1]);
   const seed = new Float32Array(2 * k).fill(1, 0, k);
   return {
-    ...ownSeedFeeds(m), [m.input.name]: image,
+    ...ownSeedFeeds(m),
+    [m.input.name]: image,
     [m.seed.name]: topK > 0 ? { type: 'float32', dims: [2, k], data: seed } : { type: 'float32', dims: [1, k], data: new Float32Array(k) },
     [m.seed.select!.topK]: { type: 'int64', dims: [1], data: BigInt64Array.from([BigInt(topK)]) },
   };
@@ -83,11 +94,24 @@ async function timeRun(v: Variant, image: RunTensor, kind: 'classify' | 'top1' |
 
 function pearson(a: Float32Array, b: Float32Array): number {
   const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]!; mb += b[i]!; }
-  ma /= n; mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { const x = a[i]! - ma, y = b[i]! - mb; sab += x * y; saa += x * x; sbb += y * y; }
+  let ma = 0,
+    mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]! - ma,
+      y = b[i]! - mb;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
   return saa === 0 || sbb === 0 ? (saa === sbb ? 1 : 0) : sab / Math.sqrt(saa * sbb);
 }
 
@@ -98,58 +122,102 @@ async function explain(v: Variant, image: RunTensor, cls: number): Promise<{ top
   const k = Number(m.seed.shape[1]);
   const seed = new Float32Array(k);
   seed[cls] = 1;
-  const out = await v.session.run({ ...feeds(m, image, 0), [m.seed.name]: { type: 'float32', dims: [1, k], data: seed } }, [m.logits.name, l.activation, l.gradient]);
+  const out = await v.session.run({ ...feeds(m, image, 0), [m.seed.name]: { type: 'float32', dims: [1, k], data: seed } }, [
+    m.logits.name,
+    l.activation,
+    l.gradient,
+  ]);
   const logits = out[m.logits.name]!.data as Float32Array;
   let top = 0;
   for (let i = 1; i < k; i++) if (logits[i]! > logits[top]!) top = i;
   const [, c, h, w] = out[l.activation]!.dims as number[];
-  const map = camMethod('gradcam')!.map({ activation: out[l.activation]!.data as Float32Array, gradient: out[l.gradient]!.data as Float32Array, channels: c!, height: h!, width: w! });
+  const map = camMethod('gradcam')!.map({
+    activation: out[l.activation]!.data as Float32Array,
+    gradient: out[l.gradient]!.data as Float32Array,
+    channels: c!,
+    height: h!,
+    width: w!,
+  });
   return { top, map };
 }
 
-async function benchModel(_name: string, file: string, options: PrepareOptions, calibration: RgbImage[], evaluation: RgbImage[]): Promise<void> {
+async function benchModel(
+  _name: string,
+  file: string,
+  options: PrepareOptions,
+  calibration: RgbImage[],
+  evaluation: RgbImage[],
+): Promise<void> {
   const source = new Uint8Array(readFileSync(file));
   const variants: Variant[] = [];
-  for (const [label, extra] of [['fp32', { quantize: 'none' }], ['int8 weights', { quantize: 'int8' }], ['int8 compute', { quantize: 'int8', calibrate: calibration }]] as const) {
+  for (const [label, extra] of [
+    ['fp32', { quantize: 'none' }],
+    ['int8 weights', { quantize: 'int8' }],
+    ['int8 compute', { quantize: 'int8', calibrate: calibration }],
+  ] as const) {
     const t = performance.now();
     const r = await prepare(source, { ...options, ...extra } as PrepareOptions, runner);
-    if (label === 'int8 compute') console.log(`  ${r.report.notes.filter((n) => n.startsWith('int8') || n.includes('float copy')).join(' ')} (prepare ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    if (label === 'int8 compute')
+      console.log(
+        `  ${r.report.notes.filter((n) => n.startsWith('int8') || n.includes('float copy')).join(' ')} (prepare ${((performance.now() - t) / 1000).toFixed(1)} s)`,
+      );
     variants.push({ name: label, session: await runner.createSession(r.model), manifest: r.manifest, bytes: r.model.byteLength });
   }
   const spec = preprocessSpecOf(variants[0]!.manifest.input);
-  const tensors: RunTensor[] = evaluation.map((img) => { const p = preprocess(img, spec); return { type: 'float32', dims: [...p.dims], data: p.data }; });
+  const tensors: RunTensor[] = evaluation.map((img) => {
+    const p = preprocess(img, spec);
+    return { type: 'float32', dims: [...p.dims], data: p.data };
+  });
   // Accuracy against fp32.
   const [fp, w8, a8] = variants as [Variant, Variant, Variant];
   const stats = { w8: { agree: 0, r: [] as number[] }, a8: { agree: 0, r: [] as number[] } };
   for (const image of tensors) {
     const ref = await explain(fp, image, 0);
     const refMap = (await explain(fp, image, ref.top)).map;
-    for (const [key, v] of [['w8', w8], ['a8', a8]] as const) {
+    for (const [key, v] of [
+      ['w8', w8],
+      ['a8', a8],
+    ] as const) {
       const e = await explain(v, image, ref.top);
       if (e.top === ref.top) stats[key].agree++;
       stats[key].r.push(pearson(e.map, refMap));
     }
   }
   // Speed, interleaved.
-  const kinds: ('classify' | 'top1' | 'pixel')[] = variants[0]!.manifest.layers.some((l) => l.input) ? ['classify', 'top1', 'pixel'] : ['classify', 'top1'];
+  const kinds: ('classify' | 'top1' | 'pixel')[] = variants[0]!.manifest.layers.some((l) => l.input)
+    ? ['classify', 'top1', 'pixel']
+    : ['classify', 'top1'];
   const times = new Map<string, number[]>();
   for (const v of variants) for (const k of kinds) await timeRun(v, tensors[0]!, k); // warm-up
   for (let r = 0; r < ROUNDS; r++) {
-    for (const k of kinds) for (const v of variants) {
-      const key = `${v.name}/${k}`;
-      times.set(key, [...(times.get(key) ?? []), await timeRun(v, tensors[r % tensors.length]!, k)]);
-    }
+    for (const k of kinds)
+      for (const v of variants) {
+        const key = `${v.name}/${k}`;
+        times.set(key, [...(times.get(key) ?? []), await timeRun(v, tensors[r % tensors.length]!, k)]);
+      }
   }
   const ms = (v: string, k: string) => median(times.get(`${v}/${k}`)!);
   const n = tensors.length;
   const fmt = (x: number) => x.toFixed(3);
-  console.log(`  speed (median ms of ${ROUNDS}): ${kinds.map((k) => `${k}: fp32 ${ms('fp32', k).toFixed(1)}, int8 weights ${ms('int8 weights', k).toFixed(1)}, int8 compute ${ms('int8 compute', k).toFixed(1)}`).join('; ')}`);
-  for (const k of kinds) console.log(`  ${k}: int8 compute / int8 weights = ${fmt(ms('int8 compute', k) / ms('int8 weights', k))}; int8 weights / fp32 = ${fmt(ms('int8 weights', k) / ms('fp32', k))}`);
-  for (const [key, label] of [['w8', 'int8 weights'], ['a8', 'int8 compute']] as const) {
+  console.log(
+    `  speed (median ms of ${ROUNDS}): ${kinds.map((k) => `${k}: fp32 ${ms('fp32', k).toFixed(1)}, int8 weights ${ms('int8 weights', k).toFixed(1)}, int8 compute ${ms('int8 compute', k).toFixed(1)}`).join('; ')}`,
+  );
+  for (const k of kinds)
+    console.log(
+      `  ${k}: int8 compute / int8 weights = ${fmt(ms('int8 compute', k) / ms('int8 weights', k))}; int8 weights / fp32 = ${fmt(ms('int8 weights', k) / ms('fp32', k))}`,
+    );
+  for (const [key, label] of [
+    ['w8', 'int8 weights'],
+    ['a8', 'int8 compute'],
+  ] as const) {
     const rs = stats[key].r;
-    console.log(`  ${label} vs fp32 on ${n} images: top-1 agreement ${stats[key].agree}/${n}, map r min ${fmt(Math.min(...rs))} mean ${fmt(rs.reduce((a, b) => a + b, 0) / n)}`);
+    console.log(
+      `  ${label} vs fp32 on ${n} images: top-1 agreement ${stats[key].agree}/${n}, map r min ${fmt(Math.min(...rs))} mean ${fmt(rs.reduce((a, b) => a + b, 0) / n)}`,
+    );
   }
-  console.log(`  size: fp32 ${(fp.bytes / 1e6).toFixed(2)} MB, int8 weights ${(w8.bytes / 1e6).toFixed(2)} MB, int8 compute ${(a8.bytes / 1e6).toFixed(2)} MB`);
+  console.log(
+    `  size: fp32 ${(fp.bytes / 1e6).toFixed(2)} MB, int8 weights ${(w8.bytes / 1e6).toFixed(2)} MB, int8 compute ${(a8.bytes / 1e6).toFixed(2)} MB`,
+  );
   for (const v of variants) await v.session.release();
 }
 
@@ -160,9 +228,15 @@ async function calibrationSweep(): Promise<void> {
   const fp = await prepare(source, options, runner);
   const ref: Variant = { name: 'fp32', session: await runner.createSession(fp.model), manifest: fp.manifest, bytes: 0 };
   const spec = preprocessSpecOf(fp.manifest.input);
-  const tensors: RunTensor[] = scenes(3_100_000, 32, 128).map((img) => { const p = preprocess(img, spec); return { type: 'float32', dims: [...p.dims], data: p.data }; });
+  const tensors: RunTensor[] = scenes(3_100_000, 32, 128).map((img) => {
+    const p = preprocess(img, spec);
+    return { type: 'float32', dims: [...p.dims], data: p.data };
+  });
   const refs = [];
-  for (const t of tensors) { const top = (await explain(ref, t, 0)).top; refs.push({ top, map: (await explain(ref, t, top)).map }); }
+  for (const t of tensors) {
+    const top = (await explain(ref, t, 0)).top;
+    refs.push({ top, map: (await explain(ref, t, top)).map });
+  }
   console.log('\n### default model: calibration set size (scenes, seeds 3,000,000+) -> accuracy on 32 other scenes');
   for (const n of [1, 4, 16, 64]) {
     const r = await prepare(source, { ...options, quantize: 'int8', calibrate: scenes(3_000_000, n, 128) }, runner);
@@ -174,7 +248,9 @@ async function calibrationSweep(): Promise<void> {
       if (e.top === refs[i]!.top) agree++;
       rs.push(pearson(e.map, refs[i]!.map));
     }
-    console.log(`  ${String(n).padStart(3)} images: top-1 agreement ${agree}/${tensors.length}, map r min ${Math.min(...rs).toFixed(3)} mean ${(rs.reduce((a, b) => a + b, 0) / rs.length).toFixed(3)}`);
+    console.log(
+      `  ${String(n).padStart(3)} images: top-1 agreement ${agree}/${tensors.length}, map r min ${Math.min(...rs).toFixed(3)} mean ${(rs.reduce((a, b) => a + b, 0) / rs.length).toFixed(3)}`,
+    );
     await v.session.release();
   }
   await ref.session.release();
@@ -191,8 +267,14 @@ if (want('default')) {
 for (const name of ['resnet18', 'resnet50', 'mobilenet_v2']) {
   if (!want(name)) continue;
   const file = join(ROOT, 'build/torchvision', `${name}.onnx`);
-  if (!existsSync(file)) { console.log(`\n### ${name}: missing ${file} (run nice /usr/bin/python3 tools/export_torchvision.py)`); continue; }
+  if (!existsSync(file)) {
+    console.log(`\n### ${name}: missing ${file} (run nice /usr/bin/python3 tools/export_torchvision.py)`);
+    continue;
+  }
   console.log(`\n### ${name} (torchvision architecture, RANDOM weights; calibrated on 16 scenes, evaluated on examples/ + 4 scenes)`);
-  await benchModel(name, file, { layers: ['layer_default'] }, scenes(3_000_000, 16, 224), [...await examples(), ...scenes(3_200_000, 4, 224)]);
+  await benchModel(name, file, { layers: ['layer_default'] }, scenes(3_000_000, 16, 224), [
+    ...(await examples()),
+    ...scenes(3_200_000, 4, 224),
+  ]);
 }
 if (want('sweep')) await calibrationSweep();

@@ -51,7 +51,11 @@ function image(seed: number): Uint8Array {
 
 async function explain(url: string, model: string | null, seed: number): Promise<{ ms: number; model: number }> {
   const start = performance.now();
-  const res = await fetch(`${url}/v1/explain${model ? `?model=${model}` : ''}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: image(seed) });
+  const res = await fetch(`${url}/v1/explain${model ? `?model=${model}` : ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'image/png' },
+    body: image(seed),
+  });
   const body = await res.arrayBuffer();
   const ms = performance.now() - start;
   if (!res.ok) throw new Error(`${model}: ${res.status} ${new TextDecoder().decode(body).slice(0, 400)}`);
@@ -73,9 +77,15 @@ async function warm(url: string, model: string | null, seed: number): Promise<vo
 
 async function measure(file: string, seed0: number): Promise<string> {
   const id = basename(file, '.onnx').replace(/[^a-z0-9._-]/gi, '-');
-  const dev = await startWranglerDev({ kv: { MODELS: { [`${id}.onnx`]: file, [`${id}.json`]: file.replace(/\.onnx$/, '.json') } }, timeoutMs: 180_000 });
+  const dev = await startWranglerDev({
+    kv: { MODELS: { [`${id}.onnx`]: file, [`${id}.json`]: file.replace(/\.onnx$/, '.json') } },
+    timeoutMs: 180_000,
+  });
   try {
-    for (let i = 0; i < 2; i++) { await warm(dev.url, null, seed0 + 100 + i); await warm(dev.url, id, seed0 + 200 + i); }
+    for (let i = 0; i < 2; i++) {
+      await warm(dev.url, null, seed0 + 100 + i);
+      await warm(dev.url, id, seed0 + 200 + i);
+    }
     const base: number[] = [];
     const own: number[] = [];
     const stage: number[] = [];
@@ -99,16 +109,31 @@ async function measureInNode(file: string): Promise<string> {
   const session = await nodeRunner().createSession(new Uint8Array(readFileSync(file)));
   const [, c, h, w] = manifest.input.shape as number[];
   const k = Number(manifest.seed.shape[1]);
-  const input = { type: 'float32' as const, dims: [1, c!, h!, w!], data: Float32Array.from({ length: c! * h! * w! }, (_, i) => Math.sin(i / 97)) };
+  const input = {
+    type: 'float32' as const,
+    dims: [1, c!, h!, w!],
+    data: Float32Array.from({ length: c! * h! * w! }, (_, i) => Math.sin(i / 97)),
+  };
   const layer = manifest.layers.find((l) => l.default)!;
   const attention = manifest.attention?.blocks.flatMap((b) => [b.probabilities, ...(b.gradient ? [b.gradient] : [])]) ?? [];
   const once = async () => {
     const start = performance.now();
-    const out = await session.run({ ...ownSeedFeeds(manifest), [manifest.input.name]: input, [manifest.seed.name]: { type: 'float32', dims: [1, k], data: new Float32Array(k) } }, [manifest.logits.name]);
+    const out = await session.run(
+      {
+        ...ownSeedFeeds(manifest),
+        [manifest.input.name]: input,
+        [manifest.seed.name]: { type: 'float32', dims: [1, k], data: new Float32Array(k) },
+      },
+      [manifest.logits.name],
+    );
     const logits = out[manifest.logits.name]!.data as Float32Array;
     const seed = new Float32Array(k);
     seed[logits.indexOf(Math.max(...logits))] = 1;
-    await session.run({ [manifest.input.name]: input, [manifest.seed.name]: { type: 'float32', dims: [1, k], data: seed } }, [layer.activation, layer.gradient, ...attention]);
+    await session.run({ [manifest.input.name]: input, [manifest.seed.name]: { type: 'float32', dims: [1, k], data: seed } }, [
+      layer.activation,
+      layer.gradient,
+      ...attention,
+    ]);
     return performance.now() - start;
   };
   await once();
@@ -122,10 +147,13 @@ async function main(): Promise<void> {
   const models = argValues('model').map((m) => resolve(m));
   if (models.length === 0) throw new Error('give --model <prepared.onnx> (repeatable)');
   console.log(`${ROUNDS} paired rounds per model, ${SIZE}x${SIZE} PNG, method gradcam, top-1\n`);
-  console.log('| model | prepared MB | explain ms (median) | of which model stage | default model ms | x default (paired) | WASM memory MB |');
+  console.log(
+    '| model | prepared MB | explain ms (median) | of which model stage | default model ms | x default (paired) | WASM memory MB |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   const inNode = process.argv.includes('--node');
-  for (const [i, m] of models.entries()) console.log(inNode || statSync(m).size > KV_VALUE_LIMIT ? await measureInNode(m) : await measure(m, 1000 * (i + 1)));
+  for (const [i, m] of models.entries())
+    console.log(inNode || statSync(m).size > KV_VALUE_LIMIT ? await measureInNode(m) : await measure(m, 1000 * (i + 1)));
 }
 
 await main();

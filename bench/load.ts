@@ -91,25 +91,36 @@ async function main(): Promise<void> {
   const memory: number[] = [];
   try {
     const poll = setInterval(() => {
-      fetch(`${dev.url}/healthz`).then((r) => r.json()).then((h) => memory.push((h as { wasmMemoryBytes: number }).wasmMemoryBytes), () => undefined);
+      fetch(`${dev.url}/healthz`)
+        .then((r) => r.json())
+        .then(
+          (h) => memory.push((h as { wasmMemoryBytes: number }).wasmMemoryBytes),
+          () => undefined,
+        );
     }, 1000);
     let next = 0;
     let rng = 12345;
-    const random = () => ((rng = (rng * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const random = () => (rng = (rng * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const deadline = Date.now() + SECONDS * 1000;
     const started = performance.now();
     const one = async (): Promise<Result> => {
       const i = Math.floor(random() * IMAGES);
       const v = Math.floor(random() * VARIANTS.length);
       const t0 = performance.now();
-      const res = await fetch(`${dev.url}/v1/explain?${VARIANTS[v]}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: images[i].bytes });
+      const res = await fetch(`${dev.url}/v1/explain?${VARIANTS[v]}`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: images[i].bytes,
+      });
       const body = new Uint8Array(await res.arrayBuffer());
       const ms = performance.now() - t0;
       const cache = res.headers.get('x-cache') ?? '?';
       const fail = (why: string): Result => ({ ms, cache, failure: `image ${i} variant ${v}: ${why}` });
       if (res.status !== 200) return fail(`status ${res.status} ${new TextDecoder().decode(body).slice(0, 200)}`);
       const json = VARIANTS[v] === 'output=json';
-      const cls = json ? (JSON.parse(new TextDecoder().decode(body)) as { class: { index: number } }).class.index : Number(res.headers.get('x-explanation-class'));
+      const cls = json
+        ? (JSON.parse(new TextDecoder().decode(body)) as { class: { index: number } }).class.index
+        : Number(res.headers.get('x-explanation-class'));
       if (cls !== expectedClass[i]) return fail(`class ${cls}, expected ${expectedClass[i]}`);
       if (!json) {
         const png = decode(body);
@@ -117,7 +128,9 @@ async function main(): Promise<void> {
         if (png.width !== want[0] || png.height !== want[1]) return fail(`PNG ${png.width}x${png.height}, expected ${want.join('x')}`);
       }
       // JSON bodies carry per-request timings; compare the rest
-      const digest = createHash('sha256').update(json ? JSON.stringify({ ...JSON.parse(new TextDecoder().decode(body)), timings: null }) : body).digest('hex');
+      const digest = createHash('sha256')
+        .update(json ? JSON.stringify({ ...JSON.parse(new TextDecoder().decode(body)), timings: null }) : body)
+        .digest('hex');
       const key = `${i}/${v}`;
       const seen = digests.get(key);
       if (seen && seen !== digest) return fail('bytes differ from an earlier response of the same key');
@@ -138,12 +151,26 @@ async function main(): Promise<void> {
     const third = Math.max(1, Math.floor(memory.length / 3));
     const early = Math.max(...memory.slice(0, third));
     const late = Math.max(...memory.slice(-third));
-    console.log(`load: ${results.length} requests in ${seconds.toFixed(1)} s, concurrency ${CONCURRENCY}, ${IMAGES} images x ${VARIANTS.length} variants`);
+    console.log(
+      `load: ${results.length} requests in ${seconds.toFixed(1)} s, concurrency ${CONCURRENCY}, ${IMAGES} images x ${VARIANTS.length} variants`,
+    );
     console.log(`throughput ${(results.length / seconds).toFixed(1)} req/s; failed checks ${failures.length}`);
     console.log(summary('all', results));
-    console.log(summary('hits', results.filter((r) => r.cache === 'hit')));
-    console.log(summary('misses', results.filter((r) => r.cache === 'miss')));
-    console.log(`WASM memory: first third max ${mib(early)} MiB, last third max ${mib(late)} MiB, overall max ${mib(Math.max(...memory))} MiB (${memory.length} samples)`);
+    console.log(
+      summary(
+        'hits',
+        results.filter((r) => r.cache === 'hit'),
+      ),
+    );
+    console.log(
+      summary(
+        'misses',
+        results.filter((r) => r.cache === 'miss'),
+      ),
+    );
+    console.log(
+      `WASM memory: first third max ${mib(early)} MiB, last third max ${mib(late)} MiB, overall max ${mib(Math.max(...memory))} MiB (${memory.length} samples)`,
+    );
     for (const f of failures.slice(0, 10)) console.log(`FAILED ${f.failure}`);
     const steady = late <= early * 1.1 + (4 << 20);
     if (!steady) console.log('FAILED memory grew');

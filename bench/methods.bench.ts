@@ -46,7 +46,12 @@ function inputTensor(manifest: Manifest): Float32Array {
   return out;
 }
 
-async function explainOnce(session: ModelSession, manifest: Manifest, input: Float32Array, name: string): Promise<{ ms: number; camMs: number; runs: number }> {
+async function explainOnce(
+  session: ModelSession,
+  manifest: Manifest,
+  input: Float32Array,
+  name: string,
+): Promise<{ ms: number; camMs: number; runs: number }> {
   const layer = resolveLayer(manifest, undefined);
   let runs = 0;
   let camStarted = 0;
@@ -60,8 +65,13 @@ async function explainOnce(session: ModelSession, manifest: Manifest, input: Flo
   };
   const started = performance.now();
   await computeMaps(new ModelFeed(counted, manifest), input, {
-    method: { kind: 'cam', cam: camMethod(name)! }, layers: [layer], combine: 'mean', aug: 'none',
-    targets: { classIndex: null, top: 1, counterfactual: false, versus: null }, n: 8, sigma: 0.15,
+    method: { kind: 'cam', cam: camMethod(name)! },
+    layers: [layer],
+    combine: 'mean',
+    aug: 'none',
+    targets: { classIndex: null, top: 1, counterfactual: false, versus: null },
+    n: 8,
+    sigma: 0.15,
   });
   const done = performance.now();
   return { ms: done - started, camMs: done - camStarted, runs };
@@ -111,10 +121,14 @@ async function main(): Promise<void> {
       ratios[name].push(m.ms / base.ms);
     }
   }
-  console.log('| method | model runs | median ms (model + CAM) | of which CAM step (ms) | x Grad-CAM (median of paired ratios) | WASM memory after first use |');
+  console.log(
+    '| method | model runs | median ms (model + CAM) | of which CAM step (ms) | x Grad-CAM (median of paired ratios) | WASM memory after first use |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const name of METHOD_NAMES) {
-    console.log(`| ${name} | ${runs[name]} | ${median(ms[name]).toFixed(1)} | ${median(camMs[name]).toFixed(1)} | ${median(ratios[name]).toFixed(2)} | ${(memory[name] / 2 ** 20).toFixed(0)} MB |`);
+    console.log(
+      `| ${name} | ${runs[name]} | ${median(ms[name]).toFixed(1)} | ${median(camMs[name]).toFixed(1)} | ${median(ratios[name]).toFixed(2)} | ${(memory[name] / 2 ** 20).toFixed(0)} MB |`,
+    );
   }
   console.log(`\n${await forwardOnlyCheck(session, manifest, input)}`);
   console.log(`WASM memory at the end: ${(wasmMemoryBytes() / 2 ** 20).toFixed(0)} MB`);

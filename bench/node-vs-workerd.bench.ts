@@ -82,7 +82,9 @@ async function post(url: string, path: string, body: Uint8Array): Promise<Result
   const bytes = new Uint8Array(await res.arrayBuffer());
   const ms = performance.now() - start;
   if (!res.ok) throw new Error(`${url}${path}: ${res.status} ${new TextDecoder().decode(bytes)}`);
-  const stages = Object.fromEntries([...(res.headers.get('server-timing') ?? '').matchAll(/([\w-]+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+  const stages = Object.fromEntries(
+    [...(res.headers.get('server-timing') ?? '').matchAll(/([\w-]+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]),
+  );
   return { ms, bytes, stages, id: res.headers.get('x-explanation-id') ?? '', cache: res.headers.get('x-cache') ?? '' };
 }
 
@@ -129,7 +131,10 @@ async function main(): Promise<void> {
   const [dev, node, node1] = started.map((s) => (s as PromiseFulfilledResult<{ url: string; stop(): Promise<void> }>).value);
   const servers: Record<Name, string> = { workerd: dev.url, node: node.url, 'node-1t': node1.url };
   const names = Object.keys(servers) as Name[];
-  const rows = Object.fromEntries(names.map((n) => [n, Object.fromEntries(KINDS.map((k) => [k, [] as number[]]))])) as Record<Name, Record<(typeof KINDS)[number], number[]>>;
+  const rows = Object.fromEntries(names.map((n) => [n, Object.fromEntries(KINDS.map((k) => [k, [] as number[]]))])) as Record<
+    Name,
+    Record<(typeof KINDS)[number], number[]>
+  >;
   const throughput = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
   let sameId = 0;
   let compared = 0;
@@ -157,7 +162,9 @@ async function main(): Promise<void> {
         for (let i = 0; i < pa.length; i++) pixelDiff[n] = Math.max(pixelDiff[n], Math.abs(pa[i] - pb[i]));
       }
     }
-    for (let k = 0; k < 2; k++) for (const n of k ? [...names].reverse() : names) throughput[n].push(await burst(servers[n], 500_000 + k * 1000 + names.indexOf(n) * 100));
+    for (let k = 0; k < 2; k++)
+      for (const n of k ? [...names].reverse() : names)
+        throughput[n].push(await burst(servers[n], 500_000 + k * 1000 + names.indexOf(n) * 100));
   } finally {
     await Promise.all([dev.stop(), node.stop(), node1.stop()]);
   }
@@ -165,15 +172,23 @@ async function main(): Promise<void> {
   const m = (n: Name, k: (typeof KINDS)[number]) => median(rows[n][k]);
   const line = (label: string, k: (typeof KINDS)[number]) =>
     `${label.padEnd(28)}${names.map((n) => m(n, k).toFixed(1).padStart(10)).join('')}${(m('node', k) / m('workerd', k)).toFixed(2).padStart(12)}${(m('node-1t', k) / m('workerd', k)).toFixed(2).padStart(12)}`;
-  console.log(`Node vs workerd: model '${MODEL_ID}', ${SIZE}x${SIZE} PNG in, overlay PNG out, ${ROUNDS} interleaved rounds, ${CORES} cores (node = ${CORES} ORT threads)`);
-  console.log(`${'median ms'.padEnd(28)}${names.map((n) => n.padStart(10)).join('')}${'node/wkd'.padStart(12)}${'node1t/wkd'.padStart(12)}`);
+  console.log(
+    `Node vs workerd: model '${MODEL_ID}', ${SIZE}x${SIZE} PNG in, overlay PNG out, ${ROUNDS} interleaved rounds, ${CORES} cores (node = ${CORES} ORT threads)`,
+  );
+  console.log(
+    `${'median ms'.padEnd(28)}${names.map((n) => n.padStart(10)).join('')}${'node/wkd'.padStart(12)}${'node1t/wkd'.padStart(12)}`,
+  );
   console.log(line('explain, cache miss', 'miss'));
   console.log(line('  model stage (Server-Timing)', 'model'));
   console.log(line('classify (forward only)', 'classify'));
   console.log(line('explain, cache hit', 'hit'));
   const tp = (n: Name) => median(throughput[n]);
-  console.log(`${`throughput, ${CONCURRENCY} clients (req/s)`.padEnd(28)}${names.map((n) => tp(n).toFixed(1).padStart(10)).join('')}${(tp('node') / tp('workerd')).toFixed(2).padStart(12)}${(tp('node-1t') / tp('workerd')).toFixed(2).padStart(12)}`);
-  console.log(`same explanation id as workerd: ${sameId}/${compared}; largest pixel difference: node ${pixelDiff.node}, node-1t ${pixelDiff['node-1t']} (of 255)`);
+  console.log(
+    `${`throughput, ${CONCURRENCY} clients (req/s)`.padEnd(28)}${names.map((n) => tp(n).toFixed(1).padStart(10)).join('')}${(tp('node') / tp('workerd')).toFixed(2).padStart(12)}${(tp('node-1t') / tp('workerd')).toFixed(2).padStart(12)}`,
+  );
+  console.log(
+    `same explanation id as workerd: ${sameId}/${compared}; largest pixel difference: node ${pixelDiff.node}, node-1t ${pixelDiff['node-1t']} (of 255)`,
+  );
   if (sameId !== compared) process.exitCode = 1;
 }
 

@@ -26,13 +26,19 @@ const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'build', 'bench-prepare');
 const MB = 1024 * 1024;
 
-interface Target { name: string; file: string; images: number; speedRuns: number }
+interface Target {
+  name: string;
+  file: string;
+  images: number;
+  speedRuns: number;
+}
 
 function targets(quick: boolean): Target[] {
   const fixtures = join(ROOT, 'test/fixtures/models');
   const list: Target[] = existsSync(fixtures)
-    ? readdirSync(fixtures).filter((d) => existsSync(join(fixtures, d, 'model.onnx')))
-      .map((d) => ({ name: d, file: join(fixtures, d, 'model.onnx'), images: 8, speedRuns: quick ? 5 : 15 }))
+    ? readdirSync(fixtures)
+        .filter((d) => existsSync(join(fixtures, d, 'model.onnx')))
+        .map((d) => ({ name: d, file: join(fixtures, d, 'model.onnx'), images: 8, speedRuns: quick ? 5 : 15 }))
     : [];
   for (const name of ['mobilenet_v2', 'resnet18', 'resnet50']) {
     const file = join(ROOT, 'build/torchvision', `${name}.onnx`);
@@ -94,14 +100,25 @@ function pearson(x: Float32Array, y: Float32Array): number {
   const n = x.length;
   const mx = x.reduce((a, b) => a + b, 0) / n;
   const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) { sxy += (x[i]! - mx) * (y[i]! - my); sxx += (x[i]! - mx) ** 2; syy += (y[i]! - my) ** 2; }
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
   return sxx === 0 && syy === 0 ? 1 : sxy / Math.sqrt(sxx * syy);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-interface Prepared { bytes: Uint8Array; manifest: Manifest; seconds: number; file: string }
+interface Prepared {
+  bytes: Uint8Array;
+  manifest: Manifest;
+  seconds: number;
+  file: string;
+}
 
 async function prepareBoth(t: Target, runner: ModelRunner): Promise<{ fp32: Prepared; int8: Prepared }> {
   const source = new Uint8Array(readFileSync(t.file));
@@ -140,10 +157,29 @@ async function speed(t: Target, sessions: { original: ModelSession; fp32: ModelS
   const origOutputs = sessions.original.outputNames;
   const jobs: [keyof typeof sessions, () => Promise<unknown>][] = [
     ['original', () => sessions.original.run({ [m.input.name]: image }, origOutputs)],
-    ['fp32', () => sessions.fp32.run({ ...ownSeedFeeds(m), [m.input.name]: image, [m.seed.name]: seed }, [m.logits.name, layer.activation, layer.gradient])],
-    ['int8', () => sessions.int8.run({ ...ownSeedFeeds(m), [m.input.name]: image, [m.seed.name]: seed }, [m.logits.name, layer.activation, layer.gradient])],
+    [
+      'fp32',
+      () =>
+        sessions.fp32.run({ ...ownSeedFeeds(m), [m.input.name]: image, [m.seed.name]: seed }, [
+          m.logits.name,
+          layer.activation,
+          layer.gradient,
+        ]),
+    ],
+    [
+      'int8',
+      () =>
+        sessions.int8.run({ ...ownSeedFeeds(m), [m.input.name]: image, [m.seed.name]: seed }, [
+          m.logits.name,
+          layer.activation,
+          layer.gradient,
+        ]),
+    ],
   ];
-  for (const [, job] of jobs) { await job(); await job(); }
+  for (const [, job] of jobs) {
+    await job();
+    await job();
+  }
   const times: Record<string, number[]> = { original: [], fp32: [], int8: [] };
   for (let i = 0; i < t.speedRuns; i++) {
     for (let j = 0; j < jobs.length; j++) {
@@ -159,7 +195,10 @@ async function speed(t: Target, sessions: { original: ModelSession; fp32: ModelS
 /** WASM memory after creating a session and running once, in a fresh process. */
 function memoryOf(file: string, manifestFile: string, kind: 'original' | 'prepared'): number {
   const script = join(ROOT, 'bench/prepare.bench.ts');
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script, '--memory', file, manifestFile, kind], { encoding: 'utf8', cwd: ROOT });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script, '--memory', file, manifestFile, kind], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
   return Number(out.trim().split('\n').pop());
 }
 
@@ -200,12 +239,22 @@ async function main(): Promise<void> {
     };
     const layer = m.layers.find((l) => l.default)!;
     rows.push([
-      t.name, `${layer.shape.slice(1).join('x')}`,
-      (fp32.bytes.length / MB).toFixed(2), (int8.bytes.length / MB).toFixed(2), (int8.bytes.length / fp32.bytes.length).toFixed(3),
-      `${Math.round(fid.agreement * t.images)}/${t.images}`, fid.minR.toFixed(4), fid.meanR.toFixed(4),
-      (mem.original / MB).toFixed(1), (mem.fp32 / MB).toFixed(1), (mem.int8 / MB).toFixed(1),
-      sp.original.toFixed(1), (sp.fp32 / sp.original).toFixed(3), (sp.int8 / sp.original).toFixed(3),
-      fp32.seconds.toFixed(2), int8.seconds.toFixed(2),
+      t.name,
+      `${layer.shape.slice(1).join('x')}`,
+      (fp32.bytes.length / MB).toFixed(2),
+      (int8.bytes.length / MB).toFixed(2),
+      (int8.bytes.length / fp32.bytes.length).toFixed(3),
+      `${Math.round(fid.agreement * t.images)}/${t.images}`,
+      fid.minR.toFixed(4),
+      fid.meanR.toFixed(4),
+      (mem.original / MB).toFixed(1),
+      (mem.fp32 / MB).toFixed(1),
+      (mem.int8 / MB).toFixed(1),
+      sp.original.toFixed(1),
+      (sp.fp32 / sp.original).toFixed(3),
+      (sp.int8 / sp.original).toFixed(3),
+      fp32.seconds.toFixed(2),
+      int8.seconds.toFixed(2),
     ]);
     console.error(`done ${t.name}`);
   }
@@ -213,8 +262,24 @@ async function main(): Promise<void> {
 }
 
 function printTable(rows: string[][]): void {
-  const header = ['model', 'layer CxHxW', 'fp32 MB', 'int8 MB', 'int8/fp32', 'top1 agree', 'min r', 'mean r',
-    'mem orig MB', 'mem fp32 MB', 'mem int8 MB', 'fwd ms', 'prep/fwd fp32', 'prep/fwd int8', 'prepare s fp32', 'prepare s int8'];
+  const header = [
+    'model',
+    'layer CxHxW',
+    'fp32 MB',
+    'int8 MB',
+    'int8/fp32',
+    'top1 agree',
+    'min r',
+    'mean r',
+    'mem orig MB',
+    'mem fp32 MB',
+    'mem int8 MB',
+    'fwd ms',
+    'prep/fwd fp32',
+    'prep/fwd int8',
+    'prepare s fp32',
+    'prepare s int8',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(header));

@@ -128,7 +128,9 @@ async function main(): Promise<void> {
 
   const mMiss = median(rows.miss);
   const mClassify = median(rows.classify);
-  console.log(`service benchmark: wrangler dev (workerd), model '${MODEL_ID}', ${SIZE}x${SIZE} PNG in, PNG overlay out, ${ROUNDS} interleaved rounds`);
+  console.log(
+    `service benchmark: wrangler dev (workerd), model '${MODEL_ID}', ${SIZE}x${SIZE} PNG in, PNG overlay out, ${ROUNDS} interleaved rounds`,
+  );
   console.log('                                    median ms');
   console.log(`explain, cache miss (top-1)        ${fmt(mMiss)}   (model stage ${fmt(median(rows.model_miss))})`);
   console.log(`explain, cache miss (class=0, S=1) ${fmt(median(rows.named))}   (model stage ${fmt(median(rows.model_named))})`);
@@ -136,7 +138,9 @@ async function main(): Promise<void> {
   console.log(`two runs (classify + class=0)      ${fmt(mClassify + median(rows.named))}   (estimate)`);
   console.log(`explain, cache hit                 ${fmt(median(rows.hit))}   (${rows.hit.length} hits)`);
   console.log(`first request of a new isolate     ${cold.map((c) => c.toFixed(0)).join(', ')} ms`);
-  console.log(`ratio explain miss / classify      median of per-round ratios ${median(rows.ratio).toFixed(2)}, ratio of medians ${(mMiss / mClassify).toFixed(2)} (target <= 1.3)`);
+  console.log(
+    `ratio explain miss / classify      median of per-round ratios ${median(rows.ratio).toFixed(2)}, ratio of medians ${(mMiss / mClassify).toFixed(2)} (target <= 1.3)`,
+  );
   console.log(`WASM memory                        ${(memory / 1048576).toFixed(1)} MiB (limit 128)`);
   if (memory >= 128 * 1048576) process.exitCode = 1;
 }

@@ -39,7 +39,13 @@ async function explainTop1(m: ModelFeed, input: Float32Array): Promise<void> {
   const layer = m.manifest.layers.find((l) => l.default)!;
   const r = await runTargets(m, input, { layers: [layer] }, { classIndex: null, top: 1, counterfactual: false, versus: null });
   const t = r.layers.get(layer.name)!;
-  camMethod('gradcam')!.map({ activation: t.activation, gradient: t.gradients[0]!, channels: t.channels, height: t.height, width: t.width });
+  camMethod('gradcam')!.map({
+    activation: t.activation,
+    gradient: t.gradients[0]!,
+    channels: t.channels,
+    height: t.height,
+    width: t.width,
+  });
 }
 
 async function bench(name: string, file: string, options: PrepareOptions, size: number): Promise<void> {
@@ -72,10 +78,24 @@ async function bench(name: string, file: string, options: PrepareOptions, size: 
 }
 
 console.log(`targets benchmark: onnxruntime-web, Node ${process.version}, 1 thread, median of ${ROUNDS} interleaved rounds`);
-await bench('default model', join(ROOT, 'models/default-fp32.onnx'), { quantize: 'int8', inputGradients: true, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, 128);
+await bench(
+  'default model',
+  join(ROOT, 'models/default-fp32.onnx'),
+  { quantize: 'int8', inputGradients: true, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+  128,
+);
 const r18 = join(ROOT, 'build/torchvision/resnet18.onnx');
 if (existsSync(r18)) {
   await bench('resnet18, int8 weights (random weights)', r18, { quantize: 'int8', layers: ['layer_default'] }, 224);
-  const calibration = Array.from({ length: 16 }, (_, i) => ({ width: 224, height: 224, data: renderScene({ seed: 3_000_000 + i, size: 224, kind: 'single', classes: [i % 10] }).image }));
-  await bench('resnet18, int8 compute (random weights, 16 calibration scenes)', r18, { quantize: 'int8', layers: ['layer_default'], calibrate: calibration }, 224);
+  const calibration = Array.from({ length: 16 }, (_, i) => ({
+    width: 224,
+    height: 224,
+    data: renderScene({ seed: 3_000_000 + i, size: 224, kind: 'single', classes: [i % 10] }).image,
+  }));
+  await bench(
+    'resnet18, int8 compute (random weights, 16 calibration scenes)',
+    r18,
+    { quantize: 'int8', layers: ['layer_default'], calibrate: calibration },
+    224,
+  );
 } else console.log(`\nmissing ${r18}: run nice /usr/bin/python3 tools/export_torchvision.py`);

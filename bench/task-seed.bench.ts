@@ -32,12 +32,16 @@ function sparseVariant(prepared: Uint8Array): Uint8Array {
   const m = decodeModel(prepared);
   const g = m.graph!;
   g.input = g.input.filter((v) => v.name !== SEED);
-  const info = (name: string, type: number) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: type, shape: { dim: [{ dimParam: 'S' }, { dimValue: 1 }] } } } });
+  const info = (name: string, type: number) =>
+    onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: type, shape: { dim: [{ dimParam: 'S' }, { dimValue: 1 }] } } } });
   g.input.push(info('gradcam_seed_index', DataType.INT64), info('gradcam_seed_weight', DataType.FLOAT));
-  const c = (name: string, values: number[]) => makeNode('Constant', [], [name], { value: makeInt64Tensor(`${name}_v`, [values.length], values) }, name);
+  const c = (name: string, values: number[]) =>
+    makeNode('Constant', [], [name], { value: makeInt64Tensor(`${name}_v`, [values.length], values) }, name);
   g.node.unshift(
     makeNode('Shape', ['gradcam_seed_index'], ['sp/shape'], {}, 'sp/shape'),
-    c('sp/first', [0]), c('sp/size', [FIELDS * ANCHORS]), c('sp/dims', [-1, FIELDS, ANCHORS]),
+    c('sp/first', [0]),
+    c('sp/size', [FIELDS * ANCHORS]),
+    c('sp/dims', [-1, FIELDS, ANCHORS]),
     makeNode('Gather', ['sp/shape', 'sp/first'], ['sp/rows'], { axis: 0 }, 'sp/rows'),
     makeNode('Concat', ['sp/rows', 'sp/size'], ['sp/flat_shape'], { axis: 0 }, 'sp/flat_shape'),
     makeNode('ConstantOfShape', ['sp/flat_shape'], ['sp/zeros'], {}, 'sp/zeros'),
@@ -87,11 +91,16 @@ async function main(): Promise<void> {
   writeFileSync(FILES.sparse!, sparseVariant(model));
   const layer = manifest.layers.find((l) => l.default)!;
   const layerOutputs = [layer.activation, layer.gradient];
-  const sessions = Object.fromEntries(await Promise.all(Object.entries(FILES).map(async ([k, f]) => [k, await runner.createSession(new Uint8Array(readFileSync(f)))] as const)));
+  const sessions = Object.fromEntries(
+    await Promise.all(
+      Object.entries(FILES).map(async ([k, f]) => [k, await runner.createSession(new Uint8Array(readFileSync(f)))] as const),
+    ),
+  );
   // Same gradient from both seeds.
   const d = await sessions.dense!.run(feeds('dense'), layerOutputs);
   const s = await sessions.sparse!.run(feeds('sparse'), layerOutputs);
-  const gd = d[layer.gradient]!.data as Float32Array, gs = s[layer.gradient]!.data as Float32Array;
+  const gd = d[layer.gradient]!.data as Float32Array,
+    gs = s[layer.gradient]!.data as Float32Array;
   let maxDiff = 0;
   for (let i = 0; i < gd.length; i++) maxDiff = Math.max(maxDiff, Math.abs(gd[i]! - gs[i]!));
   const times: Record<string, number[]> = { forward: [], dense: [], sparse: [] };
@@ -103,12 +112,23 @@ async function main(): Promise<void> {
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const memory = (v: string) => Number(execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/task-seed.bench.ts'), '--memory', v, ...layerOutputs], { encoding: 'utf8', cwd: ROOT }).trim().split('\n').pop());
+  const memory = (v: string) =>
+    Number(
+      execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/task-seed.bench.ts'), '--memory', v, ...layerOutputs], {
+        encoding: 'utf8',
+        cwd: ROOT,
+      })
+        .trim()
+        .split('\n')
+        .pop(),
+    );
   console.log(`layer ${layer.name} [${layer.shape.join(', ')}]; dense and sparse G differ by at most ${maxDiff}`);
   console.log('| variant | median ms | x forward | WASM memory after one run (MiB) |');
   console.log('| --- | --- | --- | --- |');
   for (const v of Object.keys(FILES)) {
-    console.log(`| ${v} | ${median(times[v]!).toFixed(1)} | ${(median(times[v]!) / median(times.forward!)).toFixed(2)} | ${(memory(v) / 2 ** 20).toFixed(1)} |`);
+    console.log(
+      `| ${v} | ${median(times[v]!).toFixed(1)} | ${(median(times[v]!) / median(times.forward!)).toFixed(2)} | ${(memory(v) / 2 ** 20).toFixed(1)} |`,
+    );
   }
   for (const x of Object.values(sessions)) await x.release();
 }

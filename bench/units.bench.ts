@@ -33,8 +33,14 @@ const scene = renderScene({ seed: 3_000_003, size: 128, classes: [3] });
 const input = preprocess({ width: 128, height: 128, data: scene.image }, preprocessSpecOf(manifest.input)).data;
 const layer = manifest.layers.find((l) => l.default)!;
 const request = (units: number): ComputeRequest => ({
-  method: { kind: 'cam', cam: camMethod('gradcam')! }, layers: [layer], combine: 'mean', aug: 'none',
-  targets: { classIndex: null, top: 1, counterfactual: false, versus: null }, n: 8, sigma: 0.15, units,
+  method: { kind: 'cam', cam: camMethod('gradcam')! },
+  layers: [layer],
+  combine: 'mean',
+  aug: 'none',
+  targets: { classIndex: null, top: 1, counterfactual: false, versus: null },
+  n: 8,
+  sigma: 0.15,
+  units,
 });
 
 async function timed(units: number): Promise<number> {
@@ -46,7 +52,9 @@ async function timed(units: number): Promise<number> {
 
 await timed(0);
 await timed(5);
-const diffs: number[] = [], ratios: number[] = [], base: number[] = [];
+const diffs: number[] = [],
+  ratios: number[] = [],
+  base: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const order = r % 2 ? [5, 0] : [0, 5];
   const t: Record<number, number> = {};
@@ -68,7 +76,9 @@ for (let r = 0; r < 200; r++) {
   alone.push(performance.now() - t0);
 }
 const sentence = targetSentence(manifest, request(5), (await computeMaps(feed, input, request(5))).explained[0]!, softmax(run.logits));
-console.log(`rounds ${ROUNDS}: explanation ${median(base).toFixed(1)} ms; with units=5 + text: median difference ${median(diffs).toFixed(2)} ms, ratio ${median(ratios).toFixed(3)}`);
+console.log(
+  `rounds ${ROUNDS}: explanation ${median(base).toFixed(1)} ms; with units=5 + text: median difference ${median(diffs).toFixed(2)} ms, ratio ${median(ratios).toFixed(3)}`,
+);
 console.log(`the added work alone (weights, top-5, shares, sentence): median ${(median(alone) * 1000).toFixed(0)} us over 200 runs`);
 console.log(sentence);
 await session.release();

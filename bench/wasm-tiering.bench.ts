@@ -51,7 +51,9 @@ const REGIMES: Record<string, string[]> = {
 console.log(`onnxruntime-web in Node ${process.version}, one thread, ${MODEL}, ${TRIES} interleaved tries (ms)`);
 for (let t = 0; t < TRIES; t++) {
   for (const [name, flags] of Object.entries(REGIMES)) {
-    const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', CHILD, MODEL], { cwd: ROOT }).toString().trim();
+    const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', CHILD, MODEL], { cwd: ROOT })
+      .toString()
+      .trim();
     const r = JSON.parse(out.split('\n').pop()!) as { create: number; runs: number[] };
     console.log(`${name.padEnd(34)} create ${String(r.create).padStart(6)}  runs ${r.runs.map((x) => String(x).padStart(5)).join(' ')}`);
   }

@@ -49,7 +49,12 @@ async function coldStart(m: PreparedModel, seed: number): Promise<number> {
 async function main(): Promise<void> {
   const models = prepareZoo(ARCHS, VARS);
   const live = models.filter((m) => !m.skip);
-  const rows = new Map<string, ZooRow>(models.map((m) => [m.id, { model: m, classify: [], top1: [], named: [], torchTop1: [], torchNamed: [], ratioTop1: [], ratioTorch: [], cold: [], wasmBytes: 0 }]));
+  const rows = new Map<string, ZooRow>(
+    models.map((m) => [
+      m.id,
+      { model: m, classify: [], top1: [], named: [], torchTop1: [], torchNamed: [], ratioTop1: [], ratioTorch: [], cold: [], wasmBytes: 0 },
+    ]),
+  );
   const torch = await startTorchReference([...new Set(live.map((m) => m.arch))]);
   const devs = new Map<string, WranglerDev>();
   try {
@@ -64,7 +69,8 @@ async function main(): Promise<void> {
         const named = await postImage(url, path(`/v1/explain?class=${NAMED_CLASS}`, m), img);
         const torchTop1 = await torch.gradcam(m.arch, -1);
         const torchNamed = await torch.gradcam(m.arch, NAMED_CLASS);
-        if (top1.headers.get('x-cache') !== 'miss' || named.headers.get('x-cache') !== 'miss') throw new Error(`${m.id}: expected cache misses`);
+        if (top1.headers.get('x-cache') !== 'miss' || named.headers.get('x-cache') !== 'miss')
+          throw new Error(`${m.id}: expected cache misses`);
         if (r < 0) continue;
         const row = rows.get(m.id)!;
         row.classify.push(classify.ms);

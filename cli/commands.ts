@@ -17,8 +17,14 @@ export interface Command {
 }
 
 export const COMMANDS: Record<string, Command> = {
-  dissect: { summary: 'name the units of an explained layer after concepts (Network Dissection) in its manifest', load: () => import('./dissect.js') },
-  explain: { summary: 'explain images with a gradcam-edge service; PNGs + an index.html contact sheet', load: () => import('./explain.js') },
+  dissect: {
+    summary: 'name the units of an explained layer after concepts (Network Dissection) in its manifest',
+    load: () => import('./dissect.js'),
+  },
+  explain: {
+    summary: 'explain images with a gradcam-edge service; PNGs + an index.html contact sheet',
+    load: () => import('./explain.js'),
+  },
   prepare: { summary: 'add the gradient graph (and int8 weights) to an ONNX classifier', load: () => import('./prepare.js') },
   serve: { summary: 'serve the explain API on Node (multithreaded WASM, in-memory cache)', load: () => import('./serve.js') },
 };

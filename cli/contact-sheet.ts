@@ -35,14 +35,18 @@ function href(path: string): string {
 function card(e: SheetEntry): string {
   const original = `<img src="${escapeHtml(href(e.original))}" alt="original" loading="lazy">`;
   if (e.error) {
-    return `<figure><div class="pair">${original}<div class="error">error[${escapeHtml(e.error.code)}]</div></div>`
-      + `<figcaption><span class="muted">${escapeHtml(e.source)}</span><br><span class="error">${escapeHtml(e.error.detail)}</span></figcaption></figure>`;
+    return (
+      `<figure><div class="pair">${original}<div class="error">error[${escapeHtml(e.error.code)}]</div></div>` +
+      `<figcaption><span class="muted">${escapeHtml(e.source)}</span><br><span class="error">${escapeHtml(e.error.detail)}</span></figcaption></figure>`
+    );
   }
   const name = e.label ?? `class ${e.classIndex}`;
   const overlay = `<a href="${escapeHtml(e.url ?? href(e.explanation!))}"><img src="${escapeHtml(href(e.explanation!))}" alt="${escapeHtml(`${e.method}: ${name}`)}" loading="lazy"></a>`;
-  return `<figure><div class="pair">${original}${overlay}</div><figcaption>`
-    + `<b>${escapeHtml(name)}</b> (class ${e.classIndex}) <span class="score">${((e.score ?? 0) * 100).toFixed(1)}%</span> `
-    + `${escapeHtml(e.method ?? '')}, cache ${escapeHtml(e.cache ?? '')}<br><span class="muted">${escapeHtml(e.source)}</span></figcaption></figure>`;
+  return (
+    `<figure><div class="pair">${original}${overlay}</div><figcaption>` +
+    `<b>${escapeHtml(name)}</b> (class ${e.classIndex}) <span class="score">${((e.score ?? 0) * 100).toFixed(1)}%</span> ` +
+    `${escapeHtml(e.method ?? '')}, cache ${escapeHtml(e.cache ?? '')}<br><span class="muted">${escapeHtml(e.source)}</span></figcaption></figure>`
+  );
 }
 
 /** The whole HTML page. */

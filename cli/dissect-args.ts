@@ -45,12 +45,16 @@ function positiveInt(flag: string, text: string | undefined): number | undefined
 /** Parse the arguments after `dissect`. Throws `bad_option` for malformed ones. */
 export function parseDissectArgs(args: string[]): DissectArgs {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true, strict: true,
+    args,
+    allowPositionals: true,
+    strict: true,
     options: { concepts: { type: 'string' }, layer: { type: 'string' }, images: { type: 'string' }, seed: { type: 'string' } },
   });
-  if (positionals.length !== 1) throw new ApiError(400, 'bad_option', `Give exactly one prepared model (got ${positionals.length}); see --help.`);
+  if (positionals.length !== 1)
+    throw new ApiError(400, 'bad_option', `Give exactly one prepared model (got ${positionals.length}); see --help.`);
   if (!values.concepts) throw new ApiError(400, 'bad_option', 'Missing --concepts scenes|<folder>.');
   const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new ApiError(400, 'bad_option', `--seed expects an integer (got "${values.seed}").`);
+  if (seed !== undefined && !Number.isInteger(seed))
+    throw new ApiError(400, 'bad_option', `--seed expects an integer (got "${values.seed}").`);
   return { modelPath: positionals[0]!, concepts: values.concepts, layer: values.layer, images: positiveInt('images', values.images), seed };
 }

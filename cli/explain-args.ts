@@ -69,15 +69,27 @@ export function parseExplainArgs(args: string[], env: Record<string, string | un
     allowPositionals: true,
     strict: true,
     options: {
-      url: { type: 'string' }, 'api-key': { type: 'string' }, model: { type: 'string' }, method: { type: 'string' }, class: { type: 'string' },
-      layer: { type: 'string' }, colormap: { type: 'string' }, alpha: { type: 'string' }, output: { type: 'string' },
-      width: { type: 'string' }, height: { type: 'string' }, set: { type: 'string', multiple: true },
-      out: { type: 'string', short: 'o' }, concurrency: { type: 'string', short: 'j' }, timeout: { type: 'string' },
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      model: { type: 'string' },
+      method: { type: 'string' },
+      class: { type: 'string' },
+      layer: { type: 'string' },
+      colormap: { type: 'string' },
+      alpha: { type: 'string' },
+      output: { type: 'string' },
+      width: { type: 'string' },
+      height: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      out: { type: 'string', short: 'o' },
+      concurrency: { type: 'string', short: 'j' },
+      timeout: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
   if (positionals.length === 0) throw new ApiError(400, 'bad_option', 'Give at least one image, folder or glob; see --help.');
-  if (values.output === 'json') throw new ApiError(400, 'bad_option', '--output json is not an image; use overlay or heatmap (or the SDK\'s explainJson).');
+  if (values.output === 'json')
+    throw new ApiError(400, 'bad_option', "--output json is not an image; use overlay or heatmap (or the SDK's explainJson).");
   const { url, 'api-key': apiKey, out, concurrency, timeout, json, set, ...service } = values;
   return {
     inputs: positionals,

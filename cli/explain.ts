@@ -16,10 +16,24 @@ import { Progress } from './progress.js';
 export const usage = EXPLAIN_USAGE;
 
 /** Failures that would repeat for every image (wrong option, model, URL): they stop the batch. */
-const BATCH_FATAL = new Set(['bad_option', 'model_not_found', 'class_out_of_range', 'network_error', 'not_found', 'unexpected_response', 'unauthorized', 'forbidden']);
+const BATCH_FATAL = new Set([
+  'bad_option',
+  'model_not_found',
+  'class_out_of_range',
+  'network_error',
+  'not_found',
+  'unexpected_response',
+  'unauthorized',
+  'forbidden',
+]);
 
 /** Run `fn` on every item with at most `limit` in flight; stops starting new ones once `stop()` is true. */
-export async function forEachBounded<T>(items: T[], limit: number, fn: (item: T, index: number) => Promise<void>, stop = () => false): Promise<void> {
+export async function forEachBounded<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+  stop = () => false,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length && !stop()) {
@@ -38,7 +52,9 @@ function sentence(e: SheetEntry, outDir: string): string {
 
 function jsonLine(e: SheetEntry, outDir: string): string {
   const { source, error, classIndex, label, score, method, cache, url } = e;
-  return JSON.stringify(error ? { source, error } : { source, output: join(outDir, e.explanation!), url, classIndex, label, score, method, cache });
+  return JSON.stringify(
+    error ? { source, error } : { source, output: join(outDir, e.explanation!), url, classIndex, label, score, method, cache },
+  );
 }
 
 async function explainOne(client: GradcamEdge, a: ExplainArgs, img: InputImage, signal: AbortSignal): Promise<SheetEntry> {
@@ -67,17 +83,22 @@ export async function run(args: string[]): Promise<number> {
   const entries: SheetEntry[] = [];
   const abort = new AbortController();
   let fatal: SheetEntry['error'];
-  await forEachBounded(images, a.concurrency, async (img, i) => {
-    const entry = await explainOne(client, a, img, abort.signal).catch((err) => (abort.signal.aborted ? undefined : Promise.reject(err)));
-    if (!entry || fatal) return;
-    if (entry.error && BATCH_FATAL.has(entry.error.code)) {
-      fatal = entry.error;
-      abort.abort();
-      return;
-    }
-    entries[i] = entry;
-    progress.tick(a.json ? jsonLine(entry, a.outDir) : sentence(entry, a.outDir), Boolean(entry.error));
-  }, () => fatal !== undefined).finally(() => progress.end());
+  await forEachBounded(
+    images,
+    a.concurrency,
+    async (img, i) => {
+      const entry = await explainOne(client, a, img, abort.signal).catch((err) => (abort.signal.aborted ? undefined : Promise.reject(err)));
+      if (!entry || fatal) return;
+      if (entry.error && BATCH_FATAL.has(entry.error.code)) {
+        fatal = entry.error;
+        abort.abort();
+        return;
+      }
+      entries[i] = entry;
+      progress.tick(a.json ? jsonLine(entry, a.outDir) : sentence(entry, a.outDir), Boolean(entry.error));
+    },
+    () => fatal !== undefined,
+  ).finally(() => progress.end());
   // The code may be the client's own (network_error, timeout): printed as is.
   if (fatal) throw new ApiError(400, fatal.code as ErrorCode, `${fatal.detail} (stopped after the first image that failed this way).`);
   const done = entries.filter(Boolean);

@@ -35,7 +35,11 @@ export function globToRegExp(pattern: string): RegExp {
       const end = pattern.indexOf('}', i);
       if (end < 0) re += '\\{';
       else {
-        re += `(?:${pattern.slice(i + 1, end).split(',').map((alt) => globToRegExp(alt).source.slice(1, -1)).join('|')})`;
+        re += `(?:${pattern
+          .slice(i + 1, end)
+          .split(',')
+          .map((alt) => globToRegExp(alt).source.slice(1, -1))
+          .join('|')})`;
         i = end;
       }
     } else re += escapeRegExp(ch);

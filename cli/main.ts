@@ -9,7 +9,15 @@ import { ApiError } from '../src/errors.js';
 
 function usage(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return ['Usage: gradcam-edge <command> [options]', '', 'Commands:', ...rows, '', 'Run `gradcam-edge <command> --help` for its options.', ''].join('\n');
+  return [
+    'Usage: gradcam-edge <command> [options]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Run `gradcam-edge <command> --help` for its options.',
+    '',
+  ].join('\n');
 }
 
 /** Run the CLI with the arguments after the program name; resolves to the exit code. */

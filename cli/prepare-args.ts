@@ -82,16 +82,31 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
     allowPositionals: true,
     strict: true,
     options: {
-      out: { type: 'string', short: 'o' }, layer: { type: 'string', multiple: true }, quantize: { type: 'string' }, calibrate: { type: 'string' },
-      labels: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' }, 'input-size': { type: 'string' },
-      resize: { type: 'string' }, crop: { type: 'string' }, 'no-verify': { type: 'boolean' },
-      guided: { type: 'boolean' }, 'input-gradients': { type: 'boolean' },
-      'list-layers': { type: 'boolean' }, json: { type: 'boolean' },
-      layout: { type: 'string' }, attention: { type: 'string' }, 'prefix-tokens': { type: 'string' }, grid: { type: 'string' },
-      task: { type: 'string' }, 'detect-layout': { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      layer: { type: 'string', multiple: true },
+      quantize: { type: 'string' },
+      calibrate: { type: 'string' },
+      labels: { type: 'string' },
+      mean: { type: 'string' },
+      std: { type: 'string' },
+      'input-size': { type: 'string' },
+      resize: { type: 'string' },
+      crop: { type: 'string' },
+      'no-verify': { type: 'boolean' },
+      guided: { type: 'boolean' },
+      'input-gradients': { type: 'boolean' },
+      'list-layers': { type: 'boolean' },
+      json: { type: 'boolean' },
+      layout: { type: 'string' },
+      attention: { type: 'string' },
+      'prefix-tokens': { type: 'string' },
+      grid: { type: 'string' },
+      task: { type: 'string' },
+      'detect-layout': { type: 'string' },
     },
   });
-  if (positionals.length !== 1) throw new ApiError(400, 'bad_option', `Give exactly one model file (got ${positionals.length}); see --help.`);
+  if (positionals.length !== 1)
+    throw new ApiError(400, 'bad_option', `Give exactly one model file (got ${positionals.length}); see --help.`);
   const listLayers = values['list-layers'] ?? false;
   if (!listLayers && !values.out) throw new ApiError(400, 'bad_option', 'Missing --out <prepared.onnx> (or use --list-layers).');
   const options: PrepareOptions = {
@@ -112,7 +127,15 @@ export function parsePrepareArgs(args: string[]): PrepareArgs {
     task: oneOf('task', values.task, TASKS),
     detectLayout: oneOf('detect-layout', values['detect-layout'], ['channels-first', 'anchors-first', 'anchors-first-objectness'] as const),
   };
-  return { modelPath: positionals[0]!, outPath: values.out, listLayers, json: values.json ?? false, labelsPath: values.labels, calibratePath: values.calibrate, options };
+  return {
+    modelPath: positionals[0]!,
+    outPath: values.out,
+    listLayers,
+    json: values.json ?? false,
+    labelsPath: values.labels,
+    calibratePath: values.calibrate,
+    options,
+  };
 }
 
 /** The manifest path beside a prepared model: same name, extension .json. */

@@ -19,11 +19,16 @@ const MB = 1024 * 1024;
 
 /** A fixed-width table of the candidate layers with layout and grid, default marked with `*`. */
 export function layerTable(layers: readonly LayerListing[]): string {
-  const layout = (l: LayerListing) => (l.layout ? `${describeLayout(l.layout)}${l.layoutFrom === 'shape' ? ' (shape)' : ''}` : '? (ambiguous)');
+  const layout = (l: LayerListing) =>
+    l.layout ? `${describeLayout(l.layout)}${l.layoutFrom === 'shape' ? ' (shape)' : ''}` : '? (ambiguous)';
   const rows = layers.map((l) => [l.default ? '*' : ' ', l.name, `[${l.shape.join(', ')}]`, layout(l), l.op]);
   const header = [' ', 'name', 'shape', 'layout', 'op'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -42,7 +47,9 @@ export async function run(args: string[]): Promise<number> {
     const listing = await listLayers(bytes, runner, parsed.options);
     if (parsed.json) process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
     else {
-      process.stdout.write(`input ${listing.input.name} [${listing.input.shape.join(', ')}] ${listing.input.layout}; ${outputLine(listing)}; * = default layer\n`);
+      process.stdout.write(
+        `input ${listing.input.name} [${listing.input.shape.join(', ')}] ${listing.input.layout}; ${outputLine(listing)}; * = default layer\n`,
+      );
       process.stdout.write(layerTable(listing.layers));
     }
     for (const n of listing.notes) process.stderr.write(`note: ${n}\n`);
@@ -50,19 +57,25 @@ export async function run(args: string[]): Promise<number> {
   }
   const labels = parsed.labelsPath ? parseLabels(await readFile(parsed.labelsPath, 'utf8')) : null;
   const calibrate = parsed.calibratePath ? await readImages(parsed.calibratePath) : undefined;
-  const { model, manifest, report } = await prepare(bytes, { ...parsed.options, labels, calibrate, sourceFile: basename(parsed.modelPath) }, runner);
+  const { model, manifest, report } = await prepare(
+    bytes,
+    { ...parsed.options, labels, calibrate, sourceFile: basename(parsed.modelPath) },
+    runner,
+  );
   const out = parsed.outPath!;
   await writeFile(out, model);
   await writeFile(manifestPath(out), `${JSON.stringify(manifest, null, 2)}\n`);
   for (const n of report.notes) process.stderr.write(`note: ${n}\n`);
   const layers = manifest.layers.map((l) => `${l.name} [${l.shape.join(', ')}]${l.default ? ' (default)' : ''}`).join(', ');
-  process.stdout.write([
-    `prepared ${out} (${(report.sizes.prepared / MB).toFixed(2)} MB from ${(report.sizes.source / MB).toFixed(2)} MB, weights ${manifest.quantization.weights}${manifest.quantization.activations ? `, activations ${manifest.quantization.activations}` : ''})`,
-    `manifest ${manifestPath(out)}`,
-    `layers   ${layers}`,
-    `time     ${(report.timings.total / 1000).toFixed(2)} s (probe ${fmt(report.timings.probe)}, gradient ${fmt(report.timings.gradient)}, quantize ${fmt(report.timings.quantize)}, verify ${fmt(report.timings.verify)})`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `prepared ${out} (${(report.sizes.prepared / MB).toFixed(2)} MB from ${(report.sizes.source / MB).toFixed(2)} MB, weights ${manifest.quantization.weights}${manifest.quantization.activations ? `, activations ${manifest.quantization.activations}` : ''})`,
+      `manifest ${manifestPath(out)}`,
+      `layers   ${layers}`,
+      `time     ${(report.timings.total / 1000).toFixed(2)} s (probe ${fmt(report.timings.probe)}, gradient ${fmt(report.timings.gradient)}, quantize ${fmt(report.timings.quantize)}, verify ${fmt(report.timings.verify)})`,
+      '',
+    ].join('\n'),
+  );
   return 0;
 }
 

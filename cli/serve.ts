@@ -46,8 +46,12 @@ export async function run(args: string[]): Promise<number> {
     },
   });
   const server = await startNodeServer({
-    port: count('port', values.port), host: values.host, modelsDir: values.models,
-    threads: count('threads', values.threads), cacheMiB: count('cache-mb', values['cache-mb']), vars: process.env,
+    port: count('port', values.port),
+    host: values.host,
+    modelsDir: values.models,
+    threads: count('threads', values.threads),
+    cacheMiB: count('cache-mb', values['cache-mb']),
+    vars: process.env,
   });
   console.log(`gradcam-edge on Node: ${server.url} (ORT WASM threads: ${server.threads}, models: ${values.models})`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

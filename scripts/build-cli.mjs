@@ -31,17 +31,26 @@ const result = await build({
 });
 
 /** The package an import specifier names (`@scope/name/sub` -> `@scope/name`). */
-const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 const builtins = new Set(builtinModules);
 const imported = new Set(
-  Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path))
+  Object.values(result.metafile.outputs)
+    .flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path))
     .filter((p) => !p.startsWith('node:') && !builtins.has(p) && !p.startsWith('.'))
     .map(packageOf),
 );
 const missing = [...imported].filter((name) => !(name in (pkg.dependencies ?? {})));
 if (missing.length) {
-  console.error(`build: the CLI imports ${missing.join(', ')} at run time; move ${missing.length > 1 ? 'them' : 'it'} to "dependencies" in package.json`);
+  console.error(
+    `build: the CLI imports ${missing.join(', ')} at run time; move ${missing.length > 1 ? 'them' : 'it'} to "dependencies" in package.json`,
+  );
   process.exit(1);
 }
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-console.log(`build: dist/ ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB; run-time packages: ${[...imported].sort().join(', ')}`);
+console.log(
+  `build: dist/ ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB; run-time packages: ${[...imported].sort().join(', ')}`,
+);

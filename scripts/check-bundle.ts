@@ -35,7 +35,9 @@ for (const file of walk(outdir).filter((f) => !f.endsWith('.map') && !f.endsWith
   const z = gzipSync(bytes, { level: 9 }).byteLength;
   raw += bytes.byteLength;
   gz += z;
-  rows.push(`${relative(outdir, file).padEnd(48)} ${(bytes.byteLength / 1e6).toFixed(2).padStart(8)} MB ${(z / 1e6).toFixed(2).padStart(8)} MB gz`);
+  rows.push(
+    `${relative(outdir, file).padEnd(48)} ${(bytes.byteLength / 1e6).toFixed(2).padStart(8)} MB ${(z / 1e6).toFixed(2).padStart(8)} MB gz`,
+  );
 }
 const mib = (n: number) => (n / 1024 / 1024).toFixed(2);
 console.log(rows.join('\n'));

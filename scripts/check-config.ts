@@ -37,7 +37,11 @@ export function dotVars(text: string): Record<string, string> {
 /** Names of the deployed Worker's secrets, or null when wrangler cannot tell (not logged in, offline). */
 function secretNames(): string[] | null {
   try {
-    const out = execFileSync('npx', ['wrangler', 'secret', 'list', '--format', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 });
+    const out = execFileSync('npx', ['wrangler', 'secret', 'list', '--format', 'json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 60_000,
+    });
     return (JSON.parse(out) as { name: string }[]).map((s) => s.name);
   } catch {
     return null;
@@ -52,7 +56,9 @@ function main(): number {
   if (deploy) {
     const names = secretNames();
     if (names === null) {
-      console.warn('check-config: could not list the Worker\'s secrets (wrangler secret list); make sure CACHE_SECRET and API_KEYS are set.');
+      console.warn(
+        "check-config: could not list the Worker's secrets (wrangler secret list); make sure CACHE_SECRET and API_KEYS are set.",
+      );
       return 0;
     }
     // Secret values are not readable; a present secret counts as set (its format is checked at start).
@@ -60,19 +66,29 @@ function main(): number {
   } else if (existsSync('.dev.vars')) {
     env = { ...env, ...dotVars(readFileSync('.dev.vars', 'utf8')) };
   }
-  env = { ...env, ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k in { API_KEYS: 1, ADMIN_KEYS: 1, CACHE_SECRET: 1, PUBLIC_URL: 1 }) as [string, string][]) };
+  env = {
+    ...env,
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => k in { API_KEYS: 1, ADMIN_KEYS: 1, CACHE_SECRET: 1, PUBLIC_URL: 1 }) as [
+        string,
+        string,
+      ][],
+    ),
+  };
   const problems = configProblems(env);
   for (const p of problems) console.error(`check-config: ERROR (${p.setting}): ${p.detail}`);
   const open = isOpenService(env);
   if (open) {
-    console.warn([
-      '',
-      'check-config: WARNING: no API_KEYS are configured. POST /v1/explain and /v1/classify will be OPEN TO EVERYONE',
-      '(anyone can spend this Worker\'s CPU). To require keys:',
-      '  printf %s "$YOUR_KEY" | sha256sum            # store the hash, never the key',
-      '  npx wrangler secret put API_KEYS             # paste the hash (several: comma separated)',
-      '',
-    ].join('\n'));
+    console.warn(
+      [
+        '',
+        'check-config: WARNING: no API_KEYS are configured. POST /v1/explain and /v1/classify will be OPEN TO EVERYONE',
+        "(anyone can spend this Worker's CPU). To require keys:",
+        '  printf %s "$YOUR_KEY" | sha256sum            # store the hash, never the key',
+        '  npx wrangler secret put API_KEYS             # paste the hash (several: comma separated)',
+        '',
+      ].join('\n'),
+    );
   }
   return problems.length > 0 || (strict && open) ? 1 : 0;
 }

@@ -179,7 +179,9 @@ export interface Manifest {
   };
   labels: string[] | null;
   quantization: {
-    weights: 'int8' | 'none'; scheme?: string; tensors?: number;
+    weights: 'int8' | 'none';
+    scheme?: string;
+    tensors?: number;
     /**
      * 'uint8' when the trunk (the forward graph up to the explained layers) runs on int8 arithmetic
      * (QLinearConv, QLinearAdd, ...; `prepare --calibrate`); absent: float activations. The head, the

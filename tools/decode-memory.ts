@@ -21,7 +21,9 @@ const [file, maxPixelsArg, maxBytesArg] = process.argv.slice(2);
 const bytes = new Uint8Array(readFileSync(file));
 const budget = new DecodeBudget(Number(maxBytesArg ?? DEFAULT_MAX_DECODE_BYTES));
 // Warm up the decoders on a tiny image so their code and tables are loaded before the baseline.
-await decodeImage(Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64'))).catch(() => undefined);
+await decodeImage(
+  Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC', 'base64')),
+).catch(() => undefined);
 (globalThis as { gc?: () => void }).gc?.();
 const gcEvery = Number(process.env.DECODE_MEMORY_GC_MS ?? 0);
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -20,12 +20,18 @@ import { argmax } from '../src/quality/index.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { scenes: { type: 'string', default: 'build/scenes' }, split: { type: 'string', default: 'val' }, batch: { type: 'string', default: '16' } },
+  options: {
+    scenes: { type: 'string', default: 'build/scenes' },
+    split: { type: 'string', default: 'val' },
+    batch: { type: 'string', default: '16' },
+  },
 });
 const manifest = JSON.parse(readFileSync(join(values.scenes, 'manifest.json'), 'utf8')) as {
-  size: number; splits: Record<string, { file: string; count: number }[]>;
+  size: number;
+  splits: Record<string, { file: string; count: number }[]>;
 };
-const size = manifest.size, pixels = size * size * 3;
+const size = manifest.size,
+  pixels = size * size * 3;
 const record = 1 + pixels + (values.split === 'val' ? size * size : 0);
 const shards = manifest.splits[values.split];
 if (!shards || positionals.length === 0) throw new Error('usage: tsx tools/eval-model.ts [--scenes dir] [--split val|train] model.onnx...');
@@ -45,7 +51,8 @@ const TRAINING_SPEC: TensorSpec = { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.2
 
 /** uint8 HWC images -> normalised float32 NCHW batch, with the service's own toTensor. */
 function tensor(batch: Uint8Array[]): RunTensor {
-  const per = pixels, data = new Float32Array(batch.length * per);
+  const per = pixels,
+    data = new Float32Array(batch.length * per);
   batch.forEach((img, n) => data.set(toTensor({ width: size, height: size, data: img }, TRAINING_SPEC), n * per));
   return { type: 'float32', dims: [batch.length, 3, size, size], data };
 }
@@ -55,19 +62,27 @@ const predictions: number[][] = [];
 for (const file of positionals) {
   const session = await runner.createSession(new Uint8Array(readFileSync(file)));
   let prepared: Manifest | undefined;
-  try { prepared = JSON.parse(readFileSync(file.replace(/\.onnx$/, '.json'), 'utf8')) as Manifest; } catch { prepared = undefined; }
+  try {
+    prepared = JSON.parse(readFileSync(file.replace(/\.onnx$/, '.json'), 'utf8')) as Manifest;
+  } catch {
+    prepared = undefined;
+  }
   const inputName = prepared?.input.name ?? session.inputNames[0]!;
   const logitsName = prepared?.logits.name ?? session.outputNames[0]!;
-  const batch = Number(values.batch), preds: number[] = [];
+  const batch = Number(values.batch),
+    preds: number[] = [];
   const t0 = performance.now();
   for (let s = 0; s < images.length; s += batch) {
     const chunk = images.slice(s, s + batch);
     const feeds: Record<string, RunTensor> = { [inputName]: tensor(chunk) };
     if (prepared) {
       const k = Number(prepared.seed.shape[1]);
-      Object.assign(feeds, { [prepared.seed.name]: { type: 'float32', dims: [chunk.length, k], data: new Float32Array(chunk.length * k) } });
+      Object.assign(feeds, {
+        [prepared.seed.name]: { type: 'float32', dims: [chunk.length, k], data: new Float32Array(chunk.length * k) },
+      });
     }
-    const logits = (await (prepared ? new ModelFeed(session, prepared) : session).run(feeds, [logitsName]))[logitsName]!.data as Float32Array;
+    const logits = (await (prepared ? new ModelFeed(session, prepared) : session).run(feeds, [logitsName]))[logitsName]!
+      .data as Float32Array;
     const k = logits.length / chunk.length;
     for (let n = 0; n < chunk.length; n++) preds.push(argmax({ width: k, height: 1, data: logits.subarray(n * k, (n + 1) * k) }));
   }
@@ -76,7 +91,9 @@ for (const file of positionals) {
     const idx = labels.map((l, i) => (l === c ? i : -1)).filter((i) => i >= 0);
     return (idx.filter((i) => preds[i] === c).length / Math.max(idx.length, 1)).toFixed(3);
   });
-  console.log(`${file}: top-1 ${(correct / labels.length).toFixed(4)} on ${labels.length} ${values.split} scenes (${((performance.now() - t0) / 1000).toFixed(1)} s); per class ${perClass.join(' ')}`);
+  console.log(
+    `${file}: top-1 ${(correct / labels.length).toFixed(4)} on ${labels.length} ${values.split} scenes (${((performance.now() - t0) / 1000).toFixed(1)} s); per class ${perClass.join(' ')}`,
+  );
   predictions.push(preds);
   await session.release();
 }

@@ -22,7 +22,11 @@ export const SEED_BASE = { train: 1_000_000, val: 2_000_000 } as const;
 
 type Split = keyof typeof SEED_BASE;
 
-interface ShardInfo { file: string; count: number; firstSeed: number }
+interface ShardInfo {
+  file: string;
+  count: number;
+  firstSeed: number;
+}
 
 function writeSplit(split: Split, count: number, size: number, perShard: number, out: string): ShardInfo[] {
   const withMask = split === 'val';
@@ -32,7 +36,8 @@ function writeSplit(split: Split, count: number, size: number, perShard: number,
     const n = Math.min(perShard, count - start);
     const buffer = new Uint8Array(n * recordBytes);
     for (let k = 0; k < n; k++) {
-      const i = start + k, classIndex = i % CLASS_LABELS.length;
+      const i = start + k,
+        classIndex = i % CLASS_LABELS.length;
       const scene = renderScene({ seed: SEED_BASE[split] + i, size, kind: 'single', classes: [classIndex] });
       const offset = k * recordBytes;
       buffer[offset] = classIndex;
@@ -57,7 +62,8 @@ function main(): void {
       shard: { type: 'string', default: '5000' },
     },
   });
-  const size = Number(values.size), perShard = Number(values.shard);
+  const size = Number(values.size),
+    perShard = Number(values.shard);
   mkdirSync(values.out, { recursive: true });
   const started = performance.now();
   const splits = {

@@ -3,7 +3,13 @@
  * Per-map accumulators of the benchmark's metrics (one row of the table per method or baseline) and their
  * summary.
  */
-import { confidenceChange, summariseRatios, type ConfidencePair, type ConfidenceSummary, type RatioSummary } from '../../src/quality/index.js';
+import {
+  confidenceChange,
+  summariseRatios,
+  type ConfidencePair,
+  type ConfidenceSummary,
+  type RatioSummary,
+} from '../../src/quality/index.js';
 
 /** Everything measured for one map kind. */
 export interface RowSamples {
@@ -42,7 +48,8 @@ export interface Stat {
 
 /** Mean and standard error of the mean of finite values. */
 export function stat(values: readonly number[]): Stat {
-  const v = values.filter(Number.isFinite), n = v.length;
+  const v = values.filter(Number.isFinite),
+    n = v.length;
   if (n === 0) return { mean: NaN, se: NaN, count: 0 };
   const mean = v.reduce((a, b) => a + b, 0) / n;
   const variance = n > 1 ? v.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
@@ -57,7 +64,17 @@ export class Rows {
   row(name: string): RowSamples {
     let r = this.rows.get(name);
     if (!r) {
-      r = { pointing: [], pointingStrict: [], pointingBox: [], energy: [], ratios: [], deletion: [], insertion: [], confidence: [], spearman: [] };
+      r = {
+        pointing: [],
+        pointingStrict: [],
+        pointingBox: [],
+        energy: [],
+        ratios: [],
+        deletion: [],
+        insertion: [],
+        confidence: [],
+        spearman: [],
+      };
       this.rows.set(name, r);
     }
     return r;
@@ -72,8 +89,13 @@ export class Rows {
   summaries(): RowSummary[] {
     return [...this.rows].map(([name, r]) => ({
       name,
-      pointing: stat(r.pointing), pointingStrict: stat(r.pointingStrict), pointingBox: stat(r.pointingBox), energy: stat(r.energy),
-      ratios: summariseRatios(r.ratios), deletion: stat(r.deletion), insertion: stat(r.insertion),
+      pointing: stat(r.pointing),
+      pointingStrict: stat(r.pointingStrict),
+      pointingBox: stat(r.pointingBox),
+      energy: stat(r.energy),
+      ratios: summariseRatios(r.ratios),
+      deletion: stat(r.deletion),
+      insertion: stat(r.insertion),
       confidence: confidenceChange(r.confidence),
       spearman: { ...stat(r.spearman), undefinedCount: r.spearman.filter((x) => Number.isNaN(x)).length },
     }));

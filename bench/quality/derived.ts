@@ -35,12 +35,19 @@ export async function inputGradientCopy(modelPath: string, manifest: Manifest, r
   if (!path) return { note: `no source model found for "${manifest.source.file ?? '?'}" next to ${modelPath}` };
   const bytes = new Uint8Array(readFileSync(path));
   const sha = await sha256Hex(bytes);
-  if (sha !== manifest.source.sha256) return { note: `${path} (sha256 ${sha.slice(0, 12)}) is not the source of ${modelPath} (${manifest.source.sha256.slice(0, 12)})` };
+  if (sha !== manifest.source.sha256)
+    return { note: `${path} (sha256 ${sha.slice(0, 12)}) is not the source of ${modelPath} (${manifest.source.sha256.slice(0, 12)})` };
   const options: PrepareOptions & { inputGradients?: boolean } = {
     layers: manifest.layers.map((l) => l.name).filter((n) => n !== manifest.input.name),
-    quantize: manifest.quantization.weights, labels: manifest.labels,
-    mean: manifest.input.mean, std: manifest.input.std, resize: manifest.input.resize, crop: manifest.input.crop,
-    background: manifest.input.background, inputGradients: true, verify: false,
+    quantize: manifest.quantization.weights,
+    labels: manifest.labels,
+    mean: manifest.input.mean,
+    std: manifest.input.std,
+    resize: manifest.input.resize,
+    crop: manifest.input.crop,
+    background: manifest.input.background,
+    inputGradients: true,
+    verify: false,
   };
   const result = await prepare(bytes, options, runner);
   const hasInput = result.manifest.layers.some((l) => l.name === manifest.input.name);

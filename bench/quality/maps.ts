@@ -23,7 +23,11 @@ import type { Explained } from './prepared-model.js';
  * Names of the baseline rows. The input-gradient baseline is the API's method=saliency (the same map, by
  * the same function); its row says so.
  */
-export const BASELINES = { gaussian: 'baseline: centred Gaussian', random: 'baseline: random map', saliency: 'baseline: input gradient (method=saliency)' } as const;
+export const BASELINES = {
+  gaussian: 'baseline: centred Gaussian',
+  random: 'baseline: random map',
+  saliency: 'baseline: input gradient (method=saliency)',
+} as const;
 
 /** Names of the pixel-level method rows: the API's method names. */
 export const PIXEL_ROWS = { smoothgrad: 'smoothgrad', guided: 'guided-gradcam' } as const;
@@ -45,12 +49,20 @@ export interface MapGeometry {
  * model again (`needsModel`) are included only when `access` is given; methods that throw are left out and
  * their message recorded in `failures`.
  */
-export async function methodMaps(e: Explained, i: number, g: MapGeometry, failures: Map<string, string>, access?: ModelAccess): Promise<Map<string, FloatMap>> {
+export async function methodMaps(
+  e: Explained,
+  i: number,
+  g: MapGeometry,
+  failures: Map<string, string>,
+  access?: ModelAccess,
+): Promise<Map<string, FloatMap>> {
   const plane = g.channels * g.height * g.width;
   const input = {
     activation: e.activation.subarray(i * plane, (i + 1) * plane),
     gradient: e.gradient.subarray(i * plane, (i + 1) * plane),
-    channels: g.channels, height: g.height, width: g.width,
+    channels: g.channels,
+    height: g.height,
+    width: g.width,
   };
   const out = new Map<string, FloatMap>();
   for (const name of METHOD_NAMES) {
@@ -76,7 +88,9 @@ let gaussianCache: FloatMap | undefined;
 /** A centred isotropic Gaussian with sigma = side / 4, scaled to a maximum of 1. */
 export function gaussianPrior(size: number): FloatMap {
   if (gaussianCache?.width === size) return gaussianCache;
-  const data = new Float32Array(size * size), c = (size - 1) / 2, s2 = 2 * (size / 4) ** 2;
+  const data = new Float32Array(size * size),
+    c = (size - 1) / 2,
+    s2 = 2 * (size / 4) ** 2;
   for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) data[y * size + x] = Math.exp(-((x - c) ** 2 + (y - c) ** 2) / s2);
   return (gaussianCache = { width: size, height: size, data });
 }
@@ -118,6 +132,7 @@ export function smoothGradBenchMap(gradients: Float32Array, n: number, size: num
  * |guided dS/dx_c|, scaled to [0, 1).
  */
 export function guidedGradCamBenchMap(gradcam: FloatMap, guidedGradient: Float32Array, i: number, size: number): FloatMap {
-  if (gradcam.width !== size || gradcam.height !== size) throw new Error(`the Grad-CAM map is ${gradcam.width} x ${gradcam.height}, expected ${size} x ${size}`);
+  if (gradcam.width !== size || gradcam.height !== size)
+    throw new Error(`the Grad-CAM map is ${gradcam.width} x ${gradcam.height}, expected ${size} x ${size}`);
   return inputMap(guidedGradCamMap(gradcam, imageSlice(guidedGradient, i, size), INPUT_CHANNELS), size);
 }

@@ -42,12 +42,23 @@ function int(name: string, text: string | undefined, dflt: number, min = 0): num
 /** Parses the arguments after the script name. */
 export function parseQualityArgs(args: string[]): QualityOptions {
   const { values } = parseArgs({
-    args, strict: true,
+    args,
+    strict: true,
     options: {
-      model: { type: 'string' }, source: { type: 'string' }, scenes: { type: 'string' }, pairs: { type: 'string' },
-      'deletion-scenes': { type: 'string' }, 'sanity-scenes': { type: 'string' }, 'model-method-scenes': { type: 'string' }, steps: { type: 'string' },
-      tolerance: { type: 'string' }, threads: { type: 'string' }, quick: { type: 'boolean' }, out: { type: 'string' },
-      batch: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      model: { type: 'string' },
+      source: { type: 'string' },
+      scenes: { type: 'string' },
+      pairs: { type: 'string' },
+      'deletion-scenes': { type: 'string' },
+      'sanity-scenes': { type: 'string' },
+      'model-method-scenes': { type: 'string' },
+      steps: { type: 'string' },
+      tolerance: { type: 'string' },
+      threads: { type: 'string' },
+      quick: { type: 'boolean' },
+      out: { type: 'string' },
+      batch: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -57,11 +68,13 @@ export function parseQualityArgs(args: string[]): QualityOptions {
   const quick = values.quick ?? false;
   const tolerance = values.tolerance === undefined ? undefined : Number(values.tolerance);
   if (tolerance !== undefined && !(tolerance >= 0)) throw new Error(`--tolerance needs a number >= 0 (got "${values.tolerance}")`);
-  const scenes = int('scenes', values.scenes, quick ? 100 : 500, 1), pairs = int('pairs', values.pairs, quick ? 100 : 500, 1);
+  const scenes = int('scenes', values.scenes, quick ? 100 : 500, 1),
+    pairs = int('pairs', values.pairs, quick ? 100 : 500, 1);
   return {
     model: values.model ?? 'models/default.onnx',
     source: values.source,
-    scenes, pairs,
+    scenes,
+    pairs,
     deletionScenes: int('deletion-scenes', values['deletion-scenes'], quick ? 20 : 50),
     sanityScenes: int('sanity-scenes', values['sanity-scenes'], quick ? 30 : 100),
     modelMethodScenes: int('model-method-scenes', values['model-method-scenes'], quick ? 20 : 30),

@@ -9,12 +9,28 @@
  * saliency model of {@link Models} (the trained or randomised model itself when it has the input as a layer).
  */
 import {
-  areaUnderCurve, energyInside, explanationInput, gaussianBlur, massRatio, perturbationCurves, pointingHit, softmaxRows, spearman,
+  areaUnderCurve,
+  energyInside,
+  explanationInput,
+  gaussianBlur,
+  massRatio,
+  perturbationCurves,
+  pointingHit,
+  softmaxRows,
+  spearman,
   type FloatMap,
 } from '../../src/quality/index.js';
 import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES, noisyCopies } from '../../src/pixel-methods/smoothgrad.js';
 import {
-  BASELINES, gaussianPrior, guidedGradCamBenchMap, methodMaps, PIXEL_ROWS, randomMap, saliencyMap, smoothGradBenchMap, type MapGeometry,
+  BASELINES,
+  gaussianPrior,
+  guidedGradCamBenchMap,
+  methodMaps,
+  PIXEL_ROWS,
+  randomMap,
+  saliencyMap,
+  smoothGradBenchMap,
+  type MapGeometry,
 } from './maps.js';
 import type { Explained, PreparedModel } from './prepared-model.js';
 import type { Rows } from './accumulate.js';
@@ -59,9 +75,17 @@ export interface PassReport {
 
 /** Adds up the image counts of every model of the run. */
 export function countImages(models: Models): { explained: number; forward: number } {
-  const all = new Set([models.trained, models.randomized, ...(models.saliency ? [models.saliency.trained, models.saliency.randomized] : [])]);
-  let explained = 0, forward = 0;
-  for (const m of all) { explained += m.counts.explained; forward += m.counts.forward; }
+  const all = new Set([
+    models.trained,
+    models.randomized,
+    ...(models.saliency ? [models.saliency.trained, models.saliency.randomized] : []),
+  ]);
+  let explained = 0,
+    forward = 0;
+  for (const m of all) {
+    explained += m.counts.explained;
+    forward += m.counts.forward;
+  }
   return { explained, forward };
 }
 
@@ -94,11 +118,17 @@ async function pixelMaps(maps: Map<string, FloatMap>, saliencyModel: PreparedMod
     maps.set(PIXEL_ROWS.smoothgrad, smoothGradBenchMap(gradients, n, size));
   }
   const gradcam = maps.get('gradcam');
-  if (gradcam && item.saliency?.guidedGradient) maps.set(PIXEL_ROWS.guided, guidedGradCamBenchMap(gradcam, item.saliency.guidedGradient, item.j, size));
+  if (gradcam && item.saliency?.guidedGradient)
+    maps.set(PIXEL_ROWS.guided, guidedGradCamBenchMap(gradcam, item.saliency.guidedGradient, item.j, size));
 }
 
 /** All maps of one explained image: the registry's methods, the pixel-level methods, then the baselines. */
-async function allMaps(model: PreparedModel, saliencyModel: PreparedModel | undefined, item: Item, failures: Map<string, string>): Promise<Map<string, FloatMap>> {
+async function allMaps(
+  model: PreparedModel,
+  saliencyModel: PreparedModel | undefined,
+  item: Item,
+  failures: Map<string, string>,
+): Promise<Map<string, FloatMap>> {
   const g = geometry(model);
   const access = item.withModelMethods ? model.access(item.scene.input, item.target) : undefined;
   const maps = await methodMaps(item.e, item.j, g, failures, access);
@@ -127,21 +157,34 @@ function sceneBatch(kind: 'single' | 'pair', from: number, to: number, model: Pr
 
 /** The single-object pass. */
 export async function singlePass(models: Models, rows: Rows, o: PassOptions, report: PassReport): Promise<void> {
-  const started = performance.now(), { trained } = models, k = trained.classes;
+  const started = performance.now(),
+    { trained } = models,
+    k = trained.classes;
   let correct = 0;
   for (let s = 0; s < o.scenes; s += o.batch) {
     const scenes = sceneBatch('single', s, Math.min(o.scenes, s + o.batch), trained);
-    const images = stackInputs(scenes), targets = scenes.map((sc) => sc.classes[0]!);
+    const images = stackInputs(scenes),
+      targets = scenes.map((sc) => sc.classes[0]!);
     const { e, s: sal } = await explainBoth(trained, models.saliency?.trained, images, targets);
     const sane = scenes.filter((_, j) => s + j < o.sanityScenes).length;
-    const rand = sane ? await explainBoth(models.randomized, models.saliency?.randomized, stackInputs(scenes.slice(0, sane)), targets.slice(0, sane)) : undefined;
+    const rand = sane
+      ? await explainBoth(models.randomized, models.saliency?.randomized, stackInputs(scenes.slice(0, sane)), targets.slice(0, sane))
+      : undefined;
     const probs = softmaxRows(e.logits, scenes.length);
     for (let j = 0; j < scenes.length; j++) {
-      const scene = scenes[j]!, target = targets[j]!, mask = scene.masks[0]!, index = s + j;
+      const scene = scenes[j]!,
+        target = targets[j]!,
+        mask = scene.masks[0]!,
+        index = s + j;
       report.correct[index] = argmaxRow(probs, j, k) === target;
       if (report.correct[index]) correct++;
       const withModelMethods = index < o.modelMethodScenes;
-      const maps = await allMaps(trained, models.saliency?.trained, { e, saliency: sal, j, scene, target, withModelMethods }, report.failures);
+      const maps = await allMaps(
+        trained,
+        models.saliency?.trained,
+        { e, saliency: sal, j, scene, target, withModelMethods },
+        report.failures,
+      );
       for (const [name, map] of maps) {
         const row = rows.row(name);
         row.pointing.push(+pointingHit(map, mask, o.tolerance));
@@ -152,7 +195,12 @@ export async function singlePass(models: Models, rows: Rows, o: PassOptions, rep
       await confidence(trained, scene, target, probs[j * k + target]!, maps, rows);
       if (index < o.deletionScenes) await deletionInsertion(trained, scene, target, maps, rows, o.steps);
       if (rand && j < sane) {
-        const randomMaps = await allMaps(models.randomized, models.saliency?.randomized, { e: rand.e, saliency: rand.s, j, scene, target, withModelMethods }, report.failures);
+        const randomMaps = await allMaps(
+          models.randomized,
+          models.saliency?.randomized,
+          { e: rand.e, saliency: rand.s, j, scene, target, withModelMethods },
+          report.failures,
+        );
         for (const [name, map] of maps) {
           const other = randomMaps.get(name);
           if (other) rows.row(name).spearman.push(spearman(map.data, other.data));
@@ -166,7 +214,10 @@ export async function singlePass(models: Models, rows: Rows, o: PassOptions, rep
 }
 
 function progress(what: string, done: number, total: number, started: number): void {
-  if (process.stderr.isTTY) process.stderr.write(`\r${what} ${done}/${total} (${((performance.now() - started) / 1000).toFixed(0)} s)${done === total ? '\n' : ''}`);
+  if (process.stderr.isTTY)
+    process.stderr.write(
+      `\r${what} ${done}/${total} (${((performance.now() - started) / 1000).toFixed(0)} s)${done === total ? '\n' : ''}`,
+    );
 }
 
 function argmaxRow(probs: Float32Array, row: number, k: number): number {
@@ -189,7 +240,8 @@ function sameMap(a: FloatMap, b: FloatMap): boolean {
  * a scene (Grad-CAM, HiResCAM and XGrad-CAM at a layer followed by global average pooling) share forward passes.
  */
 function distinctMaps(maps: Map<string, FloatMap>): { unique: FloatMap[]; index: Map<string, number> } {
-  const unique: FloatMap[] = [], index = new Map<string, number>();
+  const unique: FloatMap[] = [],
+    index = new Map<string, number>();
   for (const [name, map] of maps) {
     let k = unique.findIndex((u) => sameMap(u, map));
     if (k < 0) k = unique.push(map) - 1;
@@ -199,17 +251,34 @@ function distinctMaps(maps: Map<string, FloatMap>): { unique: FloatMap[]; index:
 }
 
 /** Average drop / increase: one forward pass per distinct map on the explanation map E = map * image. */
-async function confidence(model: PreparedModel, scene: BenchScene, target: number, original: number, maps: Map<string, FloatMap>, rows: Rows): Promise<void> {
+async function confidence(
+  model: PreparedModel,
+  scene: BenchScene,
+  target: number,
+  original: number,
+  maps: Map<string, FloatMap>,
+  rows: Rows,
+): Promise<void> {
   const { mean, std } = model.manifest.input;
-  const { unique, index } = distinctMaps(maps), size = scene.input.length, batch = new Float32Array(unique.length * size);
+  const { unique, index } = distinctMaps(maps),
+    size = scene.input.length,
+    batch = new Float32Array(unique.length * size);
   unique.forEach((map, k) => batch.set(explanationInput(scene.input, map, mean, std), k * size));
   const probs = await model.forward(batch, unique.length);
   for (const [name, k] of index) rows.row(name).confidence.push({ original, explained: probs[k * model.classes + target]! });
 }
 
 /** Deletion towards the mean colour (0 in the normalised input) and insertion from the blurred image. */
-async function deletionInsertion(model: PreparedModel, scene: BenchScene, target: number, maps: Map<string, FloatMap>, rows: Rows, steps: number): Promise<void> {
-  const { unique, index } = distinctMaps(maps), size = Number(model.manifest.input.shape[2]);
+async function deletionInsertion(
+  model: PreparedModel,
+  scene: BenchScene,
+  target: number,
+  maps: Map<string, FloatMap>,
+  rows: Rows,
+  steps: number,
+): Promise<void> {
+  const { unique, index } = distinctMaps(maps),
+    size = Number(model.manifest.input.shape[2]);
   const common = { input: scene.input, maps: unique, steps, classIndex: target, tieSeed: scene.seed, batchSize: 32 };
   const del = await perturbationCurves(model.forward, { ...common, baseline: new Float32Array(scene.input.length), mode: 'deletion' });
   const ins = await perturbationCurves(model.forward, { ...common, baseline: gaussianBlur(scene.input, 3, size, size), mode: 'insertion' });
@@ -221,7 +290,10 @@ async function deletionInsertion(model: PreparedModel, scene: BenchScene, target
 
 /** The two-object pass: each scene explained for both classes (the image twice in the batch). */
 export async function pairPass(models: Models, rows: Rows, o: PassOptions, report: PassReport): Promise<void> {
-  const started = performance.now(), { trained } = models, k = trained.classes, step = Math.max(1, o.batch >> 1);
+  const started = performance.now(),
+    { trained } = models,
+    k = trained.classes,
+    step = Math.max(1, o.batch >> 1);
   let inTop2 = 0;
   for (let s = 0; s < o.pairs; s += step) {
     const scenes = sceneBatch('pair', s, Math.min(o.pairs, s + step), trained);
@@ -229,7 +301,9 @@ export async function pairPass(models: Models, rows: Rows, o: PassOptions, repor
     const { e, s: sal } = await explainBoth(trained, models.saliency?.trained, stackInputs(scenes, 2), targets);
     const probs = softmaxRows(e.logits, targets.length);
     for (let j = 0; j < targets.length; j++) {
-      const scene = scenes[j >> 1]!, which = j & 1, target = targets[j]!;
+      const scene = scenes[j >> 1]!,
+        which = j & 1,
+        target = targets[j]!;
       if (top2(probs, j, k).includes(target)) inTop2++;
       const item = { e, saliency: sal, j, scene, target, withModelMethods: s + (j >> 1) < o.modelMethodScenes };
       for (const [name, map] of await allMaps(trained, models.saliency?.trained, item, report.failures)) {
@@ -243,5 +317,7 @@ export async function pairPass(models: Models, rows: Rows, o: PassOptions, repor
 }
 
 function top2(probs: Float32Array, row: number, k: number): number[] {
-  return Array.from({ length: k }, (_, c) => c).sort((a, b) => probs[row * k + b]! - probs[row * k + a]!).slice(0, 2);
+  return Array.from({ length: k }, (_, c) => c)
+    .sort((a, b) => probs[row * k + b]! - probs[row * k + a]!)
+    .slice(0, 2);
 }

@@ -46,7 +46,11 @@ export class PreparedModel {
 
   private readonly feed: ModelFeed;
 
-  private constructor(private readonly session: ModelSession, readonly manifest: Manifest, private readonly batch: number) {
+  private constructor(
+    private readonly session: ModelSession,
+    readonly manifest: Manifest,
+    private readonly batch: number,
+  ) {
     this.feed = new ModelFeed(session, manifest, { batchLimit: batch });
     this.layer = manifest.layers.find((l) => l.default) ?? manifest.layers[0]!;
     this.inputLayer = manifest.layers.find((l) => (l as LayerSpec & { input?: boolean }).input || l.name === manifest.input.name);
@@ -72,7 +76,12 @@ export class PreparedModel {
    * The image, `seeds` on the shared seed and on the input's own seed inputs of the gradients in `want`;
    * every other own seed input empty (its gated backward graph is skipped).
    */
-  private feeds(images: Float32Array, count: number, seeds: Float32Array, want: InputGradients = { plain: false, guided: false }): Record<string, RunTensor> {
+  private feeds(
+    images: Float32Array,
+    count: number,
+    seeds: Float32Array,
+    want: InputGradients = { plain: false, guided: false },
+  ): Record<string, RunTensor> {
     const [, c, h, w] = this.manifest.input.shape.map(Number);
     const rows: RunTensor = { type: 'float32', dims: [count, this.classes], data: seeds };
     const feeds: Record<string, RunTensor> = {
@@ -86,22 +95,39 @@ export class PreparedModel {
   }
 
   /** Explains class `classes[i]` of image i (images back to back), in batches; `want` picks the input gradients. */
-  async explain(images: Float32Array, classes: readonly number[], want: InputGradients = { plain: true, guided: true }): Promise<Explained> {
-    const n = classes.length, [c, h, w] = this.layerShape, plane = c * h * w;
+  async explain(
+    images: Float32Array,
+    classes: readonly number[],
+    want: InputGradients = { plain: true, guided: true },
+  ): Promise<Explained> {
+    const n = classes.length,
+      [c, h, w] = this.layerShape,
+      plane = c * h * w;
     const inputLayer = want.plain ? this.inputLayer : undefined;
     const guided = want.guided && this.hasGuided ? this.inputLayer!.guidedGradient! : undefined;
     const out: Explained = {
-      count: n, logits: new Float32Array(n * this.classes),
-      activation: new Float32Array(n * plane), gradient: new Float32Array(n * plane),
+      count: n,
+      logits: new Float32Array(n * this.classes),
+      activation: new Float32Array(n * plane),
+      gradient: new Float32Array(n * plane),
       inputGradient: inputLayer ? new Float32Array(n * this.inputSize) : undefined,
       guidedGradient: guided ? new Float32Array(n * this.inputSize) : undefined,
     };
-    const fetches = [this.manifest.logits.name, this.layer.activation, this.layer.gradient, ...(inputLayer ? [inputLayer.gradient] : []), ...(guided ? [guided] : [])];
+    const fetches = [
+      this.manifest.logits.name,
+      this.layer.activation,
+      this.layer.gradient,
+      ...(inputLayer ? [inputLayer.gradient] : []),
+      ...(guided ? [guided] : []),
+    ];
     for (let s = 0; s < n; s += this.batch) {
       const m = Math.min(this.batch, n - s);
       const seeds = new Float32Array(m * this.classes);
       for (let i = 0; i < m; i++) seeds[i * this.classes + classes[s + i]!] = 1;
-      const r = await this.feed.run(this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, seeds, { plain: !!inputLayer, guided: !!guided }), fetches);
+      const r = await this.feed.run(
+        this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, seeds, { plain: !!inputLayer, guided: !!guided }),
+        fetches,
+      );
       this.counts.explained += m;
       out.logits.set(r[this.manifest.logits.name]!.data as Float32Array, s * this.classes);
       out.activation.set(r[this.layer.activation]!.data as Float32Array, s * plane);
@@ -130,7 +156,10 @@ export class PreparedModel {
     const probs = new Float32Array(count * this.classes);
     for (let s = 0; s < count; s += this.batch) {
       const m = Math.min(this.batch, count - s);
-      const r = await this.feed.run(this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, new Float32Array(m * this.classes)), [this.manifest.logits.name]);
+      const r = await this.feed.run(
+        this.feeds(images.subarray(s * this.inputSize, (s + m) * this.inputSize), m, new Float32Array(m * this.classes)),
+        [this.manifest.logits.name],
+      );
       probs.set(softmaxRows(r[this.manifest.logits.name]!.data as Float32Array, m), s * this.classes);
       this.counts.forward += m;
     }
@@ -141,7 +170,11 @@ export class PreparedModel {
   access(input: Float32Array, classIndex: number): ModelAccess {
     const size = Number(this.manifest.input.shape[2]);
     return {
-      input, layout: 'NCHW', inputHeight: size, inputWidth: Number(this.manifest.input.shape[3]), classIndex,
+      input,
+      layout: 'NCHW',
+      inputHeight: size,
+      inputWidth: Number(this.manifest.input.shape[3]),
+      classIndex,
       run: async (images, count, outputs): Promise<BatchRun> => {
         const e = await this.explain(images, new Array<number>(count).fill(classIndex), { plain: false, guided: false });
         return { logits: e.logits, classes: this.classes, gradient: outputs.gradient ? e.gradient : undefined };

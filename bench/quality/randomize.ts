@@ -24,17 +24,25 @@ function gaussian(rng: Rng): () => number {
 
 /** Per-row standard deviation of a rows x cols matrix (rows = first dimension). */
 function rowStd(values: ArrayLike<number>, rows: number): Float64Array {
-  const cols = values.length / rows, out = new Float64Array(rows);
+  const cols = values.length / rows,
+    out = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
-    let s = 0, ss = 0;
-    for (let j = 0; j < cols; j++) { const v = values[r * cols + j]!; s += v; ss += v * v; }
+    let s = 0,
+      ss = 0;
+    for (let j = 0; j < cols; j++) {
+      const v = values[r * cols + j]!;
+      s += v;
+      ss += v * v;
+    }
     out[r] = Math.sqrt(Math.max(0, ss / cols - (s / cols) ** 2));
   }
   return out;
 }
 
 function redraw(values: ArrayLike<number>, rows: number, draw: () => number): Float64Array {
-  const std = rowStd(values, rows), cols = values.length / rows, out = new Float64Array(values.length);
+  const std = rowStd(values, rows),
+    cols = values.length / rows,
+    out = new Float64Array(values.length);
   for (let i = 0; i < out.length; i++) out[i] = draw() * std[Math.floor(i / cols)]!;
   return out;
 }
@@ -65,12 +73,17 @@ export function randomizeTopLayer(modelBytes: Uint8Array, logits: string, seed: 
   const model = decodeModel(modelBytes);
   const graph = model.graph!;
   const weight = topWeight(graph, logits);
-  const dims = weight.dims.map(Number), rows = dims[0]!;
+  const dims = weight.dims.map(Number),
+    rows = dims[0]!;
   const draw = gaussian(createRng(seed));
   let replacement: TensorProto;
   if (weight.dataType === DataType.INT8) {
     const values = redraw(intValues(weight), rows, draw);
-    replacement = makeInt8Tensor(weight.name, dims, Int8Array.from(values, (v) => Math.max(-127, Math.min(127, Math.round(v)))));
+    replacement = makeInt8Tensor(
+      weight.name,
+      dims,
+      Int8Array.from(values, (v) => Math.max(-127, Math.min(127, Math.round(v)))),
+    );
   } else {
     replacement = makeFloatTensor(weight.name, dims, redraw(floatValues(weight), rows, draw));
   }

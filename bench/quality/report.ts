@@ -35,45 +35,55 @@ const fmt = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : v ===
 export function targetLines(rows: readonly RowSummary[], tolerance: number): string[] {
   const g = rows.find((r) => r.name === 'gradcam');
   if (!g) return ['Grad-CAM is not in the registry: targets not evaluated.'];
-  const pg = g.pointing.mean, ratio = g.ratios.median;
+  const pg = g.pointing.mean,
+    ratio = g.ratios.median;
   return [
-    `Grad-CAM pointing game ${fmt(pg, 3)} (± ${fmt(g.pointing.se, 3)} s.e.; target ≥ 0.9): **${pg >= 0.9 ? 'met' : 'missed'}** `
-    + `(object masks, ${fmt(tolerance, 1)} px tolerance; against bounding boxes ${fmt(g.pointingBox.mean, 3)}, strict ${fmt(g.pointingStrict.mean, 3)}).`,
+    `Grad-CAM pointing game ${fmt(pg, 3)} (± ${fmt(g.pointing.se, 3)} s.e.; target ≥ 0.9): **${pg >= 0.9 ? 'met' : 'missed'}** ` +
+      `(object masks, ${fmt(tolerance, 1)} px tolerance; against bounding boxes ${fmt(g.pointingBox.mean, 3)}, strict ${fmt(g.pointingStrict.mean, 3)}).`,
     `Grad-CAM discriminativeness, median mass ratio ${fmt(ratio, 2)} (target ≥ 3): **${ratio >= 3 ? 'met' : 'missed'}**.`,
   ];
 }
 
 /** The console summary: table, targets, notes. */
 export function consoleReport(rows: readonly RowSummary[], f: RunFacts): string {
-  return [resultsTable(rows, f.options.tolerance), '', ...targetLines(rows, f.options.tolerance), ...f.notes.map((n) => `note: ${n}`),
+  return [
+    resultsTable(rows, f.options.tolerance),
+    '',
+    ...targetLines(rows, f.options.tolerance),
+    ...f.notes.map((n) => `note: ${n}`),
     `accuracy: top-1 ${fmt(f.report.top1, 3)} on single scenes; class in top 2 for ${fmt(f.report.pairTop2, 3)} of pair explanations`,
-    `time: singles ${f.report.seconds.singles.toFixed(0)} s, pairs ${f.report.seconds.pairs.toFixed(0)} s, total ${f.totalSeconds.toFixed(0)} s (${f.threads} threads); `
-    + `${f.report.images.explained} images with gradients + ${f.report.images.forward} forward only`].join('\n');
+    `time: singles ${f.report.seconds.singles.toFixed(0)} s, pairs ${f.report.seconds.pairs.toFixed(0)} s, total ${f.totalSeconds.toFixed(0)} s (${f.threads} threads); ` +
+      `${f.report.images.explained} images with gradients + ${f.report.images.forward} forward only`,
+  ].join('\n');
 }
 
 function runSection(f: RunFacts): string {
   const o = f.options;
-  return `Model \`${f.modelPath}\` (sha256 \`${f.sha256.slice(0, 16)}…\`, weights ${f.quantization}), layer \`${f.layer}\` `
-    + `[${f.layerShape.join(', ')}], input ${f.inputSize} px. Run on ${f.date} with \`${f.command}\` `
-    + `(${f.threads} onnxruntime-web threads, Node ${process.version}).\n\n`
-    + `- ${o.scenes} single-object scenes (seeds ${BENCH_SEEDS.single}+, class i mod 10): pointing game, energy, average drop / increase; `
-    + `deletion / insertion on the first ${Math.min(o.deletionScenes, o.scenes)}; sanity check on the first ${Math.min(o.sanityScenes, o.scenes)}.\n`
-    + `- The methods that run the model again per map (scorecam, smoothgradcam++, smoothgrad) on the first ${Math.min(o.modelMethodScenes, o.scenes)} single scenes `
-    + `and the first ${Math.min(o.modelMethodScenes, o.pairs)} pairs only (their deletion / insertion and sanity counts are capped by that too).\n`
-    + `- ${o.pairs} two-object scenes (seeds ${BENCH_SEEDS.pair}+), each explained for both of its classes: ${2 * o.pairs} mass ratios per row.\n`
-    + `- Model accuracy on these scenes: top-1 ${fmt(f.report.top1, 3)} (single); the explained class is in the top 2 for ${fmt(f.report.pairTop2, 3)} of the pair explanations.\n`;
+  return (
+    `Model \`${f.modelPath}\` (sha256 \`${f.sha256.slice(0, 16)}…\`, weights ${f.quantization}), layer \`${f.layer}\` ` +
+    `[${f.layerShape.join(', ')}], input ${f.inputSize} px. Run on ${f.date} with \`${f.command}\` ` +
+    `(${f.threads} onnxruntime-web threads, Node ${process.version}).\n\n` +
+    `- ${o.scenes} single-object scenes (seeds ${BENCH_SEEDS.single}+, class i mod 10): pointing game, energy, average drop / increase; ` +
+    `deletion / insertion on the first ${Math.min(o.deletionScenes, o.scenes)}; sanity check on the first ${Math.min(o.sanityScenes, o.scenes)}.\n` +
+    `- The methods that run the model again per map (scorecam, smoothgradcam++, smoothgrad) on the first ${Math.min(o.modelMethodScenes, o.scenes)} single scenes ` +
+    `and the first ${Math.min(o.modelMethodScenes, o.pairs)} pairs only (their deletion / insertion and sanity counts are capped by that too).\n` +
+    `- ${o.pairs} two-object scenes (seeds ${BENCH_SEEDS.pair}+), each explained for both of its classes: ${2 * o.pairs} mass ratios per row.\n` +
+    `- Model accuracy on these scenes: top-1 ${fmt(f.report.top1, 3)} (single); the explained class is in the top 2 for ${fmt(f.report.pairTop2, 3)} of the pair explanations.\n`
+  );
 }
 
 function timingSection(f: RunFacts): string {
   const s = f.report.seconds;
-  return `Single-object pass ${s.singles.toFixed(0)} s, pair pass ${s.pairs.toFixed(0)} s, total ${f.totalSeconds.toFixed(0)} s `
-    + `wall time including model loading and the derived models (this machine: 2 shared cores, ${f.threads} threads). `
-    + `The models ran ${f.report.images.explained} images with gradient outputs and ${f.report.images.forward} forward only `
-    + `(${((1000 * (s.singles + s.pairs)) / Math.max(1, f.report.images.explained + f.report.images.forward)).toFixed(1)} ms per image overall, metric code included). `
-    + 'Most of it is deletion / insertion (per scene, 2 x (steps - 1) forward passes per distinct map plus 4 shared end points, batched; '
-    + 'rows whose maps agree to 1e-6 on a scene share passes) '
-    + 'and the methods that run the model again (Score-CAM: 32 masked inputs per map; Smooth Grad-CAM++ and SmoothGrad: 8 noisy copies, '
-    + 'with gradients at the layer and at the input respectively).\n';
+  return (
+    `Single-object pass ${s.singles.toFixed(0)} s, pair pass ${s.pairs.toFixed(0)} s, total ${f.totalSeconds.toFixed(0)} s ` +
+    `wall time including model loading and the derived models (this machine: 2 shared cores, ${f.threads} threads). ` +
+    `The models ran ${f.report.images.explained} images with gradient outputs and ${f.report.images.forward} forward only ` +
+    `(${((1000 * (s.singles + s.pairs)) / Math.max(1, f.report.images.explained + f.report.images.forward)).toFixed(1)} ms per image overall, metric code included). ` +
+    'Most of it is deletion / insertion (per scene, 2 x (steps - 1) forward passes per distinct map plus 4 shared end points, batched; ' +
+    'rows whose maps agree to 1e-6 on a scene share passes) ' +
+    'and the methods that run the model again (Score-CAM: 32 masked inputs per map; Smooth Grad-CAM++ and SmoothGrad: 8 noisy copies, ' +
+    'with gradients at the layer and at the input respectively).\n'
+  );
 }
 
 const METRICS = `## What each metric means
@@ -174,7 +184,9 @@ ${runSection(f)}
 
 ${resultsTable(rows, f.options.tolerance)}
 
-${targetLines(rows, f.options.tolerance).map((l) => `- ${l}`).join('\n')}
+${targetLines(rows, f.options.tolerance)
+  .map((l) => `- ${l}`)
+  .join('\n')}
 ${notes}
 ## Timing
 

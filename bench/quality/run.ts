@@ -32,7 +32,8 @@ function pixelNotes(model: PreparedModel, notes: string[]): void {
 
 /** The trained and randomised models, and the input-gradient pair when one can be had. */
 async function loadModels(runner: ModelRunner, o: QualityOptions, notes: string[]): Promise<Models> {
-  const manifest = readManifest(o.model), bytes = new Uint8Array(readFileSync(o.model));
+  const manifest = readManifest(o.model),
+    bytes = new Uint8Array(readFileSync(o.model));
   const randomize = (b: Uint8Array, m: Manifest) => {
     const r = randomizeTopLayer(b, m.logits.name, RANDOM_LAYER_SEED);
     return { bytes: r.bytes, note: r.note };
@@ -47,11 +48,15 @@ async function loadModels(runner: ModelRunner, o: QualityOptions, notes: string[
   }
   const derived = await inputGradientCopy(o.model, manifest, runner, o.source);
   if (!('bytes' in derived)) {
-    notes.push(`pixel-level rows (saliency baseline, smoothgrad, guided-gradcam) skipped: the model has no input layer and ${derived.note}`);
+    notes.push(
+      `pixel-level rows (saliency baseline, smoothgrad, guided-gradcam) skipped: the model has no input layer and ${derived.note}`,
+    );
     return { trained, randomized };
   }
-  notes.push(`pixel-level rows (saliency baseline, smoothgrad, guided-gradcam): the model has no input layer; ${derived.note}; `
-    + 'guided-gradcam multiplies the shipped model\'s Grad-CAM map with the copy\'s guided gradient');
+  notes.push(
+    `pixel-level rows (saliency baseline, smoothgrad, guided-gradcam): the model has no input layer; ${derived.note}; ` +
+      "guided-gradcam multiplies the shipped model's Grad-CAM map with the copy's guided gradient",
+  );
   const salRnd = randomize(derived.bytes, derived.manifest);
   const saliency = {
     trained: await PreparedModel.load(runner, derived.bytes, derived.manifest, o.batch),
@@ -87,11 +92,21 @@ async function main(): Promise<void> {
   const runner = nodeRunner({ numThreads: o.threads });
   const notes: string[] = [];
   const models = await loadModels(runner, o, notes);
-  const manifest = models.trained.manifest, size = Number(manifest.input.shape[2]);
+  const manifest = models.trained.manifest,
+    size = Number(manifest.input.shape[2]);
   const pass: PassOptions = { ...o, tolerance: o.tolerance ?? (15 * size) / 384 };
-  const report: PassReport = { top1: NaN, correct: [], pairTop2: NaN, failures: new Map(), seconds: { singles: 0, pairs: 0 }, images: { explained: 0, forward: 0 } };
+  const report: PassReport = {
+    top1: NaN,
+    correct: [],
+    pairTop2: NaN,
+    failures: new Map(),
+    seconds: { singles: 0, pairs: 0 },
+    images: { explained: 0, forward: 0 },
+  };
   const rows = new Rows();
-  console.error(`quality: ${o.scenes} scenes, ${o.pairs} pairs, ${o.deletionScenes} with deletion/insertion (${o.steps} steps), ${o.sanityScenes} sanity, ${o.threads} threads`);
+  console.error(
+    `quality: ${o.scenes} scenes, ${o.pairs} pairs, ${o.deletionScenes} with deletion/insertion (${o.steps} steps), ${o.sanityScenes} sanity, ${o.threads} threads`,
+  );
   await singlePass(models, rows, pass, report);
   console.error(`quality: singles done in ${report.seconds.singles.toFixed(0)} s`);
   await pairPass(models, rows, pass, report);
@@ -101,9 +116,18 @@ async function main(): Promise<void> {
   notes.push(...pointingByCorrectness(rows.find('gradcam')?.pointing ?? [], report.correct));
   notes.push(...pointingByClass(rows.find('gradcam')?.pointing ?? [], manifest.labels ?? [], models.trained.classes));
   const facts = {
-    modelPath: o.model, sha256: manifest.sha256, layer: models.trained.layer.name, layerShape: models.trained.layerShape,
-    quantization: manifest.quantization.weights, inputSize: size, options: pass, threads: o.threads, report, notes,
-    totalSeconds: (performance.now() - started) / 1000, date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    modelPath: o.model,
+    sha256: manifest.sha256,
+    layer: models.trained.layer.name,
+    layerShape: models.trained.layerShape,
+    quantization: manifest.quantization.weights,
+    inputSize: size,
+    options: pass,
+    threads: o.threads,
+    report,
+    notes,
+    totalSeconds: (performance.now() - started) / 1000,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     command: ['npm run quality', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
   };
   console.log(consoleReport(summaries, facts));

@@ -32,7 +32,8 @@ export function benchScene(kind: SceneKind, index: number, manifest: Manifest, c
   const scene = renderScene({ seed, size, kind, classes: kind === 'single' ? [index % classCount] : undefined });
   const input = toTensor({ width: size, height: size, data: scene.image }, { mean: manifest.input.mean, std: manifest.input.std });
   return {
-    seed, input,
+    seed,
+    input,
     classes: scene.objects.map((o) => o.classIndex),
     masks: scene.objects.map((o) => ({ width: size, height: size, data: o.mask })),
     boxes: scene.objects.map((o) => boxMask(o.bbox, size)),
@@ -47,7 +48,10 @@ function boxMask(box: { x: number; y: number; width: number; height: number }, s
 
 /** Input tensors of several scenes, back to back. */
 export function stackInputs(scenes: readonly BenchScene[], repeat = 1): Float32Array {
-  const size = scenes[0]?.input.length ?? 0, out = new Float32Array(scenes.length * repeat * size);
-  scenes.forEach((s, i) => { for (let r = 0; r < repeat; r++) out.set(s.input, (i * repeat + r) * size); });
+  const size = scenes[0]?.input.length ?? 0,
+    out = new Float32Array(scenes.length * repeat * size);
+  scenes.forEach((s, i) => {
+    for (let r = 0; r < repeat; r++) out.set(s.input, (i * repeat + r) * size);
+  });
   return out;
 }

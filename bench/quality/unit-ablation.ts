@@ -19,8 +19,11 @@ export function withUnitMask(bytes: Uint8Array, layer: string, channels: number)
   const raw = `${layer}/before_unit_mask`;
   producer.output = producer.output.map((o) => (o === layer ? raw : o));
   graph.node.splice(graph.node.indexOf(producer) + 1, 0, makeNode('Mul', [raw, UNIT_MASK], [layer]));
-  graph.input.push(onnx.ValueInfoProto.create({
-    name: UNIT_MASK, type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: channels }, { dimValue: 1 }, { dimValue: 1 }] } } },
-  }));
+  graph.input.push(
+    onnx.ValueInfoProto.create({
+      name: UNIT_MASK,
+      type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'N' }, { dimValue: channels }, { dimValue: 1 }, { dimValue: 1 }] } } },
+    }),
+  );
   return encodeModel(model);
 }

@@ -45,25 +45,43 @@ const feed = new ModelFeed(await runner.createSession(bytes), manifest);
 const randomized = new ModelFeed(await runner.createSession(randomizeTopLayer(bytes, manifest.logits.name, 20181003).bytes), manifest);
 const ablation = new ModelFeed(await runner.createSession(withUnitMask(bytes, layer.name, channels)), manifest);
 const request: ComputeRequest = {
-  method: { kind: 'cam', cam: camMethod('gradcam')! }, layers: [layer], combine: 'mean', aug: 'none',
-  targets: { classIndex: null, top: 1, counterfactual: false, versus: null }, n: 8, sigma: 0.15, units: channels,
+  method: { kind: 'cam', cam: camMethod('gradcam')! },
+  layers: [layer],
+  combine: 'mean',
+  aug: 'none',
+  targets: { classIndex: null, top: 1, counterfactual: false, versus: null },
+  n: 8,
+  sigma: 0.15,
+  units: channels,
 };
 
 /** Class logits of `input` with the units of each mask zeroed (one run, one image per mask). */
 async function ablatedLogits(input: Float32Array, zeroed: number[][], classIndex: number): Promise<number[]> {
   const n = zeroed.length;
-  const images = new Float32Array(n * input.length), mask = new Float32Array(n * channels).fill(1);
-  zeroed.forEach((units, i) => { images.set(input, i * input.length); for (const k of units) mask[i * channels + k] = 0; });
-  const out = await ablation.run({
-    [manifest.input.name]: ablation.images(images, n), [manifest.seed.name]: ablation.zeroRows(n),
-    [UNIT_MASK]: { type: 'float32', dims: [n, channels, 1, 1], data: mask },
-  }, [manifest.logits.name]);
+  const images = new Float32Array(n * input.length),
+    mask = new Float32Array(n * channels).fill(1);
+  zeroed.forEach((units, i) => {
+    images.set(input, i * input.length);
+    for (const k of units) mask[i * channels + k] = 0;
+  });
+  const out = await ablation.run(
+    {
+      [manifest.input.name]: ablation.images(images, n),
+      [manifest.seed.name]: ablation.zeroRows(n),
+      [UNIT_MASK]: { type: 'float32', dims: [n, channels, 1, 1], data: mask },
+    },
+    [manifest.logits.name],
+  );
   const logits = ablation.floats(out, manifest.logits.name).data;
   return Array.from({ length: n }, (_, i) => logits[i * ablation.classes + classIndex]!);
 }
 
 const rng = createRng(777);
-let correct = 0, ownShape = 0, ownShapeOrPart = 0, sentenceChanged = 0, topChanged = 0;
+let correct = 0,
+  ownShape = 0,
+  ownShapeOrPart = 0,
+  sentenceChanged = 0,
+  topChanged = 0;
 const drops = { top: [] as number[], random: [] as number[] };
 const started = performance.now();
 for (let i = 0; i < SCENES; i++) {
@@ -75,13 +93,19 @@ for (let i = 0; i < SCENES; i++) {
   if (explained.target.classIndex !== classIndex) continue;
   correct++;
   const ranked = explained.units as UnitEvidence[];
-  const named = ranked.filter((u) => u.name !== null).slice(0, 5).map((u) => u.name!);
+  const named = ranked
+    .filter((u) => u.name !== null)
+    .slice(0, 5)
+    .map((u) => u.name!);
   const label = manifest.labels![classIndex]!;
   if (named.includes(label)) ownShape++;
   if (named.some((n) => n === label || PARTS[n] === label)) ownShapeOrPart++;
   const top5 = ranked.slice(0, 5).map((u) => u.index);
   const random5: number[] = [];
-  while (random5.length < 5) { const k = rng.int(channels); if (!random5.includes(k)) random5.push(k); }
+  while (random5.length < 5) {
+    const k = rng.int(channels);
+    if (!random5.includes(k)) random5.push(k);
+  }
   const [base, top, random] = await ablatedLogits(input, [[], top5, random5], classIndex);
   drops.top.push(base! - top!);
   drops.random.push(base! - random!);
@@ -89,14 +113,17 @@ for (let i = 0; i < SCENES; i++) {
   const rTop5 = (r.explained[0]!.units ?? []).slice(0, 5).map((u) => u.index);
   if (rTop5.join() !== top5.join()) topChanged++;
   const five = { ...request, units: 5 };
-  const sentence = (e: typeof explained, logits: Float32Array) => targetSentence(manifest, five, { ...e, units: e.units?.slice(0, 5) }, softmax(logits));
-  if (sentence(explained, c.logits).replace(/\(\d+%\)/, '') !== sentence(r.explained[0]!, r.logits).replace(/\(\d+%\)/, '')) sentenceChanged++;
+  const sentence = (e: typeof explained, logits: Float32Array) =>
+    targetSentence(manifest, five, { ...e, units: e.units?.slice(0, 5) }, softmax(logits));
+  if (sentence(explained, c.logits).replace(/\(\d+%\)/, '') !== sentence(r.explained[0]!, r.logits).replace(/\(\d+%\)/, ''))
+    sentenceChanged++;
 }
 const seconds = (performance.now() - started) / 1000;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 const kinds = new Map<string, number>();
-for (const n of dissection.names) if (n !== null) kinds.set(dissection.kinds[n] ?? 'other', (kinds.get(dissection.kinds[n] ?? 'other') ?? 0) + 1);
+for (const n of dissection.names)
+  if (n !== null) kinds.set(dissection.kinds[n] ?? 'other', (kinds.get(dissection.kinds[n] ?? 'other') ?? 0) + 1);
 const namedCount = dissection.names.filter((n) => n !== null).length;
 const ratio = mean(drops.top) / mean(drops.random);
 const lines = [
@@ -127,6 +154,12 @@ const lines = [
 console.log(lines.join('\n'));
 const docPath = join(ROOT, 'docs/quality.md');
 const doc = readFileSync(docPath, 'utf8');
-const start = doc.indexOf('<!-- units-quality:start'), end = doc.indexOf('<!-- units-quality:end -->');
+const start = doc.indexOf('<!-- units-quality:start'),
+  end = doc.indexOf('<!-- units-quality:end -->');
 const section = lines.join('\n');
-writeFileSync(docPath, start >= 0 && end > start ? doc.slice(0, start) + section + doc.slice(end + '<!-- units-quality:end -->'.length) : `${doc.trimEnd()}\n\n${section}\n`);
+writeFileSync(
+  docPath,
+  start >= 0 && end > start
+    ? doc.slice(0, start) + section + doc.slice(end + '<!-- units-quality:end -->'.length)
+    : `${doc.trimEnd()}\n\n${section}\n`,
+);

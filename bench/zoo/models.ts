@@ -73,7 +73,11 @@ export function prepareZoo(archs: readonly string[], variants: readonly Variant[
       }
       const source = statSync(join(ZOO_DIR, `${arch}.onnx`)).size;
       if (variant === 'fp32' && source > KV_VALUE_LIMIT && !existsSync(onnx)) {
-        out.push({ ...model, bytes: source, skip: `${(source / 1048576).toFixed(1)} MiB of fp32 weights are over the 25 MiB KV value (and static asset) limit` });
+        out.push({
+          ...model,
+          bytes: source,
+          skip: `${(source / 1048576).toFixed(1)} MiB of fp32 weights are over the 25 MiB KV value (and static asset) limit`,
+        });
         continue;
       }
       if (!existsSync(onnx)) {

@@ -21,7 +21,10 @@ export async function startTorchReference(archs: readonly string[]): Promise<Tor
   // Passive OpenMP waiting: torch's spinning worker threads collapsed on the shared, oversubscribed machine
   // (mobilenet_v2: 10-23 s per Grad-CAM spinning, 1.5 s passive, under the same load); idle, it costs little.
   const env = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? 'PASSIVE' };
-  const child: ChildProcessWithoutNullStreams = spawn('/usr/bin/python3', ['tools/bench_zoo.py', 'serve', '--only', ...archs], { cwd: root, env });
+  const child: ChildProcessWithoutNullStreams = spawn('/usr/bin/python3', ['tools/bench_zoo.py', 'serve', '--only', ...archs], {
+    cwd: root,
+    env,
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const lines: Interface = createInterface({ input: child.stdout });

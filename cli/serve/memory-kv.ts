@@ -102,9 +102,15 @@ export class MemoryKv {
     this.bytes -= entry.bytes.byteLength + key.length;
   }
 
-  async list(options: { prefix?: string } = {}): Promise<{ keys: { name: string; metadata?: unknown }[]; list_complete: true; cacheStatus: null }> {
+  async list(
+    options: { prefix?: string } = {},
+  ): Promise<{ keys: { name: string; metadata?: unknown }[]; list_complete: true; cacheStatus: null }> {
     const keys = [...this.entries.keys()].filter((k) => k.startsWith(options.prefix ?? '')).sort();
-    return { keys: keys.map((name) => ({ name, metadata: this.entries.get(name)!.metadata ?? undefined })), list_complete: true, cacheStatus: null };
+    return {
+      keys: keys.map((name) => ({ name, metadata: this.entries.get(name)!.metadata ?? undefined })),
+      list_complete: true,
+      cacheStatus: null,
+    };
   }
 
   /** This object typed as the Workers binding it stands in for. */

@@ -42,7 +42,17 @@ export interface NodeServer {
 }
 
 /** The variables the app reads from its environment (wrangler.toml [vars] and secrets). */
-const VARS = ['MAX_BODY_BYTES', 'MAX_PIXELS', 'MAX_OUTPUT_SIDE', 'API_KEYS', 'ADMIN_KEYS', 'EXPLANATIONS_ACCESS', 'RATE_LIMIT', 'CORS_ORIGINS', 'DEBUG_COUNTERS'] as const;
+const VARS = [
+  'MAX_BODY_BYTES',
+  'MAX_PIXELS',
+  'MAX_OUTPUT_SIDE',
+  'API_KEYS',
+  'ADMIN_KEYS',
+  'EXPLANATIONS_ACCESS',
+  'RATE_LIMIT',
+  'CORS_ORIGINS',
+  'DEBUG_COUNTERS',
+] as const;
 
 function cacheSecret(vars: Record<string, string | undefined>): string {
   if (vars.CACHE_SECRET) return vars.CACHE_SECRET;
@@ -53,7 +63,12 @@ function cacheSecret(vars: Record<string, string | undefined>): string {
 function environment(o: NodeServerOptions, cache: MemoryKv): Env {
   const vars = o.vars ?? {};
   const dir = o.modelsDir ?? 'models';
-  const env: Record<string, unknown> = { ASSETS: directoryAssets(dir), EXPLANATIONS: cache.asBinding(), MODELS: directoryKv(dir), CACHE_SECRET: cacheSecret(vars) };
+  const env: Record<string, unknown> = {
+    ASSETS: directoryAssets(dir),
+    EXPLANATIONS: cache.asBinding(),
+    MODELS: directoryKv(dir),
+    CACHE_SECRET: cacheSecret(vars),
+  };
   for (const name of VARS) if (vars[name] !== undefined) env[name] = vars[name];
   return env as unknown as Env;
 }
@@ -88,15 +103,18 @@ export async function startNodeServer(o: NodeServerOptions = {}): Promise<NodeSe
   const host = o.host ?? '127.0.0.1';
   let server: ReturnType<typeof serve>;
   const address = await new Promise<AddressInfo>((resolve) => {
-    server = serve({
-      hostname: host,
-      port: o.port ?? 8788,
-      fetch: (request, bindings) => {
-        // the rate limiter keys anonymous clients by this header, which Cloudflare's edge sets in production
-        request.headers.set('cf-connecting-ip', bindings.incoming.socket.remoteAddress ?? 'unknown');
-        return app.fetch(request, env, ctx);
+    server = serve(
+      {
+        hostname: host,
+        port: o.port ?? 8788,
+        fetch: (request, bindings) => {
+          // the rate limiter keys anonymous clients by this header, which Cloudflare's edge sets in production
+          request.headers.set('cf-connecting-ip', bindings.incoming.socket.remoteAddress ?? 'unknown');
+          return app.fetch(request, env, ctx);
+        },
       },
-    }, resolve);
+      resolve,
+    );
   });
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,

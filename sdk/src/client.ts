@@ -9,8 +9,15 @@ import { DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { snippets, type EmbedSnippets } from './snippets.js';
 import { send, translateFailure, type RequestSpec, type Transport } from './transport.js';
 import type {
-  CallOptions, Classification, ClassifyOptions, ExplainJsonOptions, ExplainOptions, ExplanationJson,
-  ExplanationMetadata, ImageSource, ModelInfo,
+  CallOptions,
+  Classification,
+  ClassifyOptions,
+  ExplainJsonOptions,
+  ExplainOptions,
+  ExplanationJson,
+  ExplanationMetadata,
+  ImageSource,
+  ModelInfo,
 } from './types.js';
 
 /** The URL of a service started with `npm start`. */
@@ -69,7 +76,9 @@ export class GradcamEdge {
     this.url = (options.url ?? DEFAULT_URL).replace(/\/+$/, '');
     const f = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#transport = {
-      baseUrl: this.url, fetch: f, timeoutMs: options.timeoutMs ?? 30_000,
+      baseUrl: this.url,
+      fetch: f,
+      timeoutMs: options.timeoutMs ?? 30_000,
       retry: { ...DEFAULT_RETRY, ...options.retry },
       headers: { ...options.headers, ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
     };
@@ -85,7 +94,11 @@ export class GradcamEdge {
     return {
       ...meta,
       body: response.body!,
-      bytes: () => response.arrayBuffer().then((b) => new Uint8Array(b), (err) => Promise.reject(translateFailure(err, signal, timeoutMs))),
+      bytes: () =>
+        response.arrayBuffer().then(
+          (b) => new Uint8Array(b),
+          (err) => Promise.reject(translateFailure(err, signal, timeoutMs)),
+        ),
       badgeUrl: embed.badge.url,
       snippets: embed,
     };
@@ -127,8 +140,13 @@ export class GradcamEdge {
   async #postImage(path: string, image: ImageSource, options: CallOptions & object) {
     const { body, contentType } = await imageBody(image, options.contentType);
     const spec: RequestSpec = {
-      method: 'POST', path, query: queryOf(options), body: body as BodyInit, headers: { 'content-type': contentType },
-      signal: options.signal, timeoutMs: options.timeoutMs,
+      method: 'POST',
+      path,
+      query: queryOf(options),
+      body: body as BodyInit,
+      headers: { 'content-type': contentType },
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
     };
     return send(this.#transport, spec);
   }
@@ -137,7 +155,8 @@ export class GradcamEdge {
     try {
       return (await sent.response.json()) as T;
     } catch (err) {
-      if (err instanceof SyntaxError) throw new GradcamEdgeError(sent.response.status, 'unexpected_response', 'The response is not JSON.', undefined, { cause: err });
+      if (err instanceof SyntaxError)
+        throw new GradcamEdgeError(sent.response.status, 'unexpected_response', 'The response is not JSON.', undefined, { cause: err });
       throw translateFailure(err, sent.signal, options.timeoutMs ?? this.#transport.timeoutMs);
     }
   }

@@ -49,5 +49,7 @@ export async function errorFromResponse(res: Response, retryAfterMs?: number): P
   }
   if (isProblem(body)) return new GradcamEdgeError(res.status, body.code as GradcamEdgeErrorCode, body.detail, body, { retryAfterMs });
   const snippet = text.slice(0, 200).trim();
-  return new GradcamEdgeError(res.status, 'unexpected_response', `HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`, undefined, { retryAfterMs });
+  return new GradcamEdgeError(res.status, 'unexpected_response', `HTTP ${res.status}${snippet ? `: ${snippet}` : ''}`, undefined, {
+    retryAfterMs,
+  });
 }

@@ -35,7 +35,11 @@ export function metadataFromHeaders(headers: Headers): ExplanationMetadata {
   const id = headers.get('x-explanation-id');
   const classIndex = Number(headers.get('x-explanation-class'));
   if (!id || !Number.isInteger(classIndex)) {
-    throw new GradcamEdgeError(0, 'unexpected_response', 'The response carries no X-Explanation-Id/Class headers (is the URL a gradcam-edge service?).');
+    throw new GradcamEdgeError(
+      0,
+      'unexpected_response',
+      'The response carries no X-Explanation-Id/Class headers (is the URL a gradcam-edge service?).',
+    );
   }
   return {
     id,

@@ -37,7 +37,12 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
 }
 
 /** The delay before retry number `attempt` (0-based), or undefined to give up. */
-export function retryDelay(policy: RetryPolicy, attempt: number, serverDelayMs: number | undefined, random = Math.random): number | undefined {
+export function retryDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  serverDelayMs: number | undefined,
+  random = Math.random,
+): number | undefined {
   if (attempt >= policy.retries) return undefined;
   if (serverDelayMs !== undefined) return serverDelayMs <= policy.maxDelayMs ? serverDelayMs : undefined;
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);

@@ -45,10 +45,13 @@ export function translateFailure(err: unknown, signal: AbortSignal, timeoutMs: n
   if (err instanceof GradcamEdgeError) return err;
   if (signal.aborted) {
     const reason = signal.reason as { name?: string } | undefined;
-    if (reason?.name === 'TimeoutError') return new GradcamEdgeError(0, 'timeout', `No complete answer within ${timeoutMs} ms.`, undefined, { cause: err });
+    if (reason?.name === 'TimeoutError')
+      return new GradcamEdgeError(0, 'timeout', `No complete answer within ${timeoutMs} ms.`, undefined, { cause: err });
     return signal.reason;
   }
-  return new GradcamEdgeError(0, 'network_error', `The service could not be reached (${(err as Error)?.message ?? err}).`, undefined, { cause: err });
+  return new GradcamEdgeError(0, 'network_error', `The service could not be reached (${(err as Error)?.message ?? err}).`, undefined, {
+    cause: err,
+  });
 }
 
 function urlOf(t: Transport, spec: RequestSpec): string {

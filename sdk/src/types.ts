@@ -6,7 +6,18 @@
  */
 import type { ErrorCode } from './responses.js';
 
-export type { ClassExplanation, Classification, ClassScore, ErrorCode, ExplanationJson, ExplanationMap, ModelInfo, Problem, TargetClass, UnitEvidence } from './responses.js';
+export type {
+  ClassExplanation,
+  Classification,
+  ClassScore,
+  ErrorCode,
+  ExplanationJson,
+  ExplanationMap,
+  ModelInfo,
+  Problem,
+  TargetClass,
+  UnitEvidence,
+} from './responses.js';
 
 /** The colormaps of PNG explanations. */
 export type Colormap = 'jet' | 'turbo' | 'viridis' | 'inferno' | 'gray';

@@ -52,7 +52,7 @@ export function rollout(blocks: readonly AttentionBlock[], o: RolloutOptions): F
     dropLowest(a, o.discard);
     for (let i = 0; i < t; i++) {
       let sum = 0;
-      for (let j = 0; j < t; j++) sum += (a[i * t + j] = 0.5 * a[i * t + j]! + (i === j ? 0.5 : 0));
+      for (let j = 0; j < t; j++) sum += a[i * t + j] = 0.5 * a[i * t + j]! + (i === j ? 0.5 : 0);
       for (let j = 0; j < t; j++) a[i * t + j]! /= sum;
     }
     result = matmul(a, result, t);

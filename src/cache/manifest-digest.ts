@@ -10,7 +10,9 @@ import type { Manifest } from '../manifest.js';
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -27,7 +29,8 @@ const digests = new WeakMap<object, Promise<string>>();
 export function manifestDigest(manifest: Manifest): Promise<string> {
   let digest = digests.get(manifest);
   if (!digest) {
-    digest = crypto.subtle.digest('SHA-256', new TextEncoder().encode(canonicalJson(manifest)))
+    digest = crypto.subtle
+      .digest('SHA-256', new TextEncoder().encode(canonicalJson(manifest)))
       .then((buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join(''));
     digests.set(manifest, digest);
   }

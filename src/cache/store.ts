@@ -48,7 +48,10 @@ async function withTimeout(read: Promise<Read>, ms: number): Promise<Read | null
     const first = await Promise.race([read, late]);
     if (first === null) {
       console.warn(`explanation cache read took over ${ms} ms (treated as a miss)`);
-      read.then((r) => r.value?.cancel(), () => undefined);
+      read.then(
+        (r) => r.value?.cancel(),
+        () => undefined,
+      );
     }
     return first;
   } finally {
@@ -57,7 +60,11 @@ async function withTimeout(read: Promise<Read>, ms: number): Promise<Read | null
 }
 
 /** Read an explanation; null on a miss, a KV failure, or a read slower than `timeoutMs`. */
-export async function readExplanation(kv: KVNamespace | undefined, id: string, timeoutMs = READ_TIMEOUT_MS): Promise<CachedExplanation | null> {
+export async function readExplanation(
+  kv: KVNamespace | undefined,
+  id: string,
+  timeoutMs = READ_TIMEOUT_MS,
+): Promise<CachedExplanation | null> {
   if (!kv) return null;
   try {
     const read = await withTimeout(kv.getWithMetadata<ExplanationMeta>(PREFIX + id, 'stream'), timeoutMs);
@@ -78,7 +85,13 @@ export async function readExplanation(kv: KVNamespace | undefined, id: string, t
  *
  * @param ttlSeconds KV expirationTtl (see cache/ttl.ts); null keeps it until deleted
  */
-export async function writeExplanation(kv: KVNamespace | undefined, id: string, body: Uint8Array, meta: ExplanationMeta, ttlSeconds: number | null = null): Promise<void> {
+export async function writeExplanation(
+  kv: KVNamespace | undefined,
+  id: string,
+  body: Uint8Array,
+  meta: ExplanationMeta,
+  ttlSeconds: number | null = null,
+): Promise<void> {
   if (!kv) return;
   try {
     const metadata = { ...meta, label: meta.label?.slice(0, 120) ?? null };

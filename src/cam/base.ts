@@ -116,7 +116,8 @@ export abstract class CamMethod {
 function checkShapes(input: CamInput, needsGradient: boolean): void {
   const size = input.channels * input.height * input.width;
   if (input.activation.length !== size) throw new Error(`activation has ${input.activation.length} values, expected ${size}`);
-  if (needsGradient && input.gradient?.length !== size) throw new Error(`gradient has ${input.gradient?.length ?? 0} values, expected ${size}`);
+  if (needsGradient && input.gradient?.length !== size)
+    throw new Error(`gradient has ${input.gradient?.length ?? 0} values, expected ${size}`);
 }
 
 /** max(x, 0) in place (NaN becomes 0). */

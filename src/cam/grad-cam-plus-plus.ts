@@ -14,7 +14,12 @@ export const GRADCAM_PP_EPS = 1e-6;
  * averages over noisy copies (`powers` = [mean G, mean G^2, mean G^3]); Grad-CAM++ passes G alone and the
  * powers are formed on the fly.
  */
-export function plusPlusWeights(activation: Float32Array, powers: readonly [Float64Array, Float64Array, Float64Array] | Float32Array, channels: number, plane: number): Float64Array {
+export function plusPlusWeights(
+  activation: Float32Array,
+  powers: readonly [Float64Array, Float64Array, Float64Array] | Float32Array,
+  channels: number,
+  plane: number,
+): Float64Array {
   const [g1, g2, g3] = powers instanceof Float32Array ? [powers, null, null] : powers;
   const weights = new Float64Array(channels);
   for (let c = 0; c < channels; c++) {

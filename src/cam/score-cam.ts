@@ -26,7 +26,10 @@ export function topChannels(input: CamInput, cap: number): number[] {
     for (let i = c * plane; i < (c + 1) * plane; i++) s += input.activation[i];
     return s / plane;
   });
-  return means.map((_, c) => c).sort((a, b) => means[b] - means[a] || a - b).slice(0, cap);
+  return means
+    .map((_, c) => c)
+    .sort((a, b) => means[b] - means[a] || a - b)
+    .slice(0, cap);
 }
 
 /** Channel `c` upsampled to the input size and scaled to [0, 1]: the mask, H x W. */

@@ -66,7 +66,10 @@ export class SmoothGradCamPlusPlus extends CamMethod {
   readonly name = 'smoothgradcam++';
   override readonly needsModel = true;
 
-  constructor(readonly n = DEFAULT_NOISY_COPIES, readonly sigma = DEFAULT_NOISE_SIGMA) {
+  constructor(
+    readonly n = DEFAULT_NOISY_COPIES,
+    readonly sigma = DEFAULT_NOISE_SIGMA,
+  ) {
     super();
   }
 

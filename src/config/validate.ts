@@ -25,10 +25,12 @@ function keyProblems(setting: 'API_KEYS' | 'ADMIN_KEYS', value: string | undefin
   const entries = (value ?? '').split(/[\s,]+/).filter(Boolean);
   const bad = entries.filter((e) => !HASH.test(e)).length;
   if (bad === 0) return [];
-  return [{
-    setting,
-    detail: `${setting} has ${bad} of ${entries.length} entries that are not SHA-256 hashes (64 hex digits); store hashes of the keys, never the keys: printf %s "$KEY" | sha256sum.`,
-  }];
+  return [
+    {
+      setting,
+      detail: `${setting} has ${bad} of ${entries.length} entries that are not SHA-256 hashes (64 hex digits); store hashes of the keys, never the keys: printf %s "$KEY" | sha256sum.`,
+    },
+  ];
 }
 
 /**
@@ -40,7 +42,10 @@ function keyProblems(setting: 'API_KEYS' | 'ADMIN_KEYS', value: string | undefin
 export function configProblems(env: Partial<Env>): ConfigProblem[] {
   const problems = [...keyProblems('API_KEYS', env.API_KEYS), ...keyProblems('ADMIN_KEYS', env.ADMIN_KEYS)];
   if ((env.PUBLIC_URL ?? '').trim() && !/^https?:\/\/[^/\s]+\/?$/i.test(env.PUBLIC_URL!.trim())) {
-    problems.push({ setting: 'PUBLIC_URL', detail: 'PUBLIC_URL must be an origin such as https://explain.example.com (scheme and host, no path).' });
+    problems.push({
+      setting: 'PUBLIC_URL',
+      detail: 'PUBLIC_URL must be an origin such as https://explain.example.com (scheme and host, no path).',
+    });
   }
   const secret = typeof env.CACHE_SECRET === 'string' ? env.CACHE_SECRET : '';
   if (secret.length < MIN_CACHE_SECRET) {
@@ -56,7 +61,12 @@ const memo = new Map<string, ConfigProblem[]>();
 
 /** {@link configProblems}, computed once per distinct configuration in this isolate. */
 export function isolateConfigProblems(env: Partial<Env>): ConfigProblem[] {
-  const key = JSON.stringify([env.API_KEYS ?? null, env.ADMIN_KEYS ?? null, env.PUBLIC_URL ?? null, typeof env.CACHE_SECRET === 'string' ? env.CACHE_SECRET : null]);
+  const key = JSON.stringify([
+    env.API_KEYS ?? null,
+    env.ADMIN_KEYS ?? null,
+    env.PUBLIC_URL ?? null,
+    typeof env.CACHE_SECRET === 'string' ? env.CACHE_SECRET : null,
+  ]);
   let problems = memo.get(key);
   if (!problems) {
     problems = configProblems(env);
@@ -73,9 +83,13 @@ export function isOpenService(env: Partial<Env>): boolean {
 
 /** Lines to print at startup or deploy: the problems, and a warning when the service is open. */
 export function configReport(env: Partial<Env>): string[] {
-  const lines = configProblems(env).map((p) => `gradcam-edge: configuration error (${p.setting}): ${p.detail} Protected requests answer 503 until it is fixed.`);
+  const lines = configProblems(env).map(
+    (p) => `gradcam-edge: configuration error (${p.setting}): ${p.detail} Protected requests answer 503 until it is fixed.`,
+  );
   if (isOpenService(env)) {
-    lines.push('gradcam-edge: WARNING: no API_KEYS are configured, so POST /v1/explain and /v1/classify are open to everyone. Set hashes of your keys: printf %s "$KEY" | sha256sum, then wrangler secret put API_KEYS.');
+    lines.push(
+      'gradcam-edge: WARNING: no API_KEYS are configured, so POST /v1/explain and /v1/classify are open to everyone. Set hashes of your keys: printf %s "$KEY" | sha256sum, then wrangler secret put API_KEYS.',
+    );
   }
   return lines;
 }

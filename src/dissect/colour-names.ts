@@ -9,7 +9,17 @@
 /** The colour names, in concept order. */
 export const COLOUR_NAMES = ['red', 'orange', 'yellow', 'green', 'cyan', 'blue', 'purple', 'magenta', 'white', 'grey', 'black'] as const;
 
-const HUE_BINS: readonly [number, number][] = [[15, 0], [45, 1], [70, 2], [165, 3], [195, 4], [255, 5], [285, 6], [345, 7], [360, 0]];
+const HUE_BINS: readonly [number, number][] = [
+  [15, 0],
+  [45, 1],
+  [70, 2],
+  [165, 3],
+  [195, 4],
+  [255, 5],
+  [285, 6],
+  [345, 7],
+  [360, 0],
+];
 
 /**
  * The index into {@link COLOUR_NAMES} of an RGB colour (0..255 per channel).
@@ -18,7 +28,8 @@ const HUE_BINS: readonly [number, number][] = [[15, 0], [45, 1], [70, 2], [165, 
  * COLOUR_NAMES[colourName(255, 0, 255)]; // 'magenta'
  */
 export function colourName(r: number, g: number, b: number): number {
-  const max = Math.max(r, g, b), min = Math.min(r, g, b);
+  const max = Math.max(r, g, b),
+    min = Math.min(r, g, b);
   const value = max / 255;
   if (value < 0.2) return 10;
   const saturation = (max - min) / max;

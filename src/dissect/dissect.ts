@@ -31,12 +31,20 @@ export interface DissectOptions {
  * const units = await dissectLayer(new ModelFeed(session, manifest), manifest.layers[0], sceneConcepts({ count: 200 }));
  * units.names[12]; // 'star' or null
  */
-export async function dissectLayer(feed: ModelFeed, layer: LayerSpec, source: ConceptSource, options: DissectOptions = {}): Promise<LayerDissection> {
-  const q = options.quantile ?? TOP_QUANTILE, threshold = options.iouThreshold ?? IOU_THRESHOLD;
+export async function dissectLayer(
+  feed: ModelFeed,
+  layer: LayerSpec,
+  source: ConceptSource,
+  options: DissectOptions = {},
+): Promise<LayerDissection> {
+  const q = options.quantile ?? TOP_QUANTILE,
+    threshold = options.iouThreshold ?? IOU_THRESHOLD;
   const [, channels, h, w] = layer.shape as [unknown, number, number, number];
   const { width, height } = feed.inputSize;
   const spec = preprocessSpecOf(feed.manifest.input);
-  const count = source.count, plane = h * w, per = channels * plane;
+  const count = source.count,
+    plane = h * w,
+    per = channels * plane;
   if (count === 0) throw new RangeError('the concept source has no images');
   const activations = new Float32Array(count * per);
   const masks: ConceptMask[][] = [];
@@ -47,16 +55,24 @@ export async function dissectLayer(feed: ModelFeed, layer: LayerSpec, source: Co
       const sample = await source.sample(start + i);
       const pre = preprocess(sample.image, spec);
       inputs.set(pre.data, i * pre.data.length);
-      masks.push(sample.masks.map((m) => ({ concept: m.concept, mask: maskToInput(m.mask, sample.image.width, pre.region, width, height) })));
+      masks.push(
+        sample.masks.map((m) => ({ concept: m.concept, mask: maskToInput(m.mask, sample.image.width, pre.region, width, height) })),
+      );
     }
-    const out = await feed.run({ [feed.manifest.input.name]: feed.images(inputs, n), [feed.manifest.seed.name]: feed.zeroRows(n) }, [layer.activation]);
+    const out = await feed.run({ [feed.manifest.input.name]: feed.images(inputs, n), [feed.manifest.seed.name]: feed.zeroRows(n) }, [
+      layer.activation,
+    ]);
     activations.set(feed.floats(out, layer.activation).data.subarray(0, n * per), start * per);
     options.progress?.(start + n, count);
   }
   const thresholds = unitThresholds(activations, count, channels, plane, q);
   const tally = new IouTally(channels, source.concepts.length, height, width);
   for (let n = 0; n < count; n++) tally.add(activations.subarray(n * per, (n + 1) * per), h, w, thresholds, masks[n]!);
-  const labels = nameUnits(tally, source.concepts.map((c) => c.name), threshold);
+  const labels = nameUnits(
+    tally,
+    source.concepts.map((c) => c.name),
+    threshold,
+  );
   return {
     source: source.name,
     images: count,

@@ -29,10 +29,14 @@ export function nameUnits(tally: IouTally, concepts: readonly string[], threshol
   if (concepts.length !== tally.concepts) throw new RangeError(`${concepts.length} concept names for a tally of ${tally.concepts}`);
   const out: UnitLabel[] = [];
   for (let k = 0; k < tally.units; k++) {
-    let best = -1, bestIou = 0;
+    let best = -1,
+      bestIou = 0;
     for (let c = 0; c < concepts.length; c++) {
       const iou = tally.iou(k, c);
-      if (iou > bestIou) { best = c; bestIou = iou; }
+      if (iou > bestIou) {
+        best = c;
+        bestIou = iou;
+      }
     }
     const concept = best < 0 ? null : concepts[best]!;
     out.push({ name: concept !== null && bestIou >= threshold ? concept : null, best: concept, iou: bestIou });

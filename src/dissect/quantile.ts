@@ -20,7 +20,8 @@ export function topQuantileThreshold(values: ArrayLike<number>, q: number = TOP_
   if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile ${q} is not in [0, 1]`);
   const sorted = Float64Array.from(values).sort();
   const pos = (sorted.length - 1) * (1 - q);
-  const lo = Math.floor(pos), hi = Math.min(lo + 1, sorted.length - 1);
+  const lo = Math.floor(pos),
+    hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
@@ -28,8 +29,15 @@ export function topQuantileThreshold(values: ArrayLike<number>, q: number = TOP_
  * Every unit's threshold from the activations of `count` images (each C x plane, concatenated image after
  * image): unit c's values are gathered over all images and positions.
  */
-export function unitThresholds(activations: Float32Array, count: number, channels: number, plane: number, q: number = TOP_QUANTILE): Float64Array {
-  if (activations.length !== count * channels * plane) throw new RangeError(`${activations.length} activations, expected ${count} x ${channels} x ${plane}`);
+export function unitThresholds(
+  activations: Float32Array,
+  count: number,
+  channels: number,
+  plane: number,
+  q: number = TOP_QUANTILE,
+): Float64Array {
+  if (activations.length !== count * channels * plane)
+    throw new RangeError(`${activations.length} activations, expected ${count} x ${channels} x ${plane}`);
   const out = new Float64Array(channels);
   const values = new Float32Array(count * plane);
   for (let c = 0; c < channels; c++) {

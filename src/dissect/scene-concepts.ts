@@ -20,7 +20,12 @@ import type { Concept, ConceptSource } from './concepts.js';
 /** First seed of the dissection scenes. */
 export const DISSECTION_SEED = 4_000_000;
 
-const TEXTURE_NAMES: Record<Texture, string> = { solid: 'solid fill', stripes: 'stripes', checker: 'checker texture', noise: 'noise texture' };
+const TEXTURE_NAMES: Record<Texture, string> = {
+  solid: 'solid fill',
+  stripes: 'stripes',
+  checker: 'checker texture',
+  noise: 'noise texture',
+};
 
 /** Parts: a name, the class they belong to, and a test in the shape's local unit coordinates. */
 const PARTS: readonly { name: string; label: string; inMask: boolean; test: (u: number, v: number) => boolean }[] = [
@@ -48,7 +53,8 @@ const index = (name: string): number => SCENE_CONCEPTS.findIndex((c) => c.name =
  */
 export function sceneConceptMasks(scene: Scene): { concept: number; mask: Uint8Array }[] {
   if (!scene.painted) throw new Error('render the scene with record: true');
-  const size = scene.width, pixels = size * size;
+  const size = scene.width,
+    pixels = size * size;
   const masks = new Map<number, Uint8Array>();
   const mark = (concept: number, i: number) => {
     let m = masks.get(concept);
@@ -56,11 +62,18 @@ export function sceneConceptMasks(scene: Scene): { concept: number; mask: Uint8A
     m[i] = 1;
   };
   const owner = new Int16Array(pixels).fill(-1); // the top distractor at each pixel
-  scene.painted.distractors.forEach((d, k) => { for (let i = 0; i < pixels; i++) if (d.coverage[i]! > 0.5) owner[i] = k; });
+  scene.painted.distractors.forEach((d, k) => {
+    for (let i = 0; i < pixels; i++) if (d.coverage[i]! > 0.5) owner[i] = k;
+  });
   const onObject = new Uint8Array(pixels);
   scene.objects.forEach((o, k) => {
     const texture = index(TEXTURE_NAMES[scene.painted!.objectTextures[k]!]);
-    for (let i = 0; i < pixels; i++) if (o.mask[i]) { onObject[i] = 1; mark(o.classIndex, i); mark(texture, i); }
+    for (let i = 0; i < pixels; i++)
+      if (o.mask[i]) {
+        onObject[i] = 1;
+        mark(o.classIndex, i);
+        mark(texture, i);
+      }
     const toLocal = localFrame(o.placement);
     for (const part of PARTS.filter((p) => p.label === o.label)) {
       for (let i = 0; i < pixels; i++) {
@@ -69,12 +82,18 @@ export function sceneConceptMasks(scene: Scene): { concept: number; mask: Uint8A
       }
     }
   });
-  const colourBase = index(COLOUR_NAMES[0]), line = index('distractor line'), blob = index('clutter blob'), background = index('background');
+  const colourBase = index(COLOUR_NAMES[0]),
+    line = index('distractor line'),
+    blob = index('clutter blob'),
+    background = index('background');
   for (let i = 0; i < pixels; i++) {
     mark(colourBase + colourName(scene.image[3 * i]!, scene.image[3 * i + 1]!, scene.image[3 * i + 2]!), i);
     if (onObject[i]) continue;
     const k = owner[i]!;
-    if (k < 0) { mark(background, i); continue; }
+    if (k < 0) {
+      mark(background, i);
+      continue;
+    }
     const d = scene.painted.distractors[k]!;
     mark(d.kind === 'line' ? line : blob, i);
     mark(index(TEXTURE_NAMES[d.texture]), i);

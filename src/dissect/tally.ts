@@ -29,7 +29,12 @@ export class IouTally {
   private readonly unitArea: Float64Array;
   private readonly conceptArea: Float64Array;
 
-  constructor(readonly units: number, readonly concepts: number, readonly height: number, readonly width: number) {
+  constructor(
+    readonly units: number,
+    readonly concepts: number,
+    readonly height: number,
+    readonly width: number,
+  ) {
     this.inter = new Float64Array(units * concepts);
     this.unitArea = new Float64Array(units);
     this.conceptArea = new Float64Array(concepts);
@@ -40,13 +45,16 @@ export class IouTally {
    * (at the tally's resolution; a concept absent from the list has an empty mask in this image).
    */
   add(activation: Float32Array, h: number, w: number, thresholds: ArrayLike<number>, masks: readonly ConceptMask[]): void {
-    const plane = h * w, size = this.height * this.width;
-    if (activation.length !== this.units * plane) throw new RangeError(`activation has ${activation.length} values, expected ${this.units} x ${h} x ${w}`);
+    const plane = h * w,
+      size = this.height * this.width;
+    if (activation.length !== this.units * plane)
+      throw new RangeError(`activation has ${activation.length} values, expected ${this.units} x ${h} x ${w}`);
     const seen = new Set<number>();
     for (const m of masks) {
       if (seen.has(m.concept)) throw new RangeError(`concept ${m.concept} listed twice in one image (merge its masks)`);
       seen.add(m.concept);
-      if (m.mask.length !== size) throw new RangeError(`concept ${m.concept}'s mask has ${m.mask.length} pixels, expected ${this.height} x ${this.width}`);
+      if (m.mask.length !== size)
+        throw new RangeError(`concept ${m.concept}'s mask has ${m.mask.length} pixels, expected ${this.height} x ${this.width}`);
       if (!(m.concept >= 0 && m.concept < this.concepts)) throw new RangeError(`no concept ${m.concept}`);
       let area = 0;
       for (let i = 0; i < size; i++) area += m.mask[i]! ? 1 : 0;

@@ -45,9 +45,10 @@ export function flipInput(input: Float32Array, layout: 'NCHW' | 'NHWC', height: 
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       for (let c = 0; c < channels; c++) {
-        const [to, from] = layout === 'NCHW'
-          ? [(c * height + y) * width + x, (c * height + y) * width + width - 1 - x]
-          : [(y * width + x) * channels + c, (y * width + width - 1 - x) * channels + c];
+        const [to, from] =
+          layout === 'NCHW'
+            ? [(c * height + y) * width + x, (c * height + y) * width + width - 1 - x]
+            : [(y * width + x) * channels + c, (y * width + width - 1 - x) * channels + c];
         out[to] = input[from];
       }
     }

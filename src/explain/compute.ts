@@ -66,12 +66,22 @@ function runNeeds(req: ComputeRequest): RunNeeds {
   return { layers: gradcam ? req.layers : [], input: { layer: req.inputLayer!, plain, guided } };
 }
 
-async function layerMaps(cam: CamMethod, feed: ModelFeed, run: TargetRun, i: number, req: ComputeRequest, input: Float32Array): Promise<FloatMap[]> {
+async function layerMaps(
+  cam: CamMethod,
+  feed: ModelFeed,
+  run: TargetRun,
+  i: number,
+  req: ComputeRequest,
+  input: Float32Array,
+): Promise<FloatMap[]> {
   const maps: FloatMap[] = [];
   for (const layer of req.layers) {
     const t = run.layers.get(layer.name)!;
     const access = cam.needsModel ? feed.access(layer, input, run.targets[i].classIndex) : undefined;
-    const data = await cam.explain({ activation: t.activation, gradient: t.gradients[i], channels: t.channels, height: t.height, width: t.width }, access);
+    const data = await cam.explain(
+      { activation: t.activation, gradient: t.gradients[i], channels: t.channels, height: t.height, width: t.width },
+      access,
+    );
     maps.push({ width: t.width, height: t.height, data });
   }
   return maps;
@@ -94,7 +104,12 @@ function unitsOf(cam: CamMethod, run: TargetRun, i: number, layer: LayerSpec, ma
   return weights && topUnits(input, weights, map.data, layer.units, k);
 }
 
-async function mapsOnce(feed: ModelFeed, input: Float32Array, req: ComputeRequest, targets: TargetRequest | Target[]): Promise<{ run: TargetRun; maps: FloatMap[]; units: (UnitEvidence[] | undefined)[]; runs: number }> {
+async function mapsOnce(
+  feed: ModelFeed,
+  input: Float32Array,
+  req: ComputeRequest,
+  targets: TargetRequest | Target[],
+): Promise<{ run: TargetRun; maps: FloatMap[]; units: (UnitEvidence[] | undefined)[]; runs: number }> {
   const run = await runTargets(feed, input, runNeeds(req), targets);
   const { width, height } = feed.inputSize;
   const channels = input.length / (width * height);
@@ -115,9 +130,18 @@ async function mapsOnce(feed: ModelFeed, input: Float32Array, req: ComputeReques
     }
     const target = run.targets[i];
     const gradcam = m.pixel.needs.gradcam
-      ? combineMaps(await layerMaps(camMethod('gradcam')!, feed, run, i, req, input), req.combine, width, height) : undefined;
+      ? combineMaps(await layerMaps(camMethod('gradcam')!, feed, run, i, req, input), req.combine, width, height)
+      : undefined;
     const data = await m.pixel.map({
-      input, channels, height, width, plain: run.plain?.[i], guided: run.guided?.[i], gradcam, n: req.n, sigma: req.sigma,
+      input,
+      channels,
+      height,
+      width,
+      plain: run.plain?.[i],
+      guided: run.guided?.[i],
+      gradcam,
+      n: req.n,
+      sigma: req.sigma,
       inputGradients: async (images, count) => {
         const g = await feed.batchInputGradients(req.inputLayer!, images, count, target.seed);
         runs += g.runs;
@@ -133,7 +157,12 @@ async function mapsOnce(feed: ModelFeed, input: Float32Array, req: ComputeReques
 function attentionMap(m: Extract<MethodChoice, { kind: 'attention' }>, feed: ModelFeed, run: TargetRun, i: number): FloatMap {
   const spec = feed.manifest.attention!;
   const tensors = run.attention!;
-  const blocks = spec.blocks.map((b, k) => ({ probabilities: tensors.probabilities[k], gradient: tensors.gradients?.[i][k], heads: b.heads, tokens: b.tokens }));
+  const blocks = spec.blocks.map((b, k) => ({
+    probabilities: tensors.probabilities[k],
+    gradient: tensors.gradients?.[i][k],
+    heads: b.heads,
+    tokens: b.tokens,
+  }));
   return { width: spec.grid[1], height: spec.grid[0], data: m.attention.map(blocks, spec.prefixTokens, m.params) };
 }
 

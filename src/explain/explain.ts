@@ -42,16 +42,26 @@ const untimed: StageTimer = (_name, stage) => stage();
  * const e = await explainImage(feed, preprocess(image, spec).data, { compute, metrics: [] });
  * e.explained[0].map; // the first target's map
  */
-export async function explainImage(feed: ModelFeed, input: Float32Array, req: ExplainRequest, time: StageTimer = untimed): Promise<Explanation> {
+export async function explainImage(
+  feed: ModelFeed,
+  input: Float32Array,
+  req: ExplainRequest,
+  time: StageTimer = untimed,
+): Promise<Explanation> {
   const before = feed.runCount;
   const computed = await time('model', () => computeMaps(feed, input, req.compute));
   const probabilities = softmax(computed.logits);
   const first = computed.explained[0];
   const classIndex = first.target.classIndex;
-  const measured = req.metrics.length === 0 ? undefined
-    : await time('metrics', () => explanationMetrics(feed, input, first.map, classIndex, probabilities[classIndex], req.metrics));
+  const measured =
+    req.metrics.length === 0
+      ? undefined
+      : await time('metrics', () => explanationMetrics(feed, input, first.map, classIndex, probabilities[classIndex], req.metrics));
   return {
-    logits: computed.logits, probabilities, explained: computed.explained,
-    ...(measured ? { metrics: measured.values } : {}), runs: feed.runCount - before,
+    logits: computed.logits,
+    probabilities,
+    explained: computed.explained,
+    ...(measured ? { metrics: measured.values } : {}),
+    runs: feed.runCount - before,
   };
 }

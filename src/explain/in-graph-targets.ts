@@ -30,6 +30,7 @@ export function topKFeed(manifest: Manifest, top: number): Record<string, RunTen
 /** The classes the model chose (best first), read from its `seed.select.classes` output. */
 export function chosenClasses(manifest: Manifest, out: Record<string, RunTensor>, top: number): number[] {
   const t = out[manifest.seed.select!.classes];
-  if (!t || !(t.data instanceof BigInt64Array) || t.data.length < top) throw new ApiError(500, 'internal', 'the model did not report the classes it explained');
+  if (!t || !(t.data instanceof BigInt64Array) || t.data.length < top)
+    throw new ApiError(500, 'internal', 'the model did not report the classes it explained');
   return Array.from(t.data.subarray(0, top), Number);
 }

@@ -14,7 +14,15 @@
 import { ApiError } from '../errors.js';
 import { unitMap, type FloatMap } from '../image/index.js';
 import type { Manifest } from '../manifest.js';
-import { areaUnderCurve, confidenceChange, explanationInput, gaussianBlur, perturbationCurves, softmaxRows, type Forward } from '../quality/index.js';
+import {
+  areaUnderCurve,
+  confidenceChange,
+  explanationInput,
+  gaussianBlur,
+  perturbationCurves,
+  softmaxRows,
+  type Forward,
+} from '../quality/index.js';
 import type { ModelFeed } from './model-feed.js';
 
 /** The metrics a request may ask for. */
@@ -44,9 +52,17 @@ function blackInput(manifest: Manifest, plane: number): Float32Array {
  * @example
  * const { values } = await explanationMetrics(feed, pre.data, map, 3, 0.91, ['deletion']);
  */
-export async function explanationMetrics(feed: ModelFeed, input: Float32Array, map: FloatMap, classIndex: number, probability: number, wanted: readonly Metric[]): Promise<MetricValues> {
+export async function explanationMetrics(
+  feed: ModelFeed,
+  input: Float32Array,
+  map: FloatMap,
+  classIndex: number,
+  probability: number,
+  wanted: readonly Metric[],
+): Promise<MetricValues> {
   const { manifest } = feed;
-  if (manifest.input.layout !== 'NCHW') throw new ApiError(400, 'bad_option', "Option 'metrics': only models with NCHW input support metrics.", { option: 'metrics' });
+  if (manifest.input.layout !== 'NCHW')
+    throw new ApiError(400, 'bad_option', "Option 'metrics': only models with NCHW input support metrics.", { option: 'metrics' });
   const { width, height } = feed.inputSize;
   const unit = unitMap([map], width, height);
   let runs = 0;
@@ -63,10 +79,19 @@ export async function explanationMetrics(feed: ModelFeed, input: Float32Array, m
     if (wanted.includes('increase')) values.increase = change.increase;
   }
   const curve = async (mode: 'deletion' | 'insertion', baseline: Float32Array) => {
-    const [c] = await perturbationCurves(forward, { input, baseline, maps: [unit], mode, steps: METRIC_STEPS, classIndex, batchSize: METRIC_STEPS + 1 });
+    const [c] = await perturbationCurves(forward, {
+      input,
+      baseline,
+      maps: [unit],
+      mode,
+      steps: METRIC_STEPS,
+      classIndex,
+      batchSize: METRIC_STEPS + 1,
+    });
     return areaUnderCurve(c);
   };
   if (wanted.includes('deletion')) values.deletion = await curve('deletion', blackInput(manifest, width * height));
-  if (wanted.includes('insertion')) values.insertion = await curve('insertion', gaussianBlur(input, input.length / (width * height), height, width));
+  if (wanted.includes('insertion'))
+    values.insertion = await curve('insertion', gaussianBlur(input, input.length / (width * height), height, width));
   return { values, runs };
 }

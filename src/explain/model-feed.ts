@@ -76,7 +76,14 @@ function noSelection(manifest: Manifest): Record<string, RunTensor> {
 export function ownSeedFeeds(manifest: Manifest): Record<string, RunTensor> {
   const row = seedRowDims(manifest);
   const empty: RunTensor = { type: 'float32', dims: [0, ...row], data: new Float32Array(0) };
-  return { ...noSelection(manifest), ...Object.fromEntries(seedInputs(manifest).slice(1).map((name) => [name, empty])) };
+  return {
+    ...noSelection(manifest),
+    ...Object.fromEntries(
+      seedInputs(manifest)
+        .slice(1)
+        .map((name) => [name, empty]),
+    ),
+  };
 }
 
 /**
@@ -99,7 +106,11 @@ export class ModelFeed {
   private count = 0;
 
   /** `options.batchLimit` overrides the model's {@link batchLimit} (benchmarks that study batch sizes). */
-  constructor(readonly session: ModelSession, readonly manifest: Manifest, options: { batchLimit?: number } = {}) {
+  constructor(
+    readonly session: ModelSession,
+    readonly manifest: Manifest,
+    options: { batchLimit?: number } = {},
+  ) {
     this.classes = classCount(manifest);
     this.batchLimit = options.batchLimit ?? batchLimit(manifest);
     this.seeds = seedInputs(manifest).filter((name) => session.inputNames.length === 0 || session.inputNames.includes(name));
@@ -134,7 +145,9 @@ export class ModelFeed {
 
   /** The explained output of one image (all of it: a segmentation map, a detection tensor), forward only. */
   async output(input: Float32Array): Promise<Float32Array> {
-    const out = await this.run({ [this.manifest.input.name]: this.images(input), [this.manifest.seed.name]: this.zeroRows(1) }, [this.manifest.logits.name]);
+    const out = await this.run({ [this.manifest.input.name]: this.images(input), [this.manifest.seed.name]: this.zeroRows(1) }, [
+      this.manifest.logits.name,
+    ]);
     return this.floats(out, this.manifest.logits.name).data.slice(0, this.seedWidth);
   }
 
@@ -166,7 +179,9 @@ export class ModelFeed {
 
   /** The logits of one image: the forward pass only (one zero seed row). */
   async logits(input: Float32Array): Promise<Float32Array> {
-    const out = await this.run({ [this.manifest.input.name]: this.images(input), [this.manifest.seed.name]: this.zeroRows(1) }, [this.manifest.logits.name]);
+    const out = await this.run({ [this.manifest.input.name]: this.images(input), [this.manifest.seed.name]: this.zeroRows(1) }, [
+      this.manifest.logits.name,
+    ]);
     return this.floats(out, this.manifest.logits.name).data.slice(0, this.classes);
   }
 
@@ -178,7 +193,9 @@ export class ModelFeed {
     const k = this.classes;
     const logits = new Float32Array(count * k);
     const runs = await this.eachBatch(images, count, async (batch, n, start) => {
-      const out = await this.run({ [this.manifest.input.name]: batch, [this.manifest.seed.name]: this.zeroRows(n) }, [this.manifest.logits.name]);
+      const out = await this.run({ [this.manifest.input.name]: batch, [this.manifest.seed.name]: this.zeroRows(n) }, [
+        this.manifest.logits.name,
+      ]);
       logits.set(this.floats(out, this.manifest.logits.name).data.subarray(0, n * k), start * k);
     });
     return { logits, runs };
@@ -189,15 +206,23 @@ export class ModelFeed {
    * seeded with the same `seed` row, in batches of at most {@link ModelFeed.batchLimit}. The shared seed gets
    * zero rows (its backward graph is short).
    */
-  async batchInputGradients(layer: LayerSpec, images: Float32Array, count: number, seed: Float32Array): Promise<{ gradients: Float32Array; runs: number }> {
+  async batchInputGradients(
+    layer: LayerSpec,
+    images: Float32Array,
+    count: number,
+    seed: Float32Array,
+  ): Promise<{ gradients: Float32Array; runs: number }> {
     const size = images.length / count;
     const gradients = new Float32Array(images.length);
     const runs = await this.eachBatch(images, count, async (batch, n, start) => {
-      const out = await this.run({
-        [this.manifest.input.name]: batch,
-        [this.manifest.seed.name]: this.zeroRows(n),
-        [layer.seed ?? this.manifest.seed.name]: this.rows(Array.from({ length: n }, () => seed)),
-      }, [layer.gradient]);
+      const out = await this.run(
+        {
+          [this.manifest.input.name]: batch,
+          [this.manifest.seed.name]: this.zeroRows(n),
+          [layer.seed ?? this.manifest.seed.name]: this.rows(Array.from({ length: n }, () => seed)),
+        },
+        [layer.gradient],
+      );
       gradients.set(this.floats(out, layer.gradient).data.subarray(0, n * size), start * size);
     });
     return { gradients, runs };
@@ -214,9 +239,14 @@ export class ModelFeed {
   access(layer: LayerSpec, input: Float32Array, classIndex: number): ModelAccess {
     const { width, height } = this.inputSize;
     return {
-      input, layout: this.manifest.input.layout, inputHeight: height, inputWidth: width, classIndex,
+      input,
+      layout: this.manifest.input.layout,
+      inputHeight: height,
+      inputWidth: width,
+      classIndex,
       run: async (images, count, outputs) => {
-        if (images.length !== count * input.length) throw new Error(`batch has ${images.length} values, expected ${count} x ${input.length}`);
+        if (images.length !== count * input.length)
+          throw new Error(`batch has ${images.length} values, expected ${count} x ${input.length}`);
         const k = this.classes;
         const logits = new Float32Array(count * k);
         let gradient: Float32Array | undefined;
@@ -239,7 +269,11 @@ export class ModelFeed {
   }
 
   /** Call `step` for each batch of at most {@link ModelFeed.batchLimit} of `count` images; returns the batch count. */
-  private async eachBatch(images: Float32Array, count: number, step: (batch: RunTensor, n: number, start: number) => Promise<void>): Promise<number> {
+  private async eachBatch(
+    images: Float32Array,
+    count: number,
+    step: (batch: RunTensor, n: number, start: number) => Promise<void>,
+  ): Promise<number> {
     const size = images.length / count;
     let runs = 0;
     for (let start = 0; start < count; start += this.batchLimit) {

@@ -25,5 +25,10 @@ export interface ClassScore {
  */
 export function topK(manifest: Manifest, logits: Float32Array, k: number): ClassScore[] {
   const probabilities = softmax(logits);
-  return topClasses(logits, k).map((index) => ({ index, label: manifest.labels?.[index] ?? null, probability: probabilities[index], logit: logits[index] }));
+  return topClasses(logits, k).map((index) => ({
+    index,
+    label: manifest.labels?.[index] ?? null,
+    probability: probabilities[index],
+    logit: logits[index],
+  }));
 }

@@ -136,7 +136,7 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
   const feeds: Record<string, RunTensor> = { [manifest.input.name]: feed.images(input) };
   feeds[manifest.seed.name] = sharedSeed || inGraph ? seedFeed() : feed.zeroRows(1);
   const fetches = [manifest.logits.name, ...needs.layers.flatMap((l) => [l.activation, l.gradient])];
-  const blocks = needs.attention ? manifest.attention?.blocks ?? [] : [];
+  const blocks = needs.attention ? (manifest.attention?.blocks ?? []) : [];
   for (const b of blocks) fetches.push(b.probabilities, ...(needs.attention!.gradient ? [b.gradient!] : []));
   if (inGraph) {
     Object.assign(feeds, topKFeed(manifest, (req as TargetRequest).top));
@@ -150,7 +150,10 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
     fetches.push(il.gradient);
   }
   if (il && needs.input!.guided) {
-    if (!il.guidedGradient || !il.guidedSeed) throw new ApiError(400, 'bad_option', 'This model has no guided input gradient; prepare it with --input-gradients.', { option: 'method' });
+    if (!il.guidedGradient || !il.guidedSeed)
+      throw new ApiError(400, 'bad_option', 'This model has no guided input gradient; prepare it with --input-gradients.', {
+        option: 'method',
+      });
     feeds[il.guidedSeed] = seedFeed();
     fetches.push(il.guidedGradient);
   }
@@ -166,16 +169,24 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
     const a = feed.floats(out, l.activation);
     const [, channels, height, width] = a.dims;
     const per = channels * height * width;
-    layers.set(l.name, { activation: a.data.subarray(0, per), gradients: pick(feed.floats(out, l.gradient).data, per), channels, height, width });
+    layers.set(l.name, {
+      activation: a.data.subarray(0, per),
+      gradients: pick(feed.floats(out, l.gradient).data, per),
+      channels,
+      height,
+      width,
+    });
   }
   const per = input.length;
   const plain = il && needs.input!.plain ? pick(feed.floats(out, il.gradient).data, per) : undefined;
   const guided = il && needs.input!.guided ? pick(feed.floats(out, il.guidedGradient!).data, per) : undefined;
   const size = (b: (typeof blocks)[number]) => b.heads * b.tokens * b.tokens;
-  const attention = needs.attention ? {
-    probabilities: blocks.map((b) => feed.floats(out, b.probabilities).data.subarray(0, size(b))),
-    ...(needs.attention.gradient ? { gradients: transpose(blocks.map((b) => pick(feed.floats(out, b.gradient!).data, size(b)))) } : {}),
-  } : undefined;
+  const attention = needs.attention
+    ? {
+        probabilities: blocks.map((b) => feed.floats(out, b.probabilities).data.subarray(0, size(b))),
+        ...(needs.attention.gradient ? { gradients: transpose(blocks.map((b) => pick(feed.floats(out, b.gradient!).data, size(b)))) } : {}),
+      }
+    : undefined;
   return { logits, targets: targets!, layers, plain, guided, ...(attention ? { attention } : {}), runs };
 }
 

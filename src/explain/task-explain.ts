@@ -33,18 +33,29 @@ function scoreOf(summary: TaskSummary, value: number, pixels: number): number {
  * const e = await explainTaskImage(feed, pre.data, task, compute, { box: '0' }, { labels, geometry });
  * e.summary.detections; e.explained[0].map;
  */
-export async function explainTaskImage(feed: ModelFeed, input: Float32Array, task: TaskSpec, compute: ComputeRequest, request: TaskRequest, ctx: { labels: readonly string[] | null; geometry: InputGeometry }): Promise<TaskExplanation> {
+export async function explainTaskImage(
+  feed: ModelFeed,
+  input: Float32Array,
+  task: TaskSpec,
+  compute: ComputeRequest,
+  request: TaskRequest,
+  ctx: { labels: readonly string[] | null; geometry: InputGeometry },
+): Promise<TaskExplanation> {
   const output = await feed.output(input);
   const targetFree = compute.method.kind === 'cam' && !compute.method.cam.needsGradient;
   const resolved = resolveTaskTarget(task, output, request, ctx, targetFree);
   const s = resolved.summary;
   const t = resolved.target;
-  const classIndex = s.task === 'segment' ? s.classIndex : s.task === 'detect' ? (s.box === null ? -1 : s.detections[s.box]!.classIndex) : (s.index ?? -1);
+  const classIndex =
+    s.task === 'segment' ? s.classIndex : s.task === 'detect' ? (s.box === null ? -1 : s.detections[s.box]!.classIndex) : (s.index ?? -1);
   // A gradient-free method without a target: zero seed rows (the backward graph then gives G = 0, unused).
   const seed = t ? denseSeed(t) : new Float32Array(feed.seedWidth);
   const computed = await computeMaps(feed, input, { ...compute, targets: [{ classIndex, versus: null, counterfactual: false, seed }] });
   return {
-    summary: s, classIndex, score: t ? scoreOf(s, targetValue(t, output), t.indices.length) : Number.NaN,
-    explained: computed.explained, runs: computed.runs + 1,
+    summary: s,
+    classIndex,
+    score: t ? scoreOf(s, targetValue(t, output), t.indices.length) : Number.NaN,
+    explained: computed.explained,
+    runs: computed.runs + 1,
   };
 }

@@ -35,7 +35,13 @@ export interface UnitEvidence {
  * @example
  * topUnits(input, weights, map, layer.units, 5)[0]; // { index: 812, weight: 0.013, name: 'star', iou: 0.21, share: 0.18 }
  */
-export function topUnits(input: CamInput, weights: Float64Array, map: Float32Array, dissection: LayerDissection | undefined, k: number): UnitEvidence[] {
+export function topUnits(
+  input: CamInput,
+  weights: Float64Array,
+  map: Float32Array,
+  dissection: LayerDissection | undefined,
+  k: number,
+): UnitEvidence[] {
   const order: number[] = [];
   for (let c = 0; c < weights.length; c++) if (weights[c]! > 0) order.push(c);
   order.sort((a, b) => weights[b]! - weights[a]! || a - b);
@@ -47,7 +53,10 @@ export function topUnits(input: CamInput, weights: Float64Array, map: Float32Arr
     for (let i = 0; i < plane; i++) if (map[i]! > 0) part += input.activation[index * plane + i]!;
     const weight = weights[index]!;
     return {
-      index, weight, name: dissection?.names[index] ?? null, iou: dissection ? dissection.iou[index] ?? null : null,
+      index,
+      weight,
+      name: dissection?.names[index] ?? null,
+      iou: dissection ? (dissection.iou[index] ?? null) : null,
       share: total > 0 ? (weight * part) / total : 0,
     };
   });
@@ -112,12 +121,19 @@ export function unitsSentence(s: SentenceInput): string {
  * targetSentence(manifest, request.compute, e.explained[0], e.probabilities);
  */
 export function targetSentence(
-  manifest: Manifest, req: ComputeRequest, explained: ExplainedTarget, probabilities: ArrayLike<number>,
+  manifest: Manifest,
+  req: ComputeRequest,
+  explained: ExplainedTarget,
+  probabilities: ArrayLike<number>,
 ): string {
   const classIndex = explained.target.classIndex;
   const reason = unitsUnavailable(req);
   return unitsSentence({
-    label: manifest.labels?.[classIndex] ?? null, classIndex, probability: probabilities[classIndex]!,
-    units: reason ? null : (explained.units ?? []).slice(0, DEFAULT_UNITS), reason, dissected: req.layers[0]?.units !== undefined,
+    label: manifest.labels?.[classIndex] ?? null,
+    classIndex,
+    probability: probabilities[classIndex]!,
+    units: reason ? null : (explained.units ?? []).slice(0, DEFAULT_UNITS),
+    reason,
+    dissected: req.layers[0]?.units !== undefined,
   });
 }

@@ -113,7 +113,8 @@ export class GradContext {
   /** An `unsupported_op` error for this node (e.g. an attribute value the rule cannot differentiate). */
   unsupported(why: string): ApiError {
     return new ApiError(422, 'unsupported_op', `${this.node.opType} node "${this.node.name}": ${why}`, {
-      opType: this.node.opType, node: this.node.name,
+      opType: this.node.opType,
+      node: this.node.name,
     });
   }
 

@@ -23,7 +23,11 @@ export class Emitter {
    * @param taken names already used in the model
    * @param seed the seed input, whose dim 0 is the batch of every gradient tensor
    */
-  constructor(readonly opset: number, private readonly taken: Set<string>, private currentSeed: string) {}
+  constructor(
+    readonly opset: number,
+    private readonly taken: Set<string>,
+    private currentSeed: string,
+  ) {}
 
   /** The seed input of the backward graph being built. */
   get seed(): string {
@@ -119,7 +123,14 @@ export function reduceMean(e: Emitter, x: string, axes: readonly number[], keepd
 }
 
 /** Slice with constant starts/ends/axes/steps (inputs form, opset 10+). */
-export function slice(e: Emitter, x: string, starts: readonly number[], ends: readonly number[], axes: readonly number[], steps?: readonly number[]): string {
+export function slice(
+  e: Emitter,
+  x: string,
+  starts: readonly number[],
+  ends: readonly number[],
+  axes: readonly number[],
+  steps?: readonly number[],
+): string {
   const inputs = [x, constI(e, [...starts]), constI(e, [...ends]), constI(e, [...axes])];
   if (steps) inputs.push(constI(e, [...steps]));
   return op(e, 'Slice', inputs);

@@ -27,20 +27,38 @@ export function closeMatches(name: string, names: Iterable<string>, count = 5): 
 /** 400 `unknown_layer`: the named tensor does not exist. */
 export function unknownLayer(name: string, names: Iterable<string>): ApiError {
   const close = closeMatches(name, names);
-  return new ApiError(400, 'unknown_layer', `The model has no tensor "${name}". Close matches: ${close.map((c) => `"${c}"`).join(', ')} (list layers with --list-layers).`, { layer: name, closeMatches: close });
+  return new ApiError(
+    400,
+    'unknown_layer',
+    `The model has no tensor "${name}". Close matches: ${close.map((c) => `"${c}"`).join(', ')} (list layers with --list-layers).`,
+    { layer: name, closeMatches: close },
+  );
 }
 
 /** 400 `unknown_layer`: the tensor exists but the logits do not depend on it. */
 export function layerOffPath(name: string, logits: string): ApiError {
-  return new ApiError(400, 'unknown_layer', `Tensor "${name}" does not influence the logits "${logits}": it has no gradient. Choose a tensor computed from the image on the way to the logits.`, { layer: name });
+  return new ApiError(
+    400,
+    'unknown_layer',
+    `Tensor "${name}" does not influence the logits "${logits}": it has no gradient. Choose a tensor computed from the image on the way to the logits.`,
+    { layer: name },
+  );
 }
 
 /** 422 `unsupported_op`: an op on the gradient path has no rule. */
 export function unsupportedOp(node: NodeProto, alternatives: string[]): ApiError {
-  const alt = alternatives.length > 0
-    ? `Choose a deeper layer that avoids it, e.g. ${alternatives.map((a) => `"${a}"`).join(', ')}.`
-    : 'No deeper layer avoids it.';
-  return new ApiError(422, 'unsupported_op', `Op ${node.opType} (node "${node.name}") lies on the gradient path and has no gradient rule. ${alt}`, {
-    opType: node.opType, node: node.name, alternatives,
-  });
+  const alt =
+    alternatives.length > 0
+      ? `Choose a deeper layer that avoids it, e.g. ${alternatives.map((a) => `"${a}"`).join(', ')}.`
+      : 'No deeper layer avoids it.';
+  return new ApiError(
+    422,
+    'unsupported_op',
+    `Op ${node.opType} (node "${node.name}") lies on the gradient path and has no gradient rule. ${alt}`,
+    {
+      opType: node.opType,
+      node: node.name,
+      alternatives,
+    },
+  );
 }

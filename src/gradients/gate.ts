@@ -60,7 +60,13 @@ export function gateSegment(e: Emitter, start: number, seed: string, outputs: re
   const thenBranch = onnx.GraphProto.create({ name: e.fresh('backward'), node: body, output: thenOutputs });
   e.useSeed(seed);
   const hasRows = op(e, 'Greater', [e.gradBatch(), constI(e, [0])]);
-  const ifNode = makeNode('If', [hasRows], outputs.map((o) => o.outer), {}, e.fresh('gate'));
+  const ifNode = makeNode(
+    'If',
+    [hasRows],
+    outputs.map((o) => o.outer),
+    {},
+    e.fresh('gate'),
+  );
   ifNode.attribute.push(graphAttr('then_branch', thenBranch), graphAttr('else_branch', elseBranch(e, outputs)));
   e.nodes.push(ifNode);
 }

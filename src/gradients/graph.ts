@@ -79,7 +79,11 @@ export const guidedSeedName = (seed: string, layer: string): string => `${seed}:
  * const shapes = await probeShapes(model, nodeRunner());
  * const { model: prepared, layers } = addGradientGraph(model, shapes, { logits: 'logits', layers: ['/layer4/Relu_output_0'] });
  */
-export function addGradientGraph(model: ModelProto, shapes: ShapeMap, request: GradientRequest): { model: ModelProto; layers: PreparedLayer[] } {
+export function addGradientGraph(
+  model: ModelProto,
+  shapes: ShapeMap,
+  request: GradientRequest,
+): { model: ModelProto; layers: PreparedLayer[] } {
   const graph = model.graph!;
   const index = new GraphIndex(graph);
   const order = index.topologicalOrder();
@@ -87,7 +91,12 @@ export function addGradientGraph(model: ModelProto, shapes: ShapeMap, request: G
   const known = allTensorNames(graph);
   if (!known.has(request.logits)) throw new ApiError(422, 'invalid_model', `The model has no logits tensor "${request.logits}".`);
   if (request.layers.length === 0) throw new ApiError(400, 'bad_option', 'Name at least one layer.');
-  for (const l of request.layers) if (!known.has(l)) throw unknownLayer(l, [...known].filter((n) => !index.initializers.has(n)));
+  for (const l of request.layers)
+    if (!known.has(l))
+      throw unknownLayer(
+        l,
+        [...known].filter((n) => !index.initializers.has(n)),
+      );
   if (known.has(seed)) throw new ApiError(422, 'invalid_model', `The model already has a tensor named "${seed}".`);
 
   const ancestors = ancestorsOf(order, request.logits);
@@ -99,15 +108,25 @@ export function addGradientGraph(model: ModelProto, shapes: ShapeMap, request: G
   if (unsupported) throw unsupportedOp(unsupported, layersAvoiding(order, path, supported, request.logits, isDiff, unsupported));
 
   const opset = defaultOpset(model);
-  if (opset < MIN_OPSET) throw new ApiError(422, 'invalid_model', `The model uses ai.onnx opset ${opset}; the gradient graph needs opset ${MIN_OPSET} or newer. Re-export it (torch.onnx.export(..., opset_version=13+)).`);
+  if (opset < MIN_OPSET)
+    throw new ApiError(
+      422,
+      'invalid_model',
+      `The model uses ai.onnx opset ${opset}; the gradient graph needs opset ${MIN_OPSET} or newer. Re-export it (torch.onnx.export(..., opset_version=13+)).`,
+    );
   const e = new Emitter(opset, known, seed);
   const copies = new Map<NodeProto, NodeProto>(path.nodes.map((n) => [n, onnx.NodeProto.create({ ...n, output: [...n.output] })]));
   const own = new Set(request.ownSeed ?? []);
   const guided = new Set(request.guidedLayers ?? []);
-  for (const l of [...own, ...guided]) if (!request.layers.includes(l)) throw new ApiError(400, 'bad_option', `Layer "${l}" (own seed or guided) is not among the layers.`);
+  for (const l of [...own, ...guided])
+    if (!request.layers.includes(l)) throw new ApiError(400, 'bad_option', `Layer "${l}" (own seed or guided) is not among the layers.`);
   const seeds = [seed];
   const layers: PreparedLayer[] = request.layers.map((l) => ({
-    name: l, activation: activationName(l), gradient: gradientName(l), seed: own.has(l) ? ownSeedName(seed, l) : seed, shape: shapeOf(shapes, l),
+    name: l,
+    activation: activationName(l),
+    gradient: gradientName(l),
+    seed: own.has(l) ? ownSeedName(seed, l) : seed,
+    shape: shapeOf(shapes, l),
   }));
   const graphFor = (names: string[], seedInput: string, guidedRules: boolean): Contributions => {
     if (seedInput !== seed) {
@@ -187,7 +206,16 @@ class Contributions {
   }
 }
 
-function backward(e: Emitter, path: ReturnType<typeof gradientPath>, copies: Map<NodeProto, NodeProto>, shapes: ShapeMap, index: GraphIndex, logits: string, seed: string, guided: boolean): Contributions {
+function backward(
+  e: Emitter,
+  path: ReturnType<typeof gradientPath>,
+  copies: Map<NodeProto, NodeProto>,
+  shapes: ShapeMap,
+  index: GraphIndex,
+  logits: string,
+  seed: string,
+  guided: boolean,
+): Contributions {
   const grads = new Contributions(e);
   grads.add(logits, seed);
   for (let i = path.nodes.length - 1; i >= 0; i--) {

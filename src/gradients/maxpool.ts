@@ -37,9 +37,14 @@ export function maxPoolByOneHot(ctx: GradContext, indices: string, x: Dim[], y: 
   const channels = x[1] as number;
   const strideOf = inSize.map((_, i) => product(inSize.slice(i + 1)));
   const kernelCount = product(w.kernel);
-  const offsets = Array.from({ length: kernelCount }, (_, k) => unravel(k, w.kernel).reduce((s, kk, i) => s + kk * w.dilations[i]! * strideOf[i]!, 0));
-  if (new Set(offsets).size !== kernelCount) throw ctx.unsupported('a dilated kernel wider than the input is not supported before opset 16.');
-  const origin = Array.from({ length: product(y) }, (_, p) => unravel(p, y).reduce((s, o, i) => s + (o * w.strides[i]! - w.padBegin[i]!) * strideOf[i]!, 0));
+  const offsets = Array.from({ length: kernelCount }, (_, k) =>
+    unravel(k, w.kernel).reduce((s, kk, i) => s + kk * w.dilations[i]! * strideOf[i]!, 0),
+  );
+  if (new Set(offsets).size !== kernelCount)
+    throw ctx.unsupported('a dilated kernel wider than the input is not supported before opset 16.');
+  const origin = Array.from({ length: product(y) }, (_, p) =>
+    unravel(p, y).reduce((s, o, i) => s + (o * w.strides[i]! - w.padBegin[i]!) * strideOf[i]!, 0),
+  );
   const position = op(e, 'Mod', [indices, constI(e, [product(inSize)], [])]);
   const relative = unsqueeze(e, op(e, 'Sub', [position, constI(e, origin, y)]), [2]);
   const mask = op(e, 'Equal', [relative, constI(e, offsets, [kernelCount, ...y.map(() => 1)])]);

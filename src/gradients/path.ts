@@ -36,7 +36,13 @@ export function descendantsOf(order: readonly NodeProto[], roots: Iterable<strin
 }
 
 /** The path from `layers` to `logits` (layers that do not reach the logits are the caller's check). */
-export function gradientPath(order: readonly NodeProto[], layers: readonly string[], logits: string, isDiff: Differentiable, ancestors = ancestorsOf(order, logits)): GradientPath {
+export function gradientPath(
+  order: readonly NodeProto[],
+  layers: readonly string[],
+  logits: string,
+  isDiff: Differentiable,
+  ancestors = ancestorsOf(order, logits),
+): GradientPath {
   const below = descendantsOf(order, layers, isDiff);
   const tensors = new Set([...below].filter((t) => ancestors.has(t)));
   const nodes = order.filter((n) => n.input.some((i) => i && tensors.has(i)) && n.output.some((o) => o && tensors.has(o)));
@@ -47,10 +53,19 @@ export function gradientPath(order: readonly NodeProto[], layers: readonly strin
  * Layers that avoid the unsupported `blocked` nodes: outputs of path nodes downstream of `blocked[0]` whose
  * own path to the logits contains no blocked op. Nearest first.
  */
-export function layersAvoiding(order: readonly NodeProto[], path: GradientPath, isSupported: (n: NodeProto) => boolean, logits: string, isDiff: Differentiable, from: NodeProto): string[] {
+export function layersAvoiding(
+  order: readonly NodeProto[],
+  path: GradientPath,
+  isSupported: (n: NodeProto) => boolean,
+  logits: string,
+  isDiff: Differentiable,
+  from: NodeProto,
+): string[] {
   const ancestors = ancestorsOf(order, logits);
   const after = descendantsOf(order, from.output.filter(Boolean));
-  const candidates = path.nodes.filter((n) => n.output.some((o) => after.has(o))).flatMap((n) => n.output.filter((o) => o && path.tensors.has(o)));
+  const candidates = path.nodes
+    .filter((n) => n.output.some((o) => after.has(o)))
+    .flatMap((n) => n.output.filter((o) => o && path.tensors.has(o)));
   const good: string[] = [];
   for (const t of candidates) {
     if (t === logits) continue;

@@ -21,22 +21,33 @@ export interface AxisResize {
 /** Input coordinate of output index o (the coordinate transformation modes of the spec). */
 export function sourceCoordinate(o: number, a: AxisResize): number {
   switch (a.coordinates) {
-    case 'half_pixel': return (o + 0.5) / a.scale - 0.5;
-    case 'pytorch_half_pixel': return a.output > 1 ? (o + 0.5) / a.scale - 0.5 : 0;
-    case 'align_corners': return a.output === 1 ? 0 : (o * (a.input - 1)) / (a.output - 1);
-    case 'asymmetric': return o / a.scale;
-    case 'tf_half_pixel_for_nn': return (o + 0.5) / a.scale;
-    default: throw new Error(`coordinate_transformation_mode "${a.coordinates}" is not supported.`);
+    case 'half_pixel':
+      return (o + 0.5) / a.scale - 0.5;
+    case 'pytorch_half_pixel':
+      return a.output > 1 ? (o + 0.5) / a.scale - 0.5 : 0;
+    case 'align_corners':
+      return a.output === 1 ? 0 : (o * (a.input - 1)) / (a.output - 1);
+    case 'asymmetric':
+      return o / a.scale;
+    case 'tf_half_pixel_for_nn':
+      return (o + 0.5) / a.scale;
+    default:
+      throw new Error(`coordinate_transformation_mode "${a.coordinates}" is not supported.`);
   }
 }
 
 function nearestIndex(x: number, mode: string): number {
   switch (mode) {
-    case 'round_prefer_floor': return x === Math.floor(x) + 0.5 ? Math.floor(x) : Math.round(x);
-    case 'round_prefer_ceil': return Math.round(x);
-    case 'floor': return Math.floor(x);
-    case 'ceil': return Math.ceil(x);
-    default: throw new Error(`nearest_mode "${mode}" is not supported.`);
+    case 'round_prefer_floor':
+      return x === Math.floor(x) + 0.5 ? Math.floor(x) : Math.round(x);
+    case 'round_prefer_ceil':
+      return Math.round(x);
+    case 'floor':
+      return Math.floor(x);
+    case 'ceil':
+      return Math.ceil(x);
+    default:
+      throw new Error(`nearest_mode "${mode}" is not supported.`);
   }
 }
 

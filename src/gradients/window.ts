@@ -52,8 +52,11 @@ export function transposeAttrs(w: Window, inSize: number[], outSize: number[]): 
     outputPadding.push(Math.max(0, size - full));
   });
   return {
-    kernel_shape: w.kernel, strides: w.strides, dilations: w.dilations,
-    pads: [...w.padBegin, ...padEnd], output_padding: outputPadding,
+    kernel_shape: w.kernel,
+    strides: w.strides,
+    dilations: w.dilations,
+    pads: [...w.padBegin, ...padEnd],
+    output_padding: outputPadding,
   };
 }
 

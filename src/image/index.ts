@@ -21,7 +21,15 @@ export { decodeImage, DEFAULT_MAX_PIXELS, type DecodeOptions, type DecodedImage 
 export { preprocess, type PreprocessSpec, type PreprocessedImage } from './preprocess/index.js';
 export { preprocessSpecOf } from './preprocess/from-manifest.js';
 export { resizeRgb } from './preprocess/resample.js';
-export { renderCam, renderHeatmapIndexed, unitMap, COLORMAPS, type ColormapName, type IndexedHeatmap, type RenderOptions } from './render/index.js';
+export {
+  renderCam,
+  renderHeatmapIndexed,
+  unitMap,
+  COLORMAPS,
+  type ColormapName,
+  type IndexedHeatmap,
+  type RenderOptions,
+} from './render/index.js';
 export { encodePngWhole, type DeflateContent, type Deflater, type WholeImage } from './png/encode-whole.js';
 export { collectBytes, encodePng, encodePngStream, type EncodableImage, type PngEncodeOptions } from './png-encode.js';
 export type { Box, FloatMap, ImageFormat, Rgb, RgbImage } from './types.js';

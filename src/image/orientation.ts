@@ -19,14 +19,22 @@ interface Walk {
 function walkFor(orientation: number, w: number, h: number): Walk | null {
   const last = (h - 1) * w;
   switch (orientation) {
-    case 2: return { origin: w - 1, stepX: -1, stepY: w };
-    case 3: return { origin: last + w - 1, stepX: -1, stepY: -w };
-    case 4: return { origin: last, stepX: 1, stepY: -w };
-    case 5: return { origin: 0, stepX: w, stepY: 1 };
-    case 6: return { origin: last, stepX: -w, stepY: 1 };
-    case 7: return { origin: last + w - 1, stepX: -w, stepY: -1 };
-    case 8: return { origin: w - 1, stepX: w, stepY: -1 };
-    default: return null;
+    case 2:
+      return { origin: w - 1, stepX: -1, stepY: w };
+    case 3:
+      return { origin: last + w - 1, stepX: -1, stepY: -w };
+    case 4:
+      return { origin: last, stepX: 1, stepY: -w };
+    case 5:
+      return { origin: 0, stepX: w, stepY: 1 };
+    case 6:
+      return { origin: last, stepX: -w, stepY: 1 };
+    case 7:
+      return { origin: last + w - 1, stepX: -w, stepY: -1 };
+    case 8:
+      return { origin: w - 1, stepX: w, stepY: -1 };
+    default:
+      return null;
   }
 }
 

@@ -47,12 +47,15 @@ export function encodePngStream(image: EncodableImage, options: PngEncodeOptions
     throw new Error(`encodePngStream: ${image.data.length} bytes do not make a ${image.width}x${image.height}x${channels} image`);
   }
   const framing = new TransformStream<Uint8Array, Uint8Array>({
-    start: (controller) => controller.enqueue(concat([SIGNATURE, pngChunk('IHDR', ihdrData(image.width, image.height, channels === 4 ? 6 : 2))])),
+    start: (controller) =>
+      controller.enqueue(concat([SIGNATURE, pngChunk('IHDR', ihdrData(image.width, image.height, channels === 4 ? 6 : 2))])),
     transform: (compressed, controller) => controller.enqueue(pngChunk('IDAT', compressed)),
     flush: (controller) => controller.enqueue(pngChunk('IEND', new Uint8Array(0))),
   });
   const compressor = new CompressionStream('deflate') as unknown as TransformStream<Uint8Array, Uint8Array>;
-  return filteredRows(image, channels, options.filter ?? 'sub').pipeThrough(compressor).pipeThrough(framing);
+  return filteredRows(image, channels, options.filter ?? 'sub')
+    .pipeThrough(compressor)
+    .pipeThrough(framing);
 }
 
 /**

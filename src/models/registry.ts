@@ -125,7 +125,13 @@ export class ModelRegistry {
         } catch (err) {
           console.error(`run of model '${id}' failed; dropping its session`, err);
           this.drop(sha, pending);
-          throw new ApiError(503, 'model_unavailable', `Model '${id}' failed during the run and is being reloaded; retry.`, {}, { 'Retry-After': '1' });
+          throw new ApiError(
+            503,
+            'model_unavailable',
+            `Model '${id}' failed during the run and is being reloaded; retry.`,
+            {},
+            { 'Retry-After': '1' },
+          );
         }
       },
       release: () => session.release(),

@@ -19,5 +19,10 @@ export const SERVED_TASKS: readonly string[] = ['classify', 'segment', 'detect',
 export function checkServedTask(manifest: Pick<Manifest, 'task'>, what: string): void {
   const kind = taskOf(manifest).kind;
   if (SERVED_TASKS.includes(kind)) return;
-  throw new ApiError(422, 'invalid_model', `${what} was prepared for task '${kind}'; this service explains only task ${SERVED_TASKS.map((t) => `'${t}'`).join(', ')} so far. Use the prepared model and its manifest with another ONNX runtime, or prepare a classifier.`, { task: kind });
+  throw new ApiError(
+    422,
+    'invalid_model',
+    `${what} was prepared for task '${kind}'; this service explains only task ${SERVED_TASKS.map((t) => `'${t}'`).join(', ')} so far. Use the prepared model and its manifest with another ONNX runtime, or prepare a classifier.`,
+    { task: kind },
+  );
 }

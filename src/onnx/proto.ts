@@ -53,11 +53,19 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
     throw new ApiError(422, 'invalid_model', `The file is not a valid ONNX model (protobuf decoding failed: ${(err as Error).message}).`);
   }
   if (!model.graph || model.graph.node.length === 0) {
-    throw new ApiError(422, 'invalid_model', 'The file decodes but has no ONNX graph with nodes; export the classifier with torch.onnx.export or an equivalent tool.');
+    throw new ApiError(
+      422,
+      'invalid_model',
+      'The file decodes but has no ONNX graph with nodes; export the classifier with torch.onnx.export or an equivalent tool.',
+    );
   }
   for (const t of model.graph.initializer) {
     if (t.dataLocation === 1 || t.externalData.length > 0) {
-      throw new ApiError(422, 'invalid_model', `Initializer "${t.name}" uses external data; save the model with all tensors inline (onnx.save(model, path, save_as_external_data=False)).`);
+      throw new ApiError(
+        422,
+        'invalid_model',
+        `Initializer "${t.name}" uses external data; save the model with all tensors inline (onnx.save(model, path, save_as_external_data=False)).`,
+      );
     }
   }
   return model;

@@ -46,8 +46,13 @@ export interface ProbeOptions {
 }
 
 const RUN_TYPES: Record<number, RunTensor['type']> = {
-  [DataType.FLOAT]: 'float32', [DataType.DOUBLE]: 'float64', [DataType.INT64]: 'int64',
-  [DataType.INT32]: 'int32', [DataType.BOOL]: 'bool', [DataType.UINT8]: 'uint8', [DataType.INT8]: 'int8',
+  [DataType.FLOAT]: 'float32',
+  [DataType.DOUBLE]: 'float64',
+  [DataType.INT64]: 'int64',
+  [DataType.INT32]: 'int32',
+  [DataType.BOOL]: 'bool',
+  [DataType.UINT8]: 'uint8',
+  [DataType.INT8]: 'int8',
 };
 const ELEM_TYPES: Record<string, number> = Object.fromEntries(Object.entries(RUN_TYPES).map(([k, v]) => [v, Number(k)]));
 
@@ -72,14 +77,24 @@ export async function probeShapes(model: ModelProto, runner: ModelRunner, opts: 
     } catch {
       two = undefined; // e.g. a Reshape with the batch baked in: fall back to a heuristic below
     }
-    const batchDependent = two ? undefined : dependentsOf(model, inputs.map((v) => v.name));
+    const batchDependent = two
+      ? undefined
+      : dependentsOf(
+          model,
+          inputs.map((v) => v.name),
+        );
     const shapes: ShapeMap = new Map();
     for (const t of graph.initializer) shapes.set(t.name, { dims: t.dims.map(Number), elemType: t.dataType });
     for (const [name, t] of Object.entries(one)) {
       const dims = two ? mergeBatch(t.dims, two[name]?.dims) : guessBatch(t, batchDependent!.has(name));
       const value = integerValue(t, two ? two[name] : t);
       const scaled = two ? scaledAxes(t.dims, two[name]?.dims) : [];
-      shapes.set(name, { dims, elemType: ELEM_TYPES[t.type] ?? DataType.FLOAT, ...(value ? { value } : {}), ...(scaled.length > 0 ? { batchScaled: scaled } : {}) });
+      shapes.set(name, {
+        dims,
+        elemType: ELEM_TYPES[t.type] ?? DataType.FLOAT,
+        ...(value ? { value } : {}),
+        ...(scaled.length > 0 ? { batchScaled: scaled } : {}),
+      });
     }
     return shapes;
   } finally {
@@ -117,7 +132,11 @@ function randomFeeds(inputs: ValueInfoProto[], batch: number, opts: ProbeOptions
       if (i === 0) return batch;
       if (given) return given[i]!;
       if (d.dimValue != null && Number(d.dimValue) > 0) return Number(d.dimValue);
-      throw new ApiError(422, 'invalid_model', `Input "${v.name}" has a symbolic dim ${i} ("${d.dimParam}"); pass its concrete shape (e.g. --input-shape).`);
+      throw new ApiError(
+        422,
+        'invalid_model',
+        `Input "${v.name}" has a symbolic dim ${i} ("${d.dimParam}"); pass its concrete shape (e.g. --input-shape).`,
+      );
     });
     feeds[v.name] = randomTensor(tt?.elemType ?? DataType.FLOAT, dims);
   }
@@ -127,11 +146,16 @@ function randomFeeds(inputs: ValueInfoProto[], batch: number, opts: ProbeOptions
 function randomTensor(elemType: number, dims: number[]): RunTensor {
   const n = numElements(dims);
   switch (elemType) {
-    case DataType.FLOAT: return { type: 'float32', dims, data: Float32Array.from({ length: n }, () => Math.random() - 0.5) };
-    case DataType.DOUBLE: return { type: 'float64', dims, data: Float64Array.from({ length: n }, () => Math.random() - 0.5) };
-    case DataType.INT64: return { type: 'int64', dims, data: new BigInt64Array(n) };
-    case DataType.INT32: return { type: 'int32', dims, data: new Int32Array(n) };
-    default: throw new ApiError(422, 'invalid_model', `Input element type ${elemType} is not supported by the shape probe.`);
+    case DataType.FLOAT:
+      return { type: 'float32', dims, data: Float32Array.from({ length: n }, () => Math.random() - 0.5) };
+    case DataType.DOUBLE:
+      return { type: 'float64', dims, data: Float64Array.from({ length: n }, () => Math.random() - 0.5) };
+    case DataType.INT64:
+      return { type: 'int64', dims, data: new BigInt64Array(n) };
+    case DataType.INT32:
+      return { type: 'int32', dims, data: new Int32Array(n) };
+    default:
+      throw new ApiError(422, 'invalid_model', `Input element type ${elemType} is not supported by the shape probe.`);
   }
 }
 

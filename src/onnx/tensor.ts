@@ -63,14 +63,20 @@ export function intValues(t: TensorProto): number[] {
 }
 
 function badSize(t: TensorProto, expected: number): ApiError {
-  return new ApiError(422, 'invalid_model', `Tensor "${t.name}" holds ${t.rawData.byteLength} bytes of raw data; its shape [${t.dims.join(', ')}] needs ${expected}.`);
+  return new ApiError(
+    422,
+    'invalid_model',
+    `Tensor "${t.name}" holds ${t.rawData.byteLength} bytes of raw data; its shape [${t.dims.join(', ')}] needs ${expected}.`,
+  );
 }
 
 /** A float32 tensor (raw_data little-endian). */
 export function makeFloatTensor(name: string, dims: readonly number[], values: ArrayLike<number>): TensorProto {
   const data = values instanceof Float32Array ? values : Float32Array.from(values);
   return onnx.TensorProto.create({
-    name, dims: [...dims], dataType: DataType.FLOAT,
+    name,
+    dims: [...dims],
+    dataType: DataType.FLOAT,
     rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
   });
 }
@@ -84,7 +90,9 @@ export function makeInt64Tensor(name: string, dims: readonly number[], values: r
 /** An int8 tensor (raw_data). */
 export function makeInt8Tensor(name: string, dims: readonly number[], values: Int8Array): TensorProto {
   return onnx.TensorProto.create({
-    name, dims: [...dims], dataType: DataType.INT8,
+    name,
+    dims: [...dims],
+    dataType: DataType.INT8,
     rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
   });
 }

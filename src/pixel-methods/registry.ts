@@ -8,11 +8,7 @@ import { guidedGradCam } from './guided-grad-cam.js';
 import { saliency } from './saliency.js';
 import { smoothGrad } from './smoothgrad.js';
 
-const METHODS: readonly PixelMethod[] = [
-  saliency,
-  smoothGrad,
-  guidedGradCam,
-];
+const METHODS: readonly PixelMethod[] = [saliency, smoothGrad, guidedGradCam];
 
 /** Names of the pixel-level methods in the API (`method=`). */
 export const PIXEL_METHODS: readonly string[] = METHODS.map((m) => m.name);

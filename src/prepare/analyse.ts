@@ -38,13 +38,20 @@ export interface Analysis {
 }
 
 /** Decode and analyse a model. Throws {@link ApiError}s that say what is wrong with the file. */
-export async function analyseModel(bytes: Uint8Array, runner: ModelRunner, inputSize?: readonly [number, number], taskOptions: TaskOptions = {}): Promise<Analysis> {
+export async function analyseModel(
+  bytes: Uint8Array,
+  runner: ModelRunner,
+  inputSize?: readonly [number, number],
+  taskOptions: TaskOptions = {},
+): Promise<Analysis> {
   const t0 = performance.now();
   const model = decodeModel(bytes);
   const opset = defaultOpset(model);
   const notes: string[] = [];
   if (opset < TESTED_OPSETS.min || opset > TESTED_OPSETS.max) {
-    notes.push(`The model uses opset ${opset}; prepare is tested on opsets ${TESTED_OPSETS.min}-${TESTED_OPSETS.max}. Trying anyway: check the result, or re-export with opset_version=17.`);
+    notes.push(
+      `The model uses opset ${opset}; prepare is tested on opsets ${TESTED_OPSETS.min}-${TESTED_OPSETS.max}. Trying anyway: check the result, or re-export with opset_version=17.`,
+    );
   }
   const input = findImageInput(model, inputSize);
   const t1 = performance.now();
@@ -63,6 +70,17 @@ export async function analyseModel(bytes: Uint8Array, runner: ModelRunner, input
   } catch (err) {
     // with ambiguous layouts a --layer (and --layout) still works: the error only stands when no layer is named
     if ((err as { code?: string }).code !== 'bad_option') throw err;
-    return { model, opset, input, shapes, logits, task, candidates, defaultError: err as Error, notes: [...notes, (err as Error).message], timings };
+    return {
+      model,
+      opset,
+      input,
+      shapes,
+      logits,
+      task,
+      candidates,
+      defaultError: err as Error,
+      notes: [...notes, (err as Error).message],
+      timings,
+    };
   }
 }

@@ -39,18 +39,30 @@ function descendants(index: GraphIndex, start: string): Set<string> {
   const seen = new Set<string>([start]);
   const stack = [start];
   while (stack.length > 0) {
-    for (const n of index.consumers.get(stack.pop()!) ?? []) for (const o of n.output) if (o && !seen.has(o)) { seen.add(o); stack.push(o); }
+    for (const n of index.consumers.get(stack.pop()!) ?? [])
+      for (const o of n.output)
+        if (o && !seen.has(o)) {
+          seen.add(o);
+          stack.push(o);
+        }
   }
   return seen;
 }
 
 /** Consumers of `name`, looking through Dropout and Identity. */
 function readers(index: GraphIndex, name: string): { node: NodeProto; via: string }[] {
-  return (index.consumers.get(name) ?? []).flatMap((n) => (n.opType === 'Dropout' || n.opType === 'Identity' ? readers(index, n.output[0]!) : [{ node: n, via: name }]));
+  return (index.consumers.get(name) ?? []).flatMap((n) =>
+    n.opType === 'Dropout' || n.opType === 'Identity' ? readers(index, n.output[0]!) : [{ node: n, via: name }],
+  );
 }
 
 /** The attention probabilities of the model, in graph order, with heads and token count. */
-export function findAttention(model: ModelProto, shapes: ShapeMap, input: string, onPath: ReadonlySet<string>): { name: string; heads: number; tokens: number }[] {
+export function findAttention(
+  model: ModelProto,
+  shapes: ShapeMap,
+  input: string,
+  onPath: ReadonlySet<string>,
+): { name: string; heads: number; tokens: number }[] {
   const index = new GraphIndex(model.graph!);
   const derived = descendants(index, input);
   return index.topologicalOrder().flatMap((node) => {
@@ -70,11 +82,25 @@ export function findAttention(model: ModelProto, shapes: ShapeMap, input: string
  * The `attention` section for the found blocks: prefix tokens and grid from a token layer with the same
  * token count. Throws `bad_option` when the model has no attention or no such token layer.
  */
-export function attentionSpec(found: { name: string; heads: number; tokens: number }[], candidates: readonly CandidateLayer[], outputs: ReadonlyMap<string, { probabilities: string; gradient?: string }>): AttentionSpec {
-  if (found.length === 0) throw new ApiError(400, 'bad_option', '--attention: the model has no attention probabilities (a Softmax over the key axis that weighs the values of a MatMul).');
+export function attentionSpec(
+  found: { name: string; heads: number; tokens: number }[],
+  candidates: readonly CandidateLayer[],
+  outputs: ReadonlyMap<string, { probabilities: string; gradient?: string }>,
+): AttentionSpec {
+  if (found.length === 0)
+    throw new ApiError(
+      400,
+      'bad_option',
+      '--attention: the model has no attention probabilities (a Softmax over the key axis that weighs the values of a MatMul).',
+    );
   const t = found[0]!.tokens;
   const tokenLayer = candidates.find((c) => c.layout?.kind === 'tokens' && c.shape[1] === t);
-  if (!tokenLayer) throw new ApiError(400, 'bad_option', `--attention: no token layer has the attention's ${t} tokens, so the patch grid is unknown (window attention, as in Swin, has no class token to roll out).`);
+  if (!tokenLayer)
+    throw new ApiError(
+      400,
+      'bad_option',
+      `--attention: no token layer has the attention's ${t} tokens, so the patch grid is unknown (window attention, as in Swin, has no class token to roll out).`,
+    );
   return {
     prefixTokens: tokenLayer.layout!.prefixTokens ?? 0,
     grid: tokenLayer.layout!.grid,
@@ -91,13 +117,19 @@ export function layerOutputs(layers: readonly PreparedLayer[]): Map<string, { pr
  * Probabilities only (for rollout, forward only): an output `gradcam_P:<softmax output>` per block, in place.
  * Returns the outputs by block name.
  */
-export function addProbabilityOutputs(model: ModelProto, shapes: ShapeMap, names: readonly string[]): Map<string, { probabilities: string }> {
+export function addProbabilityOutputs(
+  model: ModelProto,
+  shapes: ShapeMap,
+  names: readonly string[],
+): Map<string, { probabilities: string }> {
   const graph = model.graph!;
   const out = new Map<string, { probabilities: string }>();
   for (const name of names) {
     const output = `gradcam_P:${name}`;
     graph.node.push(makeNode('Identity', [name], [output], {}, output));
-    const dim = (shapes.get(name)?.dims ?? []).map((d) => onnx.TensorShapeProto.Dimension.create(d === 'N' ? { dimParam: 'N' } : { dimValue: d }));
+    const dim = (shapes.get(name)?.dims ?? []).map((d) =>
+      onnx.TensorShapeProto.Dimension.create(d === 'N' ? { dimParam: 'N' } : { dimValue: d }),
+    );
     graph.output.push(onnx.ValueInfoProto.create({ name: output, type: { tensorType: { elemType: 1, shape: { dim } } } }));
     out.set(name, { probabilities: output });
   }
@@ -107,7 +139,11 @@ export function addProbabilityOutputs(model: ModelProto, shapes: ShapeMap, names
 /** Reshape the probabilities and gradient outputs of folded [N * heads, T, T] blocks to [N, heads, T, T], in place. */
 export function attentionOutputs(model: ModelProto, blocks: readonly AttentionBlockSpec[]): void {
   const graph = model.graph!;
-  const taken = new Set<string>([...graph.input.map((v) => v.name), ...graph.initializer.map((t) => t.name), ...graph.node.flatMap((n) => n.output)]);
+  const taken = new Set<string>([
+    ...graph.input.map((v) => v.name),
+    ...graph.initializer.map((t) => t.name),
+    ...graph.node.flatMap((n) => n.output),
+  ]);
   const e = new Emitter(defaultOpset(model), taken, graph.input[0]!.name);
   for (const b of blocks) {
     for (const out of [b.probabilities, b.gradient]) {

@@ -19,9 +19,7 @@ import type { Dim, ShapeMap } from '../onnx/shapes.js';
 import { reshapeTags } from './reshape-tags.js';
 
 /** What one axis of a tensor holds. */
-export type AxisTag =
-  | { kind: 'N' | 'C' | 'H' | 'W' | '?' }
-  | { kind: 'T'; prefix: number; grid: [number, number] };
+export type AxisTag = { kind: 'N' | 'C' | 'H' | 'W' | '?' } | { kind: 'T'; prefix: number; grid: [number, number] };
 
 /** Labels of every image-derived float tensor, by name. */
 export type TagMap = Map<string, AxisTag[]>;
@@ -29,9 +27,32 @@ export type TagMap = Map<string, AxisTag[]>;
 const UNKNOWN: AxisTag = { kind: '?' };
 const FLOAT_TYPES = new Set<number>([DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16]);
 /** Ops computing each output position from axes 2, 3 of a 4-D NCHW input (output channels on axis 1). */
-const NCHW_OPS = new Set(['Conv', 'ConvTranspose', 'MaxPool', 'AveragePool', 'LpPool', 'BatchNormalization', 'InstanceNormalization', 'LRN', 'Resize', 'Upsample', 'DepthToSpace', 'SpaceToDepth']);
+const NCHW_OPS = new Set([
+  'Conv',
+  'ConvTranspose',
+  'MaxPool',
+  'AveragePool',
+  'LpPool',
+  'BatchNormalization',
+  'InstanceNormalization',
+  'LRN',
+  'Resize',
+  'Upsample',
+  'DepthToSpace',
+  'SpaceToDepth',
+]);
 const GLOBAL_POOLS = new Set(['GlobalAveragePool', 'GlobalMaxPool', 'GlobalLpPool']);
-const REDUCE_OPS = new Set(['ReduceMean', 'ReduceMax', 'ReduceMin', 'ReduceSum', 'ReduceL1', 'ReduceL2', 'ReduceLogSumExp', 'ReduceProd', 'ReduceSumSquare']);
+const REDUCE_OPS = new Set([
+  'ReduceMean',
+  'ReduceMax',
+  'ReduceMin',
+  'ReduceSum',
+  'ReduceL1',
+  'ReduceL2',
+  'ReduceLogSumExp',
+  'ReduceProd',
+  'ReduceSumSquare',
+]);
 
 /** Two tags mean the same axis content. */
 export function sameTag(a: AxisTag, b: AxisTag): boolean {
@@ -89,7 +110,8 @@ function nodeTags(node: NodeProto, index: GraphIndex, shapes: ShapeMap, tags: Ta
     return [perm.map((p) => x[p] ?? UNKNOWN)];
   }
   // these ops define axes 2, 3 as spatial, whatever the input's labels said
-  if (NCHW_OPS.has(op) && x && x.length === 4) return [[x[0]!, op === 'Conv' || op === 'ConvTranspose' ? { kind: 'C' } : x[1]!, { kind: 'H' }, { kind: 'W' }]];
+  if (NCHW_OPS.has(op) && x && x.length === 4)
+    return [[x[0]!, op === 'Conv' || op === 'ConvTranspose' ? { kind: 'C' } : x[1]!, { kind: 'H' }, { kind: 'W' }]];
   if (GLOBAL_POOLS.has(op) && x) return [x]; // a 1 x 1 grid
   if (REDUCE_OPS.has(op) && x) {
     const axes = norm(constInts(index, shapes, node.input[1]) ?? attrInts(node, 'axes') ?? x.map((_, i) => i), x.length);
@@ -132,7 +154,11 @@ function sliceTags(node: NodeProto, index: GraphIndex, shapes: ShapeMap, x: Axis
 function concatTags(node: NodeProto, shapes: ShapeMap, tags: TagMap, outDims: Dim[]): AxisTag[] | undefined {
   const axis = norm([attrInt(node, 'axis', 0)], outDims.length)[0]!;
   const inputs = node.input.map((n) => ({ t: tags.get(n), d: dimsOf(shapes, n)[axis] }));
-  const base = broadcastLike(inputs.map((i) => i.t), outDims.length, (j) => j !== axis);
+  const base = broadcastLike(
+    inputs.map((i) => i.t),
+    outDims.length,
+    (j) => j !== axis,
+  );
   const tokenAt = inputs.findIndex((i) => i.t?.[axis]?.kind === 'T');
   if (tokenAt < 0) {
     const along = inputs.map((i) => i.t?.[axis]);

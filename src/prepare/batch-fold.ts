@@ -29,7 +29,11 @@ export function expandInputToSeedBatch(model: ModelProto, input: string, seed: s
   const p = (s: string) => `gradcam/seed_batch/${s}`;
   const expanded = p('input');
   for (const node of graph.node) node.input = node.input.map((i) => (i === input ? expanded : i));
-  graph.initializer.push(makeInt64Tensor(p('zero'), [1], [0]), makeInt64Tensor(p('one'), [1], [1]), makeInt64Tensor(p('big'), [1], [Number.MAX_SAFE_INTEGER]));
+  graph.initializer.push(
+    makeInt64Tensor(p('zero'), [1], [0]),
+    makeInt64Tensor(p('one'), [1], [1]),
+    makeInt64Tensor(p('big'), [1], [Number.MAX_SAFE_INTEGER]),
+  );
   const nodes = [
     makeNode('Shape', [input], [p('x_shape')], {}, p('x_shape')),
     makeNode('Shape', [seed], [p('s_shape')], {}, p('s_shape')),

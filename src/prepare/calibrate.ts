@@ -52,7 +52,10 @@ function rangeModel(model: ModelProto, tensors: readonly string[]): ModelProto {
   const nodes = [...graph.node];
   const outputs: onnx.ValueInfoProto[] = [];
   for (const t of tensors) {
-    for (const [op, kind] of [['ReduceMin', 'min'], ['ReduceMax', 'max']] as const) {
+    for (const [op, kind] of [
+      ['ReduceMin', 'min'],
+      ['ReduceMax', 'max'],
+    ] as const) {
       const out = `calibrate/${kind}:${t}`;
       nodes.push(reducer(op, t, out));
       outputs.push(onnx.ValueInfoProto.create({ name: out, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [] } } } }));
@@ -92,7 +95,8 @@ export async function activationRanges(
     await session.release();
   }
   for (const [t, r] of ranges) {
-    if (!Number.isFinite(r.min) || !Number.isFinite(r.max)) throw new ApiError(422, 'invalid_model', `Calibration saw non-finite values in "${t}"; int8 activations need finite ranges.`);
+    if (!Number.isFinite(r.min) || !Number.isFinite(r.max))
+      throw new ApiError(422, 'invalid_model', `Calibration saw non-finite values in "${t}"; int8 activations need finite ranges.`);
   }
   return ranges;
 }

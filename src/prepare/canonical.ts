@@ -37,9 +37,17 @@ function toNchw(e: Emitter, x: string, layout: LayerLayout, channels: number): s
  * @example
  * const layers = canonicalOutputs(prepared.model, prepared.layers, new Map([[name, { kind: 'tokens', prefixTokens: 1, grid: [14, 14] }]]));
  */
-export function canonicalOutputs(model: ModelProto, layers: readonly PreparedLayer[], layouts: ReadonlyMap<string, LayerLayout>): PreparedLayer[] {
+export function canonicalOutputs(
+  model: ModelProto,
+  layers: readonly PreparedLayer[],
+  layouts: ReadonlyMap<string, LayerLayout>,
+): PreparedLayer[] {
   const graph = model.graph!;
-  const taken = new Set<string>([...graph.input.map((v) => v.name), ...graph.initializer.map((t) => t.name), ...graph.node.flatMap((n) => n.output)]);
+  const taken = new Set<string>([
+    ...graph.input.map((v) => v.name),
+    ...graph.initializer.map((t) => t.name),
+    ...graph.node.flatMap((n) => n.output),
+  ]);
   const e = new Emitter(defaultOpset(model), taken, graph.input[0]!.name);
   const result = layers.map((l) => {
     const layout = layouts.get(l.name);
@@ -54,7 +62,10 @@ export function canonicalOutputs(model: ModelProto, layers: readonly PreparedLay
       e.nodes.push(onnx.NodeProto.create({ opType: 'Identity', input: [nchw], output: [out], name: e.fresh('nchw') }));
       const info = graph.output.find((v) => v.name === out)!;
       const batch = info.type!.tensorType!.shape!.dim![0]!;
-      info.type!.tensorType!.shape!.dim = [batch, ...shape.slice(1).map((d) => onnx.TensorShapeProto.Dimension.create({ dimValue: d as number }))];
+      info.type!.tensorType!.shape!.dim = [
+        batch,
+        ...shape.slice(1).map((d) => onnx.TensorShapeProto.Dimension.create({ dimValue: d as number })),
+      ];
     }
     return { ...l, shape };
   });

@@ -29,10 +29,14 @@ export function gridSize(c: CandidateLayer | undefined): number {
 /** The axes of a candidate that hold its grid (tokens: the token axis). */
 function gridAxes(c: CandidateLayer): string {
   switch (c.layout?.kind) {
-    case 'nchw': return '2,3';
-    case 'nhwc': return '1,2';
-    case 'tokens': return '1';
-    default: return '';
+    case 'nchw':
+      return '2,3';
+    case 'nhwc':
+      return '1,2';
+    case 'tokens':
+      return '1';
+    default:
+      return '';
   }
 }
 
@@ -41,7 +45,10 @@ const REDUCE_OPS = new Set(['ReduceMean', 'ReduceMax', 'ReduceSum', 'ReduceL2', 
 function reduceAxes(node: NodeProto, index: GraphIndex, rank: number): string | undefined {
   const fromInput = node.input[1] ? index.constant(node.input[1]) : undefined;
   const axes = fromInput ? intValues(fromInput) : attrInts(node, 'axes');
-  return axes?.map((a) => (a < 0 ? a + rank : a)).sort().join();
+  return axes
+    ?.map((a) => (a < 0 ? a + rank : a))
+    .sort()
+    .join();
 }
 
 /** 'spatial' when `node` pools a candidate's grid away, 'token' when it reads out prefix tokens. */
@@ -51,12 +58,22 @@ function poolingKind(node: NodeProto, index: GraphIndex, byName: Map<string, Can
   const out = byName.get(node.output[0]!);
   const kind = input.layout!.kind;
   switch (node.opType) {
-    case 'GlobalAveragePool': case 'GlobalMaxPool': case 'GlobalLpPool': return kind === 'nchw' ? 'spatial' : undefined;
-    case 'AveragePool': case 'MaxPool': return out && out.shape[2] === 1 && out.shape[3] === 1 ? 'spatial' : undefined;
-    case 'Flatten': case 'Reshape': return !out && kind !== 'tokens' ? 'spatial' : undefined;
-    case 'Gather': return kind === 'tokens' && (attrInt(node, 'axis', 0) + 3) % 3 === 1 ? 'token' : undefined;
-    case 'Slice': return kind === 'tokens' && !out ? 'token' : undefined;
-    default: return REDUCE_OPS.has(node.opType) && reduceAxes(node, index, input.shape.length) === gridAxes(input) ? 'spatial' : undefined;
+    case 'GlobalAveragePool':
+    case 'GlobalMaxPool':
+    case 'GlobalLpPool':
+      return kind === 'nchw' ? 'spatial' : undefined;
+    case 'AveragePool':
+    case 'MaxPool':
+      return out && out.shape[2] === 1 && out.shape[3] === 1 ? 'spatial' : undefined;
+    case 'Flatten':
+    case 'Reshape':
+      return !out && kind !== 'tokens' ? 'spatial' : undefined;
+    case 'Gather':
+      return kind === 'tokens' && (attrInt(node, 'axis', 0) + 3) % 3 === 1 ? 'token' : undefined;
+    case 'Slice':
+      return kind === 'tokens' && !out ? 'token' : undefined;
+    default:
+      return REDUCE_OPS.has(node.opType) && reduceAxes(node, index, input.shape.length) === gridAxes(input) ? 'spatial' : undefined;
   }
 }
 
@@ -85,7 +102,11 @@ function ancestors(index: GraphIndex, start: readonly string[]): Set<string> {
   const seen = new Set<string>(start);
   const stack = [...start];
   while (stack.length > 0) {
-    for (const i of index.producer.get(stack.pop()!)?.input ?? []) if (i && !seen.has(i)) { seen.add(i); stack.push(i); }
+    for (const i of index.producer.get(stack.pop()!)?.input ?? [])
+      if (i && !seen.has(i)) {
+        seen.add(i);
+        stack.push(i);
+      }
   }
   return seen;
 }
@@ -94,13 +115,23 @@ function descendants(index: GraphIndex, start: string): Set<string> {
   const seen = new Set<string>([start]);
   const stack = [start];
   while (stack.length > 0) {
-    for (const n of index.consumers.get(stack.pop()!) ?? []) for (const o of n.output) if (o && !seen.has(o)) { seen.add(o); stack.push(o); }
+    for (const n of index.consumers.get(stack.pop()!) ?? [])
+      for (const o of n.output)
+        if (o && !seen.has(o)) {
+          seen.add(o);
+          stack.push(o);
+        }
   }
   return seen;
 }
 
 /** The default for a class-token read-out (see the module comment). */
-function tokenDefault(readout: NodeProto, order: NodeProto[], index: GraphIndex, candidates: readonly CandidateLayer[]): CandidateLayer | undefined {
+function tokenDefault(
+  readout: NodeProto,
+  order: NodeProto[],
+  index: GraphIndex,
+  candidates: readonly CandidateLayer[],
+): CandidateLayer | undefined {
   const image = [...index.graphInputs][0];
   const derived = image ? descendants(index, image) : new Set<string>();
   const before = ancestors(index, [readout.input[0]!]);
@@ -110,7 +141,8 @@ function tokenDefault(readout: NodeProto, order: NodeProto[], index: GraphIndex,
   const feeding = ancestors(index, [...last.input]);
   const tokens = candidates.filter((c) => c.layout?.kind === 'tokens' && gridSize(c) > 1 && feeding.has(c.name));
   const norms = tokens.filter((c) => isLayerNormOutput(c.name, index));
-  const pick = (cs: CandidateLayer[]) => cs.reduce<CandidateLayer | undefined>((best, c) => (!best || c.order > best.order ? c : best), undefined);
+  const pick = (cs: CandidateLayer[]) =>
+    cs.reduce<CandidateLayer | undefined>((best, c) => (!best || c.order > best.order ? c : best), undefined);
   return pick(norms) ?? pick(tokens);
 }
 
@@ -127,16 +159,27 @@ export function defaultLayer(model: ModelProto, candidates: readonly CandidateLa
   const pools = order.map((n) => ({ n, kind: poolingKind(n, index, byName) })).filter((p) => p.kind);
   const lastPool = pools[pools.length - 1];
   const spatial = candidates.filter((c) => gridSize(c) > 1);
-  let chosen = lastPool?.kind === 'token'
-    ? tokenDefault(lastPool.n, order, index, candidates)
-    : lastPool ? byName.get(lastPool.n.input[0]!) : spatial.reduce<CandidateLayer | undefined>((best, c) => (!best || c.order > best.order ? c : best), undefined);
+  let chosen =
+    lastPool?.kind === 'token'
+      ? tokenDefault(lastPool.n, order, index, candidates)
+      : lastPool
+        ? byName.get(lastPool.n.input[0]!)
+        : spatial.reduce<CandidateLayer | undefined>((best, c) => (!best || c.order > best.order ? c : best), undefined);
   if (!chosen) {
     const ambiguous = candidates.filter((c) => !c.layout && c.layoutOptions);
     if (ambiguous.length > 0) {
       const last = ambiguous[ambiguous.length - 1]!;
-      throw new ApiError(400, 'bad_option', `No layer has a layout the graph shows, and ${ambiguous.length} have an ambiguous one (e.g. "${last.name}" [${last.shape.join(', ')}]): name the layer with --layer and give its layout with --layout nchw|nhwc|tokens.`);
+      throw new ApiError(
+        400,
+        'bad_option',
+        `No layer has a layout the graph shows, and ${ambiguous.length} have an ambiguous one (e.g. "${last.name}" [${last.shape.join(', ')}]): name the layer with --layer and give its layout with --layout nchw|nhwc|tokens.`,
+      );
     }
-    throw new ApiError(422, 'invalid_model', 'No activation leading to the logits has a spatial grid above 1 x 1 (a feature map [N, C, h, w] or [N, h, w, C], or patch tokens [N, T, C]), so there is no map to explain: prepare needs a convolutional or vision-transformer image classifier.');
+    throw new ApiError(
+      422,
+      'invalid_model',
+      'No activation leading to the logits has a spatial grid above 1 x 1 (a feature map [N, C, h, w] or [N, h, w, C], or patch tokens [N, T, C]), so there is no map to explain: prepare needs a convolutional or vision-transformer image classifier.',
+    );
   }
   for (;;) {
     const producer = index.producer.get(chosen.name);

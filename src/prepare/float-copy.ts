@@ -8,10 +8,13 @@ import { onnx, type NodeProto, type GraphProto } from '../onnx/proto.js';
 
 /** Every name read by a node's subgraphs (outer-scope reads included), recursively. */
 export function subgraphReads(n: NodeProto, into: Set<string>): void {
-  for (const a of n.attribute) for (const g of [a.g, ...(a.graphs ?? [])]) if (g) for (const m of g.node) {
-    for (const i of m.input) if (i) into.add(i);
-    subgraphReads(m, into);
-  }
+  for (const a of n.attribute)
+    for (const g of [a.g, ...(a.graphs ?? [])])
+      if (g)
+        for (const m of g.node) {
+          for (const i of m.input) if (i) into.add(i);
+          subgraphReads(m, into);
+        }
 }
 
 function renameReads(nodes: NodeProto[], names: Map<string, string>): void {
@@ -41,9 +44,16 @@ export function copyFloatForward(forward: readonly NodeProto[], gateReads: Map<N
     }
     const names = new Map<string, string>();
     for (const n of need) for (const o of n.output) if (o) names.set(o, `${prefix}${o}`);
-    const body = forward.filter((n) => need.has(n)).map((n) => onnx.NodeProto.create({
-      ...n, input: n.input.map((i) => names.get(i) ?? i), output: n.output.map((o) => names.get(o) ?? o), name: `${prefix}${n.name || n.output[0]}`,
-    }));
+    const body = forward
+      .filter((n) => need.has(n))
+      .map((n) =>
+        onnx.NodeProto.create({
+          ...n,
+          input: n.input.map((i) => names.get(i) ?? i),
+          output: n.output.map((o) => names.get(o) ?? o),
+          name: `${prefix}${n.name || n.output[0]}`,
+        }),
+      );
     const then = gate.attribute.find((a) => a.name === 'then_branch')?.g as GraphProto | undefined;
     if (!then) continue;
     renameReads(then.node, names);

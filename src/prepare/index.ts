@@ -77,12 +77,24 @@ export interface LayerListing {
  * @example
  * const { layers } = await listLayers(bytes, nodeRunner());
  */
-export async function listLayers(modelBytes: Uint8Array, runner: ModelRunner, options: Pick<PrepareOptions, 'inputSize' | 'task' | 'detectLayout'> = {}): Promise<{
-  input: Analysis['input']; logits: { name: string; classes: number }; task: Analysis['task']; layers: LayerListing[]; notes: string[];
+export async function listLayers(
+  modelBytes: Uint8Array,
+  runner: ModelRunner,
+  options: Pick<PrepareOptions, 'inputSize' | 'task' | 'detectLayout'> = {},
+): Promise<{
+  input: Analysis['input'];
+  logits: { name: string; classes: number };
+  task: Analysis['task'];
+  layers: LayerListing[];
+  notes: string[];
 }> {
   const a = await analyseModel(modelBytes, runner, options.inputSize, { task: options.task, detectLayout: options.detectLayout });
   const layers = a.candidates.map((c) => ({
-    name: c.name, shape: c.shape, op: c.op, default: c.name === a.defaultLayer?.name, ...(c.layout ? { layout: c.layout, layoutFrom: c.layoutFrom } : {}),
+    name: c.name,
+    shape: c.shape,
+    op: c.op,
+    default: c.name === a.defaultLayer?.name,
+    ...(c.layout ? { layout: c.layout, layoutFrom: c.layoutFrom } : {}),
   }));
   return { input: a.input, logits: { name: a.logits.name, classes: a.logits.classes }, task: a.task, layers, notes: a.notes };
 }
@@ -91,7 +103,7 @@ export async function listLayers(modelBytes: Uint8Array, runner: ModelRunner, op
 function seedShape(model: ModelProto, row: readonly number[]): [string | number, number, ...number[]] {
   const v = model.graph!.input.find((i) => i.name === SEED_NAME);
   const d0 = v?.type?.tensorType?.shape?.dim?.[0];
-  const first = d0?.dimValue != null && Number(d0.dimValue) > 0 ? Number(d0.dimValue) : (d0?.dimParam || 'N');
+  const first = d0?.dimValue != null && Number(d0.dimValue) > 0 ? Number(d0.dimValue) : d0?.dimParam || 'N';
   return [first, row[0]!, ...row.slice(1)];
 }
 
@@ -103,28 +115,60 @@ function seedShape(model: ModelProto, row: readonly number[]): [string | number,
 export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, runner: ModelRunner): Promise<PrepareResult> {
   const start = performance.now();
   const opts = checkOptions(options);
-  const a = await analyseModel(modelBytes, runner, opts.inputSize, { task: opts.task, detectLayout: opts.detectLayout, labelCount: opts.labels?.length });
+  const a = await analyseModel(modelBytes, runner, opts.inputSize, {
+    task: opts.task,
+    detectLayout: opts.detectLayout,
+    labelCount: opts.labels?.length,
+  });
   const names = layerNames(opts, a);
   const seedRow = seedRowDims(a);
-  checkLayers(names.filter((n) => n !== a.input.name), a.candidates, a.shapes);
-  const layouts = layerLayouts(names.filter((n) => n !== a.input.name), a.candidates, a.shapes, opts);
+  checkLayers(
+    names.filter((n) => n !== a.input.name),
+    a.candidates,
+    a.shapes,
+  );
+  const layouts = layerLayouts(
+    names.filter((n) => n !== a.input.name),
+    a.candidates,
+    a.shapes,
+    opts,
+  );
   const guidedLayers = guidedLayerNames(opts, names, a.input.name);
   if (opts.labels) checkLabelCount(opts.labels, a.logits.classes);
 
   const index = new GraphIndex(a.model.graph!);
-  const attentionFound = opts.attention ? findAttention(a.model, a.shapes, a.input.name, tensorsOnPath(index, a.input.name, a.logits.name)) : [];
+  const attentionFound = opts.attention
+    ? findAttention(a.model, a.shapes, a.input.name, tensorsOnPath(index, a.input.name, a.logits.name))
+    : [];
   const withGradients = opts.attention === 'gradients';
   const attentionNames = new Set(withGradients ? attentionFound.map((f) => f.name).filter((n) => !names.includes(n)) : []);
 
   const t0 = performance.now();
   const graph = addGradientGraph(a.model, a.shapes, {
-    logits: a.logits.name, layers: [...names, ...attentionNames], seedName: SEED_NAME, guidedLayers, ownSeed: names.filter((n) => n === a.input.name),
+    logits: a.logits.name,
+    layers: [...names, ...attentionNames],
+    seedName: SEED_NAME,
+    guidedLayers,
+    ownSeed: names.filter((n) => n === a.input.name),
   });
-  const prepared = canonicalOutputs(graph.model, graph.layers.filter((l) => !attentionNames.has(l.name)), layouts);
-  const attentionOut = withGradients ? layerOutputs(graph.layers) : addProbabilityOutputs(graph.model, a.shapes, attentionFound.map((f) => f.name));
+  const prepared = canonicalOutputs(
+    graph.model,
+    graph.layers.filter((l) => !attentionNames.has(l.name)),
+    layouts,
+  );
+  const attentionOut = withGradients
+    ? layerOutputs(graph.layers)
+    : addProbabilityOutputs(
+        graph.model,
+        a.shapes,
+        attentionFound.map((f) => f.name),
+      );
   const attention = opts.attention ? attentionSpec(attentionFound, a.candidates, attentionOut) : undefined;
   if (attention) attentionOutputs(graph.model, attention.blocks);
-  const folded = foldedBatchTensors(a.shapes, [...names, ...attentionNames].flatMap((n) => [...tensorsOnPath(index, n, a.logits.name)]));
+  const folded = foldedBatchTensors(
+    a.shapes,
+    [...names, ...attentionNames].flatMap((n) => [...tensorsOnPath(index, n, a.logits.name)]),
+  );
   if (folded.length > 0) expandInputToSeedBatch(graph.model, a.input.name, SEED_NAME);
   // In-graph target selection for classifiers; not for models whose forward runs at the seed's batch (the
   // repeated image's rows are read off the fed seed, which selection turns into a template).
@@ -134,26 +178,51 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const t1 = performance.now();
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
   // After the weights: the int8 trunk reads the same int8 weight tensors as any float op that remains.
-  const activations = opts.calibrate ? await int8Activations(a, graph.model, names.filter((n) => n !== a.input.name), opts, runner, SEED_NAME) : null;
+  const activations = opts.calibrate
+    ? await int8Activations(
+        a,
+        graph.model,
+        names.filter((n) => n !== a.input.name),
+        opts,
+        runner,
+        SEED_NAME,
+      )
+    : null;
   const t2 = performance.now();
   const bytes = encodeModel(graph.model);
   const t3 = performance.now();
 
-  const defaultName = a.defaultLayer && names.includes(a.defaultLayer.name) ? a.defaultLayer.name : names.find((n) => n !== a.input.name) ?? names[0];
+  const defaultName =
+    a.defaultLayer && names.includes(a.defaultLayer.name) ? a.defaultLayer.name : (names.find((n) => n !== a.input.name) ?? names[0]);
   const layers: LayerSpec[] = prepared.map((l) => ({
-    name: l.name, activation: l.activation, gradient: l.gradient, shape: [...l.shape], default: l.name === defaultName,
+    name: l.name,
+    activation: l.activation,
+    gradient: l.gradient,
+    shape: [...l.shape],
+    default: l.name === defaultName,
     ...(layouts.has(l.name) ? { layout: layouts.get(l.name) } : {}),
     ...(l.name === a.input.name ? { input: true } : {}),
     ...(l.seed !== SEED_NAME ? { seed: l.seed } : {}),
     ...(l.guidedGradient ? { guidedGradient: l.guidedGradient, guidedSeed: l.guidedSeed } : {}),
   }));
-  if (opts.verify) await verifyPrepared(bytes, runner, a.input, { name: SEED_NAME, classes: a.logits.classes, row: seedRow, topK: selects ? TOP_K_NAME : undefined }, layers);
+  if (opts.verify)
+    await verifyPrepared(
+      bytes,
+      runner,
+      a.input,
+      { name: SEED_NAME, classes: a.logits.classes, row: seedRow, topK: selects ? TOP_K_NAME : undefined },
+      layers,
+    );
   const t4 = performance.now();
 
   const manifest: Manifest = {
     format: 'gradcam-edge/1',
     input: { ...a.input, mean: opts.mean, std: opts.std, resize: opts.resize, crop: opts.crop, background: opts.background },
-    seed: { name: SEED_NAME, shape: seedShape(graph.model, seedRow), ...(selects ? { select: { topK: TOP_K_NAME, classes: TOP_CLASSES_NAME } } : {}) },
+    seed: {
+      name: SEED_NAME,
+      shape: seedShape(graph.model, seedRow),
+      ...(selects ? { select: { topK: TOP_K_NAME, classes: TOP_CLASSES_NAME } } : {}),
+    },
     logits: { name: a.logits.name },
     task: a.task,
     layers,
@@ -161,9 +230,13 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
     labels: opts.labels,
     quantization: quantization
       ? {
-        weights: 'int8', scheme: 'per-channel symmetric int8 (zero point 0) behind DequantizeLinear', tensors: quantization.quantized.length,
-        ...(activations ? { activations: 'uint8' as const, calibration: { images: opts.calibrate!.length, method: 'min-max' as const } } : {}),
-      }
+          weights: 'int8',
+          scheme: 'per-channel symmetric int8 (zero point 0) behind DequantizeLinear',
+          tensors: quantization.quantized.length,
+          ...(activations
+            ? { activations: 'uint8' as const, calibration: { images: opts.calibrate!.length, method: 'min-max' as const } }
+            : {}),
+        }
       : { weights: 'none' },
     source: { sha256: await sha256Hex(modelBytes), ...(opts.sourceFile ? { file: opts.sourceFile } : {}) },
     sha256: await sha256Hex(bytes),
@@ -195,13 +268,20 @@ function layerNames(opts: ReturnType<typeof checkOptions>, a: Analysis): string[
 /** The layers that get a guided gradient: the image input, with `guided` or `inputGradients`. */
 function guidedLayerNames(opts: ReturnType<typeof checkOptions>, names: readonly string[], input: string): string[] {
   if (!opts.guided && !opts.inputGradients) return [];
-  if (!names.includes(input)) throw new ApiError(400, 'bad_option', `--guided needs the image input among the layers: add --layer ${input} (or use --input-gradients).`);
+  if (!names.includes(input))
+    throw new ApiError(
+      400,
+      'bad_option',
+      `--guided needs the image input among the layers: add --layer ${input} (or use --input-gradients).`,
+    );
   return [input];
 }
 
 function foldNotes(folded: string[]): string[] {
   if (folded.length === 0) return [];
-  return [`The model folds the batch into another axis (e.g. "${folded[0]}", as torch's MultiheadAttention does): the prepared model runs its forward pass once per seed row (S explanations of one image cost S forward passes).`];
+  return [
+    `The model folds the batch into another axis (e.g. "${folded[0]}", as torch's MultiheadAttention does): the prepared model runs its forward pass once per seed row (S explanations of one image cost S forward passes).`,
+  ];
 }
 
 function quantizationNotes(q: QuantizeReport | null): string[] {
@@ -211,10 +291,18 @@ function quantizationNotes(q: QuantizeReport | null): string[] {
 
 function activationNotes(r: Int8Report | null): string[] {
   if (!r) return [];
-  const list = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} x${v}`).join(', ') || 'none';
+  const list = (m: Record<string, number>) =>
+    Object.entries(m)
+      .map(([k, v]) => `${k} x${v}`)
+      .join(', ') || 'none';
   const notes = [`int8 trunk: ${list(r.int8)}; still float: ${list(r.float)}.`];
-  notes.push(`Accuracy check on the calibration images: Grad-CAM map r >= ${r.mapCorrelation.toFixed(4)} against float${r.floatTail > 0 ? ` with the last ${r.floatTail} conv(s) before the explained layer kept float` : ''}.`);
-  if (r.floatCopies > 0) notes.push(`The input-gradient graphs keep a float copy of ${r.floatCopies} forward op(s): pixel-level methods run the forward twice (int8, then float).`);
+  notes.push(
+    `Accuracy check on the calibration images: Grad-CAM map r >= ${r.mapCorrelation.toFixed(4)} against float${r.floatTail > 0 ? ` with the last ${r.floatTail} conv(s) before the explained layer kept float` : ''}.`,
+  );
+  if (r.floatCopies > 0)
+    notes.push(
+      `The input-gradient graphs keep a float copy of ${r.floatCopies} forward op(s): pixel-level methods run the forward twice (int8, then float).`,
+    );
   return notes;
 }
 

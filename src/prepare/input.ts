@@ -24,7 +24,11 @@ function dimsOf(v: ValueInfoProto): Dim[] | undefined {
 }
 
 function notAClassifier(sentence: string): ApiError {
-  return new ApiError(422, 'invalid_model', `${sentence} prepare needs an image classifier: one 4-D float input [N, 3, H, W] (or [N, H, W, 3]) and a [N, K] class-score output.`);
+  return new ApiError(
+    422,
+    'invalid_model',
+    `${sentence} prepare needs an image classifier: one 4-D float input [N, 3, H, W] (or [N, H, W, 3]) and a [N, K] class-score output.`,
+  );
 }
 
 function layoutOf(dims: Dim[]): 'NCHW' | 'NHWC' | undefined {
@@ -68,7 +72,11 @@ export function findImageInput(model: ModelProto, inputSize?: readonly [number, 
   const [hi, wi] = layout === 'NCHW' ? [2, 3] : [1, 2];
   if (typeof dims[hi] !== 'number' || typeof dims[wi] !== 'number') {
     if (!inputSize) {
-      throw new ApiError(400, 'bad_option', `Input "${input.name}" has a symbolic size [${dims.join(', ')}]; give the size to prepare for with --input-size HxW (e.g. 224x224).`);
+      throw new ApiError(
+        400,
+        'bad_option',
+        `Input "${input.name}" has a symbolic size [${dims.join(', ')}]; give the size to prepare for with --input-size HxW (e.g. 224x224).`,
+      );
     }
     fixSpatialDims(input, layout, inputSize);
     dims[hi] = inputSize[0];

@@ -35,7 +35,14 @@ export interface Int8Report extends ActivationReport {
  * @example
  * const report = await int8Activations(analysis, prepared, ['layer4'], opts, runner, 'gradcam_seed'); // report.int8.QLinearConv
  */
-export async function int8Activations(a: Analysis, prepared: ModelProto, layers: readonly string[], opts: ReturnType<typeof checkOptions>, runner: ModelRunner, seed: string): Promise<Int8Report> {
+export async function int8Activations(
+  a: Analysis,
+  prepared: ModelProto,
+  layers: readonly string[],
+  opts: ReturnType<typeof checkOptions>,
+  runner: ModelRunner,
+  seed: string,
+): Promise<Int8Report> {
   const source = a.model.graph!;
   const trunk = trunkNodes(source, layers);
   const tensors = trunkTensors(source, trunk, (t) => (a.shapes.get(t)?.elemType ?? DataType.FLOAT) === DataType.FLOAT);
@@ -53,7 +60,13 @@ export async function int8Activations(a: Analysis, prepared: ModelProto, layers:
     for (let tail = 0; ; tail++) {
       const floatConvs = new Set(convs.slice(convs.length - tail));
       const candidate = decodeModel(referenceBytes);
-      const report = quantizeActivations(candidate, layers, ranges, a.logits.name, (n) => n.opType === 'Conv' && floatConvs.has(n.output[0]!));
+      const report = quantizeActivations(
+        candidate,
+        layers,
+        ranges,
+        a.logits.name,
+        (n) => n.opType === 'Conv' && floatConvs.has(n.output[0]!),
+      );
       const session = await runner.createSession(encodeModel(candidate));
       const r = await minMapCorrelation(reference, session, images.slice(0, CHECK_IMAGES), io).finally(() => session.release());
       if (r >= MIN_MAP_CORRELATION || tail >= Math.min(MAX_FLOAT_TAIL, convs.length)) {

@@ -14,11 +14,24 @@ export const MIN_MAP_CORRELATION = 0.99;
 
 function pearson(a: Float64Array, b: Float64Array): number {
   const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]!; mb += b[i]!; }
-  ma /= n; mb /= n;
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < n; i++) { const x = a[i]! - ma, y = b[i]! - mb; ab += x * y; aa += x * x; bb += y * y; }
+  let ma = 0,
+    mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]! - ma,
+      y = b[i]! - mb;
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
   return aa === 0 || bb === 0 ? (aa === bb ? 1 : 0) : ab / Math.sqrt(aa * bb);
 }
 
@@ -37,13 +50,21 @@ function gradCam(a: Float32Array, g: Float32Array, dims: readonly number[]): Flo
 }
 
 /** Feeds for every input of a prepared model: the image, a one-hot shared seed, empty other seeds, k = 0. */
-function feedsFor(model: ModelProto, input: string, seed: string, image: RunTensor, classes: number, cls: number): Record<string, RunTensor> {
+function feedsFor(
+  model: ModelProto,
+  input: string,
+  seed: string,
+  image: RunTensor,
+  classes: number,
+  cls: number,
+): Record<string, RunTensor> {
   const feeds: Record<string, RunTensor> = { [input]: image };
   const inits = new Set(model.graph!.initializer.map((t) => t.name));
   for (const v of model.graph!.input) {
     if (v.name === input || inits.has(v.name)) continue;
     if (v.type?.tensorType?.elemType === DataType.INT64) feeds[v.name] = { type: 'int64', dims: [1], data: new BigInt64Array(1) };
-    else if (v.name === seed) feeds[v.name] = { type: 'float32', dims: [1, classes], data: Float32Array.from({ length: classes }, (_, i) => (i === cls ? 1 : 0)) };
+    else if (v.name === seed)
+      feeds[v.name] = { type: 'float32', dims: [1, classes], data: Float32Array.from({ length: classes }, (_, i) => (i === cls ? 1 : 0)) };
     else feeds[v.name] = { type: 'float32', dims: [0, classes], data: new Float32Array(0) };
   }
   return feeds;
@@ -69,7 +90,8 @@ export async function minMapCorrelation(
     const fetches = io.layers.flatMap((l) => [activationName(l), gradientName(l)]);
     const [ref, cand] = [await reference.session.run(feeds, fetches), await candidate.run(feeds, fetches)];
     for (const l of io.layers) {
-      const map = (o: Record<string, RunTensor>) => gradCam(o[activationName(l)]!.data as Float32Array, o[gradientName(l)]!.data as Float32Array, o[activationName(l)]!.dims);
+      const map = (o: Record<string, RunTensor>) =>
+        gradCam(o[activationName(l)]!.data as Float32Array, o[gradientName(l)]!.data as Float32Array, o[activationName(l)]!.dims);
       min = Math.min(min, pearson(map(ref), map(cand)));
     }
   }

@@ -22,7 +22,9 @@ function fromJson(value: unknown): string[] {
       const i = Number(key);
       const text = Array.isArray(v) ? v[v.length - 1] : v;
       if (!Number.isInteger(i) || i < 0 || i >= entries.length || typeof text !== 'string') {
-        throw bad(`a JSON object must map the class indices 0..${entries.length - 1} to strings (or [id, name] pairs); key "${key}" does not.`);
+        throw bad(
+          `a JSON object must map the class indices 0..${entries.length - 1} to strings (or [id, name] pairs); key "${key}" does not.`,
+        );
       }
       labels[i] = text;
     }
@@ -42,7 +44,11 @@ export function parseLabels(text: string): string[] {
   const trimmed = text.replace(/^\uFEFF/, '').trim();
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
     let value: unknown;
-    try { value = JSON.parse(trimmed); } catch (err) { throw bad(`the file looks like JSON but does not parse (${(err as Error).message}).`); }
+    try {
+      value = JSON.parse(trimmed);
+    } catch (err) {
+      throw bad(`the file looks like JSON but does not parse (${(err as Error).message}).`);
+    }
     return fromJson(value);
   }
   const lines = trimmed.split(/\r?\n/).map((l) => l.trim());

@@ -21,7 +21,12 @@ export function hasLayoutFlags(o: LayoutOverride): boolean {
  * @example
  * layerLayouts(['/blocks.11/norm1/LayerNormalization_output_0'], candidates, shapes, {}).get(name); // { kind: 'tokens', prefixTokens: 1, grid: [14, 14] }
  */
-export function layerLayouts(names: readonly string[], candidates: readonly CandidateLayer[], shapes: ShapeMap, flags: LayoutOverride): Map<string, LayerLayout> {
+export function layerLayouts(
+  names: readonly string[],
+  candidates: readonly CandidateLayer[],
+  shapes: ShapeMap,
+  flags: LayoutOverride,
+): Map<string, LayerLayout> {
   const byName = new Map(candidates.map((c) => [c.name, c]));
   const out = new Map<string, LayerLayout>();
   for (const name of names) {
@@ -36,7 +41,11 @@ export function layerLayouts(names: readonly string[], candidates: readonly Cand
       continue;
     }
     const readings = c?.layoutOptions?.map(describeLayout).join(' or ');
-    throw new ApiError(400, 'bad_option', `The layout of layer "${name}" [${dims.join(', ')}] is ambiguous: the graph does not show which axes are spatial${readings ? `, and its shape reads as ${readings}` : ''}. Give it with --layout nchw|nhwc|tokens (tokens: --prefix-tokens P --grid HxW).`);
+    throw new ApiError(
+      400,
+      'bad_option',
+      `The layout of layer "${name}" [${dims.join(', ')}] is ambiguous: the graph does not show which axes are spatial${readings ? `, and its shape reads as ${readings}` : ''}. Give it with --layout nchw|nhwc|tokens (tokens: --prefix-tokens P --grid HxW).`,
+    );
   }
   return out;
 }

@@ -45,7 +45,11 @@ function reach(start: string, next: (name: string) => string[]): Set<string> {
   const seen = new Set<string>([start]);
   const stack = [start];
   while (stack.length > 0) {
-    for (const n of next(stack.pop()!)) if (n && !seen.has(n)) { seen.add(n); stack.push(n); }
+    for (const n of next(stack.pop()!))
+      if (n && !seen.has(n)) {
+        seen.add(n);
+        stack.push(n);
+      }
   }
   return seen;
 }
@@ -71,7 +75,13 @@ function declaredGeometry(model: ModelProto, input: string): ImageGeometry {
  * @example
  * candidateLayers(model, shapes, 'input', 'logits').map((c) => c.name); // ['/conv1/Conv_output_0', ...]
  */
-export function candidateLayers(model: ModelProto, shapes: ShapeMap, input: string, logits: string, image = declaredGeometry(model, input)): CandidateLayer[] {
+export function candidateLayers(
+  model: ModelProto,
+  shapes: ShapeMap,
+  input: string,
+  logits: string,
+  image = declaredGeometry(model, input),
+): CandidateLayer[] {
   const index = new GraphIndex(model.graph!);
   const onPath = tensorsOnPath(index, input, logits);
   const tags = axisTags(index, shapes, input, image.layout);
@@ -84,7 +94,11 @@ export function candidateLayers(model: ModelProto, shapes: ShapeMap, input: stri
       const tokens = found.layout?.kind === 'tokens' || found.options?.some((o) => o.kind === 'tokens');
       if (s.dims.length === 3 && !tokens) continue;
       out.push({
-        name, shape: [...s.dims], op: node.opType, order, tags: tags.get(name),
+        name,
+        shape: [...s.dims],
+        op: node.opType,
+        order,
+        tags: tags.get(name),
         ...(found.layout ? { layout: found.layout, layoutFrom: found.from } : {}),
         ...(found.options ? { layoutOptions: found.options } : {}),
       });
@@ -109,8 +123,8 @@ export function checkLayers(requested: readonly string[], candidates: readonly C
       : s.dims.length === 3
         ? `"${name}" [${s.dims.join(', ')}] is not a token sequence [N, P + h * w, C] that the graph or its shape shows (give --layout tokens --prefix-tokens P --grid HxW)`
         : s.dims.length !== 4
-        ? `"${name}" is ${s.dims.length}-D [${s.dims.join(', ')}]; Grad-CAM needs a feature map (4-D [N, C, h, w] or [N, h, w, C]) or patch tokens (3-D [N, T, C])`
-        : `"${name}" does not lie on the path from the image input to the logits`;
+          ? `"${name}" is ${s.dims.length}-D [${s.dims.join(', ')}]; Grad-CAM needs a feature map (4-D [N, C, h, w] or [N, h, w, C]) or patch tokens (3-D [N, T, C])`
+          : `"${name}" does not lie on the path from the image input to the logits`;
     throw new ApiError(400, 'unknown_layer', `Cannot explain layer "${name}": ${why}. Candidates: ${listCandidates(candidates)}.`, {
       candidates: candidates.map((c) => c.name),
     });

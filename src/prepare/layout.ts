@@ -122,7 +122,8 @@ export function layoutFromFlags(name: string, dims: readonly Dim[], o: LayoutOve
   const grid = o.grid ?? (o.prefixTokens !== undefined ? squareGrid(t - o.prefixTokens) : guess?.grid);
   if (!grid) throw bad('give the patch grid with --grid HxW (and --prefix-tokens P)');
   const prefix = o.prefixTokens ?? t - grid[0] * grid[1];
-  if (prefix < 0 || prefix + grid[0] * grid[1] !== t) throw bad(`${t} tokens are not ${prefix} prefix tokens plus a ${grid.join('x')} grid`);
+  if (prefix < 0 || prefix + grid[0] * grid[1] !== t)
+    throw bad(`${t} tokens are not ${prefix} prefix tokens plus a ${grid.join('x')} grid`);
   return { kind: 'tokens', prefixTokens: prefix, grid: [grid[0], grid[1]] };
 }
 

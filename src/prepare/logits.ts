@@ -38,11 +38,16 @@ export function findLogits(model: ModelProto, shapes: ShapeMap): Logits {
   const scores = outputs.filter((n) => isClassScores(shapes, n));
   if (scores.length === 0) {
     const list = outputs.map((n) => `"${n}" ${describe(shapes, n)}`).join(', ');
-    throw new ApiError(422, 'invalid_model', `No output is a 2-D float [N, K] class-score tensor (outputs: ${list}); for segmentation or detection outputs use --task segment or --task detect.`);
+    throw new ApiError(
+      422,
+      'invalid_model',
+      `No output is a 2-D float [N, K] class-score tensor (outputs: ${list}); for segmentation or detection outputs use --task segment or --task detect.`,
+    );
   }
   const notes: string[] = [];
   let name = scores[0]!;
-  if (scores.length > 1) notes.push(`The model has ${scores.length} class-score outputs (${scores.join(', ')}); using the first, "${name}".`);
+  if (scores.length > 1)
+    notes.push(`The model has ${scores.length} class-score outputs (${scores.join(', ')}); using the first, "${name}".`);
   const producer = model.graph!.node.find((n) => n.output.includes(name));
   if (producer && (producer.opType === 'Softmax' || producer.opType === 'LogSoftmax') && isClassScores(shapes, producer.input[0]!)) {
     notes.push(`The graph ends in ${producer.opType}; Grad-CAM uses its input "${producer.input[0]}" as the logits (raw class scores).`);

@@ -73,7 +73,17 @@ export interface PrepareOptions {
 export const IMAGENET_MEAN: [number, number, number] = [0.485, 0.456, 0.406];
 export const IMAGENET_STD: [number, number, number] = [0.229, 0.224, 0.225];
 
-type Optional = 'layers' | 'inputSize' | 'sourceFile' | 'layout' | 'prefixTokens' | 'grid' | 'attention' | 'task' | 'detectLayout' | 'calibrate';
+type Optional =
+  | 'layers'
+  | 'inputSize'
+  | 'sourceFile'
+  | 'layout'
+  | 'prefixTokens'
+  | 'grid'
+  | 'attention'
+  | 'task'
+  | 'detectLayout'
+  | 'calibrate';
 type Checked = Required<Omit<PrepareOptions, Optional>> & Pick<PrepareOptions, Optional>;
 
 const DETECT_LAYOUTS: readonly DetectLayout[] = ['channels-first', 'anchors-first', 'anchors-first-objectness'];
@@ -82,7 +92,12 @@ function bad(sentence: string): ApiError {
   return new ApiError(400, 'bad_option', sentence);
 }
 
-function triple(name: string, v: readonly number[] | undefined, dflt: [number, number, number], positive: boolean): [number, number, number] {
+function triple(
+  name: string,
+  v: readonly number[] | undefined,
+  dflt: [number, number, number],
+  positive: boolean,
+): [number, number, number] {
   if (v === undefined) return dflt;
   if (v.length !== 3 || !v.every((x) => Number.isFinite(x) && (!positive || x > 0))) {
     throw bad(`--${name} needs three ${positive ? 'positive ' : ''}numbers r,g,b (got ${v.join(',')}).`);
@@ -92,21 +107,30 @@ function triple(name: string, v: readonly number[] | undefined, dflt: [number, n
 
 /** Check options and fill in defaults. */
 export function checkOptions(o: PrepareOptions): Checked {
-  if (o.quantize !== undefined && o.quantize !== 'int8' && o.quantize !== 'none') throw bad(`--quantize must be int8 or none (got ${String(o.quantize)}).`);
+  if (o.quantize !== undefined && o.quantize !== 'int8' && o.quantize !== 'none')
+    throw bad(`--quantize must be int8 or none (got ${String(o.quantize)}).`);
   if (o.layers !== undefined) {
     if (o.layers.length === 0 || o.layers.some((l) => !l)) throw bad('--layer needs a tensor name.');
     if (new Set(o.layers).size !== o.layers.length) throw bad(`A layer is named twice in ${o.layers.join(', ')}.`);
   }
-  if (o.inputSize && !o.inputSize.every((x) => Number.isInteger(x) && x > 0)) throw bad(`--input-size needs positive integers HxW (got ${o.inputSize.join('x')}).`);
-  if (o.resize !== undefined && o.resize !== 'stretch' && o.resize !== 'shorter-side') throw bad(`resize must be stretch or shorter-side (got ${String(o.resize)}).`);
+  if (o.inputSize && !o.inputSize.every((x) => Number.isInteger(x) && x > 0))
+    throw bad(`--input-size needs positive integers HxW (got ${o.inputSize.join('x')}).`);
+  if (o.resize !== undefined && o.resize !== 'stretch' && o.resize !== 'shorter-side')
+    throw bad(`resize must be stretch or shorter-side (got ${String(o.resize)}).`);
   if (o.crop !== undefined && o.crop !== 'none' && o.crop !== 'center') throw bad(`crop must be none or center (got ${String(o.crop)}).`);
-  if (o.attention !== undefined && ![true, false, 'probabilities', 'gradients'].includes(o.attention)) throw bad(`--attention must be probabilities or gradients (got ${String(o.attention)}).`);
-  if (o.layout !== undefined && !['nchw', 'nhwc', 'tokens'].includes(o.layout)) throw bad(`--layout must be nchw, nhwc or tokens (got ${String(o.layout)}).`);
-  if (o.prefixTokens !== undefined && !(Number.isInteger(o.prefixTokens) && o.prefixTokens >= 0)) throw bad(`--prefix-tokens needs a whole number >= 0 (got ${o.prefixTokens}).`);
-  if (o.grid && !(o.grid.length === 2 && o.grid.every((x) => Number.isInteger(x) && x > 0))) throw bad(`--grid needs positive integers HxW (got ${o.grid.join('x')}).`);
+  if (o.attention !== undefined && ![true, false, 'probabilities', 'gradients'].includes(o.attention))
+    throw bad(`--attention must be probabilities or gradients (got ${String(o.attention)}).`);
+  if (o.layout !== undefined && !['nchw', 'nhwc', 'tokens'].includes(o.layout))
+    throw bad(`--layout must be nchw, nhwc or tokens (got ${String(o.layout)}).`);
+  if (o.prefixTokens !== undefined && !(Number.isInteger(o.prefixTokens) && o.prefixTokens >= 0))
+    throw bad(`--prefix-tokens needs a whole number >= 0 (got ${o.prefixTokens}).`);
+  if (o.grid && !(o.grid.length === 2 && o.grid.every((x) => Number.isInteger(x) && x > 0)))
+    throw bad(`--grid needs positive integers HxW (got ${o.grid.join('x')}).`);
   if (o.task !== undefined && !TASKS.includes(o.task)) throw bad(`--task must be one of ${TASKS.join(', ')} (got ${String(o.task)}).`);
-  if (o.detectLayout !== undefined && !DETECT_LAYOUTS.includes(o.detectLayout)) throw bad(`--detect-layout must be one of ${DETECT_LAYOUTS.join(', ')} (got ${String(o.detectLayout)}).`);
-  if (o.detectLayout !== undefined && o.task !== undefined && o.task !== 'detect') throw bad(`--detect-layout is for --task detect (got --task ${o.task}).`);
+  if (o.detectLayout !== undefined && !DETECT_LAYOUTS.includes(o.detectLayout))
+    throw bad(`--detect-layout must be one of ${DETECT_LAYOUTS.join(', ')} (got ${String(o.detectLayout)}).`);
+  if (o.detectLayout !== undefined && o.task !== undefined && o.task !== 'detect')
+    throw bad(`--detect-layout is for --task detect (got --task ${o.task}).`);
   if (o.calibrate !== undefined && o.quantize !== 'int8') throw bad('--calibrate (int8 activations) needs --quantize int8.');
   if (o.calibrate !== undefined && o.calibrate.length === 0) throw bad('--calibrate needs at least one image (PNG or JPEG).');
   return {

@@ -60,7 +60,9 @@ function msNode(opType: string, inputs: string[], outputs: string[], attrs: Reco
   return n;
 }
 
-const count = (m: Record<string, number>, k: string): void => { m[k] = (m[k] ?? 0) + 1; };
+const count = (m: Record<string, number>, k: string): void => {
+  m[k] = (m[k] ?? 0) + 1;
+};
 
 /** A DequantizeLinear of initializers only: a weight stored as int8 by quantize.ts. */
 function isConstantDequantize(n: NodeProto, index: GraphIndex): boolean {
@@ -68,7 +70,12 @@ function isConstantDequantize(n: NodeProto, index: GraphIndex): boolean {
 }
 
 /** A Conv weight as QLinearConv takes it: per-output-channel int8, zero points 0, and its scales. */
-interface Int8Weight { values: string; scale: string; zeroPoint: string; scales: Float32Array }
+interface Int8Weight {
+  values: string;
+  scale: string;
+  zeroPoint: string;
+  scales: Float32Array;
+}
 
 /**
  * The int8 form of a Conv weight: the int8 initializer behind its DequantizeLinear (axis 0) when it has
@@ -79,14 +86,25 @@ function int8Weight(name: string, index: GraphIndex, inits: TensorProto[]): Int8
   const dq = index.producer.get(name);
   if (dq && isConstantDequantize(dq, index) && dq.input[2] && attrInt(dq, 'axis', 1) === 0) {
     const q = index.initializers.get(dq.input[0]!)!;
-    if (q.dataType === DataType.INT8 && q.dims.length === 4) return { values: dq.input[0]!, scale: dq.input[1]!, zeroPoint: dq.input[2], scales: floatValues(index.initializers.get(dq.input[1]!)!) };
+    if (q.dataType === DataType.INT8 && q.dims.length === 4)
+      return {
+        values: dq.input[0]!,
+        scale: dq.input[1]!,
+        zeroPoint: dq.input[2],
+        scales: floatValues(index.initializers.get(dq.input[1]!)!),
+      };
   }
   const weight = index.initializers.get(name);
   if (!weight || weight.dataType !== DataType.FLOAT) return undefined;
   const dims = weight.dims.map(Number);
   const w = quantizePerChannel(floatValues(weight), dims, 0);
   const base = `${name}:qlinear`;
-  if (!inits.some((t) => t.name === `${base}_w`)) inits.push(makeInt8Tensor(`${base}_w`, dims, w.values), makeFloatTensor(`${base}_w_scale`, [dims[0]!], w.scales), makeInt8Tensor(`${base}_w_zero_point`, [dims[0]!], new Int8Array(dims[0]!)));
+  if (!inits.some((t) => t.name === `${base}_w`))
+    inits.push(
+      makeInt8Tensor(`${base}_w`, dims, w.values),
+      makeFloatTensor(`${base}_w_scale`, [dims[0]!], w.scales),
+      makeInt8Tensor(`${base}_w_zero_point`, [dims[0]!], new Int8Array(dims[0]!)),
+    );
   return { values: `${base}_w`, scale: `${base}_w_scale`, zeroPoint: `${base}_w_zero_point`, scales: w.scales };
 }
 
@@ -102,7 +120,13 @@ function isReluLike(n: NodeProto, index: GraphIndex): boolean {
  * Rewrite the trunk of a prepared model (in place) to int8 arithmetic; see the module comment.
  * `ranges` must hold the range of every float tensor the trunk reads or writes (calibrate.ts).
  */
-export function quantizeActivations(model: ModelProto, layers: readonly string[], ranges: ReadonlyMap<string, Range>, logits: string, keepFloat: (n: NodeProto) => boolean = () => false): ActivationReport {
+export function quantizeActivations(
+  model: ModelProto,
+  layers: readonly string[],
+  ranges: ReadonlyMap<string, Range>,
+  logits: string,
+  keepFloat: (n: NodeProto) => boolean = () => false,
+): ActivationReport {
   const graph = model.graph!;
   const index = new GraphIndex(graph);
   const trunk = trunkNodes(graph, layers);
@@ -192,7 +216,12 @@ export function quantizeActivations(model: ModelProto, layers: readonly string[]
       if (bias) {
         const xs = uint8Params(ranges.get(n.input[0]!)!).scale;
         const b = floatValues(bias);
-        inits.push(int32Tensor(`${base}_b`, Int32Array.from(b, (v, c) => Math.round(v / (xs * w.scales[c]!)))));
+        inits.push(
+          int32Tensor(
+            `${base}_b`,
+            Int32Array.from(b, (v, c) => Math.round(v / (xs * w.scales[c]!))),
+          ),
+        );
         inputs.push(`${base}_b`);
       }
       nodes.push(onnx.NodeProto.create({ ...n, opType: 'QLinearConv', input: inputs, output: [y.q], name: `${base}/QLinearConv` }));
@@ -241,6 +270,7 @@ export function quantizeActivations(model: ModelProto, layers: readonly string[]
   const reads = readsOf(graph.node);
   const trunkInputs = new Set(trunk.flatMap((n) => n.input));
   graph.initializer = [...graph.initializer.filter((t) => !trunkInputs.has(t.name) || reads.has(t.name)), ...inits];
-  if (!model.opsetImport.some((o) => o.domain === 'com.microsoft')) model.opsetImport.push(onnx.OperatorSetIdProto.create({ domain: 'com.microsoft', version: 1 }));
+  if (!model.opsetImport.some((o) => o.domain === 'com.microsoft'))
+    model.opsetImport.push(onnx.OperatorSetIdProto.create({ domain: 'com.microsoft', version: 1 }));
   return report;
 }

@@ -43,15 +43,24 @@ export interface QuantizeReport {
 export function weightAxis(node: NodeProto, inputIndex: number, rank: number): number | undefined {
   if (inputIndex !== 1) return undefined;
   switch (node.opType) {
-    case 'Conv': return 0;
-    case 'ConvTranspose': return rank >= 2 ? 1 : undefined;
-    case 'Gemm': return attrInt(node, 'transB', 0) === 1 ? 0 : 1;
-    case 'MatMul': return rank >= 2 ? rank - 1 : undefined;
-    default: return undefined;
+    case 'Conv':
+      return 0;
+    case 'ConvTranspose':
+      return rank >= 2 ? 1 : undefined;
+    case 'Gemm':
+      return attrInt(node, 'transB', 0) === 1 ? 0 : 1;
+    case 'MatMul':
+      return rank >= 2 ? rank - 1 : undefined;
+    default:
+      return undefined;
   }
 }
 
-interface Plan { tensor: TensorProto; node: NodeProto; axis: number }
+interface Plan {
+  tensor: TensorProto;
+  node: NodeProto;
+  axis: number;
+}
 
 /** The nodes of a graph and, after each node, those of its subgraphs (If branches), recursively. */
 function allNodes(nodes: readonly NodeProto[]): NodeProto[] {
@@ -80,7 +89,8 @@ function planWeights(model: ModelProto): Plan[] {
 /** Why a weight stays fp32, or undefined when int8 pays off. */
 function skipReason(elements: number, channels: number): string | undefined {
   if (elements < MIN_QUANTIZED_ELEMENTS) return `${elements} elements (under ${MIN_QUANTIZED_ELEMENTS}): int8 would save almost nothing`;
-  if (3 * elements <= 5 * channels + 64) return `${channels} channels of ${elements / channels} element(s): the scales would cost more than int8 saves`;
+  if (3 * elements <= 5 * channels + 64)
+    return `${channels} channels of ${elements / channels} element(s): the scales would cost more than int8 saves`;
   return undefined;
 }
 
@@ -109,7 +119,11 @@ function usedNames(model: ModelProto): Set<string> {
 export function quantizeWeights(model: ModelProto): QuantizeReport {
   const opset = defaultOpset(model);
   if (opset < 13) {
-    throw new ApiError(422, 'bad_option', `--quantize int8 needs opset 13 or later (per-channel DequantizeLinear); the model declares opset ${opset}. Re-export it with opset_version=13..17 or use --quantize none.`);
+    throw new ApiError(
+      422,
+      'bad_option',
+      `--quantize int8 needs opset 13 or later (per-channel DequantizeLinear); the model declares opset ${opset}. Re-export it with opset_version=13..17 or use --quantize none.`,
+    );
   }
   const graph = model.graph!;
   const used = usedNames(model);
@@ -121,7 +135,10 @@ export function quantizeWeights(model: ModelProto): QuantizeReport {
     const dims = tensor.dims.map(Number);
     const elements = dims.reduce((a, b) => a * b, 1);
     const reason = skipReason(elements, dims[axis]!);
-    if (reason) { report.skipped.push({ name: tensor.name, reason }); continue; }
+    if (reason) {
+      report.skipped.push({ name: tensor.name, reason });
+      continue;
+    }
     const q = quantizePerChannel(floatValues(tensor), dims, axis);
     const qName = freshName(`${tensor.name}_int8`, used);
     const sName = freshName(`${tensor.name}_scale`, used);
@@ -133,7 +150,14 @@ export function quantizeWeights(model: ModelProto): QuantizeReport {
     );
     dqNodes.push(makeNode('DequantizeLinear', [qName, sName, zName], [tensor.name], { axis }, `${tensor.name}_dequantize`));
     replaced.add(tensor.name);
-    report.quantized.push({ name: tensor.name, op: node.opType, axis, dims, bytesBefore: elements * 4, bytesAfter: elements + dims[axis]! * 5 });
+    report.quantized.push({
+      name: tensor.name,
+      op: node.opType,
+      axis,
+      dims,
+      bytesBefore: elements * 4,
+      bytesAfter: elements + dims[axis]! * 5,
+    });
   }
   graph.initializer = [...graph.initializer.filter((t) => !replaced.has(t.name)), ...newInits];
   graph.input = graph.input.filter((v) => !replaced.has(v.name));

@@ -29,8 +29,14 @@ export function reshapeTags(x: readonly AxisTag[], inDims: readonly Dim[], outDi
       out[j++] = x[i++]!;
       continue;
     }
-    if (b === 1 && a !== 1) { j++; continue; }
-    if (a === 1 && b !== 1) { i++; continue; }
+    if (b === 1 && a !== 1) {
+      j++;
+      continue;
+    }
+    if (a === 1 && b !== 1) {
+      i++;
+      continue;
+    }
     const gi = [i];
     const gj = [j];
     let pa = a;
@@ -66,8 +72,14 @@ function group(x: readonly AxisTag[], inDims: readonly Dim[], outDims: readonly 
     return;
   }
   const t = x[gi[0]!]!;
-  if (gi.length === 1 && t.kind === 'T' && t.prefix === 0 && gj.length === 2
-    && outDims[gj[0]!] === t.grid[0] && outDims[gj[1]!] === t.grid[1]) {
+  if (
+    gi.length === 1 &&
+    t.kind === 'T' &&
+    t.prefix === 0 &&
+    gj.length === 2 &&
+    outDims[gj[0]!] === t.grid[0] &&
+    outDims[gj[1]!] === t.grid[1]
+  ) {
     out[gj[0]!] = { kind: 'H' };
     out[gj[1]!] = { kind: 'W' };
   }

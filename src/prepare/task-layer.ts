@@ -64,7 +64,13 @@ function fanOut(index: GraphIndex, onPath: ReadonlySet<string>, t: string): numb
  * @example
  * sharedLayer(model, shapes, candidates, 'input', 'out')?.name; // deeplabv3: the backbone's output
  */
-export function sharedLayer(model: ModelProto, shapes: ShapeMap, candidates: readonly CandidateLayer[], input: string, output: string): CandidateLayer | undefined {
+export function sharedLayer(
+  model: ModelProto,
+  shapes: ShapeMap,
+  candidates: readonly CandidateLayer[],
+  input: string,
+  output: string,
+): CandidateLayer | undefined {
   const byName = new Map(candidates.map((c) => [c.name, c]));
   const cuts = cutTensors(model, shapes, input, output)
     .filter((t) => t !== output && t !== input)

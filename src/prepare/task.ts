@@ -73,10 +73,14 @@ function softmaxInput(index: GraphIndex, shapes: ShapeMap, name: string, axis: n
 
 function noOutput(shapes: ShapeMap, outputs: string[], task: TaskKind | undefined): ApiError {
   const list = outputs.map((n) => describe(shapes, n)).join(', ');
-  const wanted = task === 'segment' ? 'a 4-D float [N, K, H, W] output'
-    : task === 'detect' ? 'a 3-D float output [N, 4 + C, A] or [N, A, 4 + C] (YOLO dense layout)'
-    : task ? 'a 2-D float [N, K] output'
-    : 'a 2-D float [N, K] output (classify, embed), a 4-D [N, K, H, W] output (segment) or a 3-D YOLO-style [N, 4 + C, A] output (detect)';
+  const wanted =
+    task === 'segment'
+      ? 'a 4-D float [N, K, H, W] output'
+      : task === 'detect'
+        ? 'a 3-D float output [N, 4 + C, A] or [N, A, 4 + C] (YOLO dense layout)'
+        : task
+          ? 'a 2-D float [N, K] output'
+          : 'a 2-D float [N, K] output (classify, embed), a 4-D [N, K, H, W] output (segment) or a 3-D YOLO-style [N, 4 + C, A] output (detect)';
   return new ApiError(422, 'invalid_model', `No output fits: prepare needs ${wanted} (outputs: ${list}).`);
 }
 
@@ -89,9 +93,17 @@ export function findTask(model: ModelProto, shapes: ShapeMap, opts: TaskOptions 
   const index = new GraphIndex(model.graph!);
   const byRank = (r: number) => outputs.filter((n) => rankOf(shapes, n) === r);
   const detectable = byRank(3).filter((n) => detectFormatOf(shapes.get(n)!.dims) !== null);
-  const kind: TaskKind | undefined = opts.task ?? (byRank(2).length > 0
-    ? (byRank(2).some((n) => isNormalised(index, n)) ? 'embed' : 'classify')
-    : byRank(4).length > 0 ? 'segment' : detectable.length > 0 ? 'detect' : undefined);
+  const kind: TaskKind | undefined =
+    opts.task ??
+    (byRank(2).length > 0
+      ? byRank(2).some((n) => isNormalised(index, n))
+        ? 'embed'
+        : 'classify'
+      : byRank(4).length > 0
+        ? 'segment'
+        : detectable.length > 0
+          ? 'detect'
+          : undefined);
   if (kind === 'classify') return { spec: { kind }, logits: findLogits(model, shapes) };
   if (kind === 'embed') {
     const name = byRank(2).find((n) => isNormalised(index, n)) ?? byRank(2)[0];
@@ -118,14 +130,24 @@ export function findTask(model: ModelProto, shapes: ShapeMap, opts: TaskOptions 
     if (!name) throw noOutput(shapes, outputs, kind);
     const dims = shapes.get(name)!.dims;
     const fields = Math.min(dims[1] as number, dims[2] as number);
-    const objectness = opts.detectLayout ? opts.detectLayout === 'anchors-first-objectness' : opts.labelCount !== undefined ? opts.labelCount === fields - 5 : true;
+    const objectness = opts.detectLayout
+      ? opts.detectLayout === 'anchors-first-objectness'
+      : opts.labelCount !== undefined
+        ? opts.labelCount === fields - 5
+        : true;
     const format = detectFormatOf(dims, objectness)!;
     if (opts.detectLayout && format.layout !== opts.detectLayout) {
-      throw new ApiError(400, 'bad_option', `--detect-layout ${opts.detectLayout} does not fit output "${name}" [${dims.join(', ')}] (its shape says ${format.layout === 'channels-first' ? 'channels-first' : 'anchors-first'}).`);
+      throw new ApiError(
+        400,
+        'bad_option',
+        `--detect-layout ${opts.detectLayout} does not fit output "${name}" [${dims.join(', ')}] (its shape says ${format.layout === 'channels-first' ? 'channels-first' : 'anchors-first'}).`,
+      );
     }
     const notes = [`Detection output "${name}": ${format.layout}, ${format.classes} classes, ${format.anchors} anchors.`];
     if (format.layout !== 'channels-first' && !opts.detectLayout && opts.labelCount === undefined) {
-      notes.push('An anchors-first output was taken to carry objectness ([N, A, 5 + C], YOLOv5/v7); give --labels or --detect-layout anchors-first if it has none.');
+      notes.push(
+        'An anchors-first output was taken to carry objectness ([N, A, 5 + C], YOLOv5/v7); give --labels or --detect-layout anchors-first if it has none.',
+      );
     }
     return { spec: { kind, ...format }, logits: { name, classes: format.classes, notes } };
   }

@@ -20,7 +20,11 @@ function zeros(dims: number[]): RunTensor {
 
 /** Run the prepared model once; throws `internal` with the runtime's message when it does not run. */
 export async function verifyPrepared(
-  model: Uint8Array, runner: ModelRunner, input: ImageInput, seed: { name: string; classes: number; row?: readonly number[]; topK?: string }, layers: readonly LayerSpec[],
+  model: Uint8Array,
+  runner: ModelRunner,
+  input: ImageInput,
+  seed: { name: string; classes: number; row?: readonly number[]; topK?: string },
+  layers: readonly LayerSpec[],
 ): Promise<void> {
   // Two seed rows (a batch baked into a reshape shows only with more than one): each [K] for classifiers, the
   // explained output's dims for other tasks. With in-graph target selection the run chooses its top-2 classes
@@ -31,14 +35,18 @@ export async function verifyPrepared(
   const seedTensor = zeros([2, ...row]);
   if (seed.topK) (seedTensor.data as Float32Array).fill(1, 0, rowSize);
   else for (let r = 0; r < 2; r++) (seedTensor.data as Float32Array)[r * rowSize + (r % rowSize)] = 1;
-  const selection: Record<string, RunTensor> = seed.topK ? { [seed.topK]: { type: 'int64', dims: [1], data: BigInt64Array.from([BigInt(rows)]) } } : {};
+  const selection: Record<string, RunTensor> = seed.topK
+    ? { [seed.topK]: { type: 'int64', dims: [1], data: BigInt64Array.from([BigInt(rows)]) } }
+    : {};
   const outputsOf = (l: LayerSpec) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])];
   const fetches = layers.flatMap(outputsOf);
   let out: Record<string, RunTensor>;
   try {
     const session = await runner.createSession(model);
     try {
-      const seeds = Object.fromEntries([seed.name, ...layers.flatMap((l) => [l.seed, l.guidedSeed])].filter((s): s is string => !!s).map((s) => [s, seedTensor]));
+      const seeds = Object.fromEntries(
+        [seed.name, ...layers.flatMap((l) => [l.seed, l.guidedSeed])].filter((s): s is string => !!s).map((s) => [s, seedTensor]),
+      );
       out = await session.run({ [input.name]: zeros(concrete(input.shape)), ...seeds, ...selection }, fetches);
     } finally {
       await session.release();
@@ -46,10 +54,21 @@ export async function verifyPrepared(
   } catch (err) {
     const message = (err as Error).message;
     if (typeof input.shape[0] === 'number' && /reshape/i.test(message)) {
-      const why = message.replace(/^.*ERROR_MESSAGE:\s*/s, '').replace(/^\S+\.h:\d+ \S+ /, '').slice(0, 240);
-      throw new ApiError(422, 'invalid_model', `The model's batch size is fixed at ${input.shape[0]} and a reshape bakes it in (onnxruntime: ${why}), so one image cannot be explained for several classes at once. Re-export it with a symbolic batch: torch.onnx.export(..., dynamic_axes={'input': {0: 'N'}, 'logits': {0: 'N'}}).`);
+      const why = message
+        .replace(/^.*ERROR_MESSAGE:\s*/s, '')
+        .replace(/^\S+\.h:\d+ \S+ /, '')
+        .slice(0, 240);
+      throw new ApiError(
+        422,
+        'invalid_model',
+        `The model's batch size is fixed at ${input.shape[0]} and a reshape bakes it in (onnxruntime: ${why}), so one image cannot be explained for several classes at once. Re-export it with a symbolic batch: torch.onnx.export(..., dynamic_axes={'input': {0: 'N'}, 'logits': {0: 'N'}}).`,
+      );
     }
-    throw new ApiError(500, 'internal', `The prepared model does not run in onnxruntime-web: ${message}. Please report this with the source model.`);
+    throw new ApiError(
+      500,
+      'internal',
+      `The prepared model does not run in onnxruntime-web: ${message}. Please report this with the source model.`,
+    );
   }
   for (const l of layers) {
     for (const name of outputsOf(l)) {
@@ -57,7 +76,11 @@ export async function verifyPrepared(
       // gradients have the seed's rows; activations one row per image (S rows when the model runs its forward pass per seed row)
       const want = concrete(l.shape).map((d, i) => (i === 0 && (name !== l.activation || t?.dims[0] === rows) ? rows : d));
       if (!t || t.dims.join() !== want.join() || !(t.data as Float32Array).every(Number.isFinite)) {
-        throw new ApiError(500, 'internal', `The prepared model's output "${name}" is ${t ? `[${t.dims.join(', ')}]` : 'missing'} (expected [${want.join(', ')}], finite). Please report this with the source model.`);
+        throw new ApiError(
+          500,
+          'internal',
+          `The prepared model's output "${name}" is ${t ? `[${t.dims.join(', ')}]` : 'missing'} (expected [${want.join(', ')}], finite). Please report this with the source model.`,
+        );
       }
     }
   }

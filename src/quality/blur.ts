@@ -7,7 +7,8 @@
 /** The normalised 1-D Gaussian kernel of `size` taps (odd) and standard deviation `sigma`. */
 export function gaussianKernel(size: number, sigma: number): Float64Array {
   if (!Number.isInteger(size) || size < 1 || size % 2 === 0) throw new RangeError('the kernel size must be a positive odd integer');
-  const half = (size - 1) / 2, k = new Float64Array(size);
+  const half = (size - 1) / 2,
+    k = new Float64Array(size);
   let sum = 0;
   for (let i = 0; i < size; i++) sum += k[i] = Math.exp(-((i - half) ** 2) / (2 * sigma * sigma));
   for (let i = 0; i < size; i++) k[i]! /= sum;
@@ -23,9 +24,11 @@ export function gaussianKernel(size: number, sigma: number): Float64Array {
  */
 export function gaussianBlur(input: Float32Array, channels: number, height: number, width: number, size = 11, sigma = 5): Float32Array {
   if (input.length !== channels * height * width) throw new RangeError(`${input.length} values are not ${channels} x ${height} x ${width}`);
-  const k = gaussianKernel(size, sigma), half = (size - 1) / 2;
+  const k = gaussianKernel(size, sigma),
+    half = (size - 1) / 2;
   const clamp = (v: number, n: number) => (v < 0 ? 0 : v >= n ? n - 1 : v);
-  const tmp = new Float64Array(height * width), out = new Float32Array(input.length);
+  const tmp = new Float64Array(height * width),
+    out = new Float32Array(input.length);
   for (let c = 0; c < channels; c++) {
     const base = c * height * width;
     for (let y = 0; y < height; y++) {

@@ -17,9 +17,12 @@ import type { FloatMap } from './types.js';
  * explanationInput(tensor, unit, [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]); // where map = 0 the pixel is black
  */
 export function explanationInput(input: Float32Array, map: FloatMap, mean: readonly number[], std: readonly number[]): Float32Array {
-  const plane = map.data.length, channels = input.length / plane;
+  const plane = map.data.length,
+    channels = input.length / plane;
   if (!Number.isInteger(channels) || mean.length !== channels || std.length !== channels) {
-    throw new RangeError(`input of ${input.length} values does not match a ${map.width}x${map.height} map and ${mean.length} channel statistics`);
+    throw new RangeError(
+      `input of ${input.length} values does not match a ${map.width}x${map.height} map and ${mean.length} channel statistics`,
+    );
   }
   const out = new Float32Array(input.length);
   for (let c = 0; c < channels; c++) {
@@ -53,7 +56,8 @@ export interface ConfidenceSummary {
  * // { averageDrop: 25, increase: 50, count: 2 }
  */
 export function confidenceChange(pairs: readonly ConfidencePair[]): ConfidenceSummary {
-  let drop = 0, increased = 0;
+  let drop = 0,
+    increased = 0;
   for (const { original, explained } of pairs) {
     if (!(original > 0)) throw new RangeError(`the class probability on the image must be positive (got ${original})`);
     drop += Math.max(0, original - explained) / original;

@@ -15,7 +15,8 @@ import type { FloatMap, Mask } from './types.js';
  * massRatio(map, masks[0], masks[1]); // e.g. 4.2: four times more mass on object 0 than on object 1
  */
 export function massRatio(map: FloatMap, explained: Mask, other: Mask): number {
-  const on = massInside(map, explained), off = massInside(map, other);
+  const on = massInside(map, explained),
+    off = massInside(map, other);
   if (off > 0) return on / off;
   return on > 0 ? Infinity : NaN;
 }

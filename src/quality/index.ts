@@ -15,8 +15,13 @@ export type { Forward, FloatMap, Mask } from './types.js';
 export { argmax, energyInside, massInside, pointingHit } from './pointing.js';
 export { massRatio, summariseRatios, type RatioSummary } from './discriminativeness.js';
 export {
-  areaUnderCurve, importanceOrder, perturbationCurves, perturbedInput, pixelsMoved,
-  type PerturbationMode, type PerturbationOptions,
+  areaUnderCurve,
+  importanceOrder,
+  perturbationCurves,
+  perturbedInput,
+  pixelsMoved,
+  type PerturbationMode,
+  type PerturbationOptions,
 } from './perturbation.js';
 export { confidenceChange, explanationInput, type ConfidencePair, type ConfidenceSummary } from './confidence.js';
 export { averageRanks, pearson, spearman } from './rank-correlation.js';

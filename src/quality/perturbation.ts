@@ -57,7 +57,8 @@ export function pixelsMoved(k: number, steps: number, pixels: number): number {
  */
 export function perturbedInput(from: Float32Array, to: Float32Array, order: Uint32Array, moved: number, out: Float32Array): void {
   out.set(from);
-  const plane = order.length, channels = from.length / plane;
+  const plane = order.length,
+    channels = from.length / plane;
   for (let j = 0; j < moved; j++) {
     const p = order[j]!;
     for (let c = 0; c < channels; c++) out[c * plane + p] = to[c * plane + p]!;
@@ -73,12 +74,16 @@ export function perturbedInput(from: Float32Array, to: Float32Array, order: Uint
  * areaUnderCurve(curve);
  */
 export async function perturbationCurves(forward: Forward, o: PerturbationOptions): Promise<Float64Array[]> {
-  const size = o.input.length, plane = o.maps[0]?.data.length ?? 0;
+  const size = o.input.length,
+    plane = o.maps[0]?.data.length ?? 0;
   if (o.baseline.length !== size) throw new RangeError('input and baseline differ in size');
   if (o.maps.some((m) => m.data.length !== plane) || size % plane !== 0) throw new RangeError('maps must all be H x W of the input');
   if (!Number.isInteger(o.steps) || o.steps < 1) throw new RangeError('steps must be a positive integer');
   const [from, to] = o.mode === 'deletion' ? [o.input, o.baseline] : [o.baseline, o.input];
-  const jobs: { map: number; k: number; order?: Uint32Array }[] = [{ map: -1, k: 0 }, { map: -1, k: o.steps }];
+  const jobs: { map: number; k: number; order?: Uint32Array }[] = [
+    { map: -1, k: 0 },
+    { map: -1, k: o.steps },
+  ];
   o.maps.forEach((map, m) => {
     const order = importanceOrder(map, o.tieSeed ?? 0);
     for (let k = 1; k < o.steps; k++) jobs.push({ map: m, k, order });
@@ -90,13 +95,21 @@ export async function perturbationCurves(forward: Forward, o: PerturbationOption
   });
   const curves = o.maps.map(() => new Float64Array(o.steps + 1));
   for (const curve of curves) [curve[0], curve[o.steps]] = [probs[0]!, probs[1]!];
-  jobs.forEach((job, j) => { if (job.map >= 0) curves[job.map]![job.k] = probs[j]!; });
+  jobs.forEach((job, j) => {
+    if (job.map >= 0) curves[job.map]![job.k] = probs[j]!;
+  });
   return curves;
 }
 
 /** Runs `count` inputs built by `fill` through `forward` in batches; returns the tracked class's probabilities. */
-async function runJobs(forward: Forward, count: number, batchSize: number, size: number, classIndex: number,
-  fill: (job: number, out: Float32Array) => void): Promise<Float64Array> {
+async function runJobs(
+  forward: Forward,
+  count: number,
+  batchSize: number,
+  size: number,
+  classIndex: number,
+  fill: (job: number, out: Float32Array) => void,
+): Promise<Float64Array> {
   const out = new Float64Array(count);
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);

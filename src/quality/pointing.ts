@@ -21,7 +21,8 @@ function checkSameSize(map: FloatMap, mask: Mask): void {
  */
 export function argmax(map: FloatMap): number {
   const d = map.data;
-  let best = 0, lo = d[0]!;
+  let best = 0,
+    lo = d[0]!;
   for (let i = 1; i < d.length; i++) {
     if (d[i]! > d[best]!) best = i;
     if (d[i]! < lo) lo = d[i]!;
@@ -40,7 +41,8 @@ export function pointingHit(map: FloatMap, mask: Mask, tolerance = 0): boolean {
   checkSameSize(map, mask);
   const peak = argmax(map);
   if (peak < 0) return false;
-  const px = peak % map.width, py = Math.floor(peak / map.width);
+  const px = peak % map.width,
+    py = Math.floor(peak / map.width);
   const r = Math.floor(tolerance);
   for (let y = Math.max(0, py - r); y <= Math.min(map.height - 1, py + r); y++) {
     for (let x = Math.max(0, px - r); x <= Math.min(map.width - 1, px + r); x++) {

@@ -14,7 +14,7 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const ranks = new Float64Array(n);
-  for (let start = 0; start < n;) {
+  for (let start = 0; start < n; ) {
     let end = start + 1;
     while (end < n && values[order[end]!] === values[order[start]!]) end++;
     const rank = (start + 1 + end) / 2;
@@ -28,13 +28,23 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
 export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   if (b.length !== n) throw new RangeError(`lengths differ: ${n} and ${b.length}`);
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]!; mb += b[i]!; }
-  ma /= n; mb /= n;
-  let sab = 0, saa = 0, sbb = 0;
+  let ma = 0,
+    mb = 0;
   for (let i = 0; i < n; i++) {
-    const da = a[i]! - ma, db = b[i]! - mb;
-    sab += da * db; saa += da * da; sbb += db * db;
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i]! - ma,
+      db = b[i]! - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
   }
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
 }

@@ -41,7 +41,9 @@ export const classifyApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook })
   const registry = c.get('registry');
   const manifest = await registry.manifest(c.env, opts.model);
   const watch = new Stopwatch();
-  const image = await watch.time('decode', () => decodeOrThrow(input.bytes, manifest.input.background, limitsOf(c.env).maxPixels, limitsOf(c.env).maxDecodeBytes));
+  const image = await watch.time('decode', () =>
+    decodeOrThrow(input.bytes, manifest.input.background, limitsOf(c.env).maxPixels, limitsOf(c.env).maxDecodeBytes),
+  );
   const tensor = await watch.time('preprocess', () => preprocess(image, preprocessSpecOf(manifest.input)).data);
   const model = await watch.time('load', () => registry.load(c.env, opts.model, manifest));
   const logits = await watch.time('model', () => model.feed.logits(tensor));

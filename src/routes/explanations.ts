@@ -18,10 +18,18 @@ const FILE = /^([A-Za-z0-9_-]{43})\.(png|json)$/;
 
 const MetadataSchema = z
   .object({
-    id: z.string(), url: z.string(), png: z.string(), model: z.string(), method: z.string(), layer: z.string(),
+    id: z.string(),
+    url: z.string(),
+    png: z.string(),
+    model: z.string(),
+    method: z.string(),
+    layer: z.string(),
     class: z.object({ index: z.number().int(), label: z.string().nullable(), score: z.number() }),
-    width: z.number().int().optional(), height: z.number().int().optional(),
-    timings: z.record(z.string(), z.number()), created: z.string(), embed: EmbedSchema,
+    width: z.number().int().optional(),
+    height: z.number().int().optional(),
+    timings: z.record(z.string(), z.number()),
+    created: z.string(),
+    embed: EmbedSchema,
   })
   .openapi('ExplanationMetadata');
 
@@ -30,7 +38,12 @@ const route = createRoute({
   path: '/explanations/{file}',
   summary: 'A stored explanation by id ({id}.png or {id}.json)',
   request: {
-    params: z.object({ file: z.string().regex(FILE).openapi({ param: { name: 'file', in: 'path' }, example: `${'A'.repeat(43)}.png` }) }),
+    params: z.object({
+      file: z
+        .string()
+        .regex(FILE)
+        .openapi({ param: { name: 'file', in: 'path' }, example: `${'A'.repeat(43)}.png` }),
+    }),
   },
   responses: {
     200: {
@@ -73,16 +86,36 @@ export const explanationsApp = new OpenAPIHono<AppEnv>({
     throw notFound(c.env);
   }
   if (ext === 'png' || !isPng) {
-    const headers = explanationHeaders({ id, meta, body: stored.body, cache: 'stored' }, explanationUrl(c, id, ext as 'png' | 'json'), keyed);
+    const headers = explanationHeaders(
+      { id, meta, body: stored.body, cache: 'stored' },
+      explanationUrl(c, id, ext as 'png' | 'json'),
+      keyed,
+    );
     return new Response(stored.body, { headers }) as never;
   }
   await stored.body.cancel();
   return c.json(
     {
-      id, url: explanationUrl(c, id, 'json'), png: explanationUrl(c, id, 'png'), model: meta.model, method: meta.method,
-      layer: meta.layer, class: { index: meta.classIndex, label: meta.label, score: meta.score },
-      width: meta.width, height: meta.height, timings: meta.timings, created: meta.created,
-      embed: embedSnippets({ base: c.req.url, id, isPng: true, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
+      id,
+      url: explanationUrl(c, id, 'json'),
+      png: explanationUrl(c, id, 'png'),
+      model: meta.model,
+      method: meta.method,
+      layer: meta.layer,
+      class: { index: meta.classIndex, label: meta.label, score: meta.score },
+      width: meta.width,
+      height: meta.height,
+      timings: meta.timings,
+      created: meta.created,
+      embed: embedSnippets({
+        base: c.req.url,
+        id,
+        isPng: true,
+        method: meta.method,
+        label: meta.label,
+        classIndex: meta.classIndex,
+        score: meta.score,
+      }),
     },
     200,
     { ...cacheHeaders(keyed), ETag: etag },

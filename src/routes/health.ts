@@ -23,6 +23,8 @@ const route = createRoute({
 export function healthApp(memory: MemoryProbe) {
   return new OpenAPIHono<AppEnv>().openapi(route, (c) => {
     const registry = c.get('registry');
-    return c.json({ status: 'ok' as const, sessions: registry.created, runs: registry.runs, wasmMemoryBytes: memory() }, 200, { 'Cache-Control': 'no-store' });
+    return c.json({ status: 'ok' as const, sessions: registry.created, runs: registry.runs, wasmMemoryBytes: memory() }, 200, {
+      'Cache-Control': 'no-store',
+    });
   });
 }

@@ -13,7 +13,14 @@ import { bodyLimit } from '../middleware/body-limit/index.js';
 import { essence, mediaType } from '../middleware/media-type/index.js';
 import { BUNDLED_MODELS, isModelId } from '../models/source.js';
 import {
-  acceptModel, DEFAULT_UPLOAD_LIMITS, deleteModel, prepareOptionsOf, storeModel, UploadOptionsSchema, type UploadInput, type UploadLimits,
+  acceptModel,
+  DEFAULT_UPLOAD_LIMITS,
+  deleteModel,
+  prepareOptionsOf,
+  storeModel,
+  UploadOptionsSchema,
+  type UploadInput,
+  type UploadLimits,
 } from '../models/upload/index.js';
 import type { AppEnv } from './app-env.js';
 import { parseOptions } from './explain/options.js';
@@ -40,8 +47,14 @@ const Params = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'pat
 
 const UploadedSchema = z
   .object({
-    id: z.string(), version: z.number().int(), sha256: z.string(), prepared: z.enum(['in-worker', 'uploaded']), classes: z.number().int(),
-    layers: z.array(z.object({ name: z.string(), default: z.boolean() })), notes: z.array(z.string()), timings: z.record(z.string(), z.number()),
+    id: z.string(),
+    version: z.number().int(),
+    sha256: z.string(),
+    prepared: z.enum(['in-worker', 'uploaded']),
+    classes: z.number().int(),
+    layers: z.array(z.object({ name: z.string(), default: z.boolean() })),
+    notes: z.array(z.string()),
+    timings: z.record(z.string(), z.number()),
   })
   .openapi('UploadedModel');
 
@@ -87,7 +100,8 @@ const del = createRoute({
 
 function writableId(c: Context<AppEnv>, id: string): KVNamespace {
   if (!isModelId(id)) throw new ApiError(400, 'bad_request', 'Model ids are 1-64 letters, digits, ".", "_" or "-".');
-  if (BUNDLED_MODELS.includes(id)) throw new ApiError(403, 'forbidden', `Model '${id}' is bundled with the Worker and cannot be replaced or deleted; use another id.`);
+  if (BUNDLED_MODELS.includes(id))
+    throw new ApiError(403, 'forbidden', `Model '${id}' is bundled with the Worker and cannot be replaced or deleted; use another id.`);
   if (!c.env.MODELS) throw new ApiError(503, 'model_unavailable', 'This deployment has no MODELS namespace for uploaded models.');
   return c.env.MODELS;
 }
@@ -125,12 +139,18 @@ async function readUpload(c: Context<AppEnv>): Promise<UploadInput> {
       throw new ApiError(422, 'invalid_model', "The 'manifest' field is not JSON.");
     }
   }
-  return { model: new Uint8Array(await model.arrayBuffer()), manifest: parsedManifest, options: prepareOptionsOf(parseOptions(UploadOptionsSchema, fields)) };
+  return {
+    model: new Uint8Array(await model.arrayBuffer()),
+    manifest: parsedManifest,
+    options: prepareOptionsOf(parseOptions(UploadOptionsSchema, fields)),
+  };
 }
 
 const uploads = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook });
 uploads.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-  type: 'http', scheme: 'bearer', description: 'An API key (docs/security.md); admin keys for model writes.',
+  type: 'http',
+  scheme: 'bearer',
+  description: 'An API key (docs/security.md); admin keys for model writes.',
 });
 
 /** The model upload sub-app (mounted under /v1). */
@@ -145,8 +165,14 @@ export const modelUploadsApp = uploads
     const defaultLayer = m.layers.find((l) => l.default) ?? m.layers[m.layers.length - 1];
     return c.json(
       {
-        id, version: stored.version, sha256: m.sha256, prepared: accepted.prepared, classes: Number(m.seed.shape[1]),
-        layers: m.layers.map((l) => ({ name: l.name, default: l === defaultLayer })), notes: accepted.notes, timings: accepted.timings,
+        id,
+        version: stored.version,
+        sha256: m.sha256,
+        prepared: accepted.prepared,
+        classes: Number(m.seed.shape[1]),
+        layers: m.layers.map((l) => ({ name: l.name, default: l === defaultLayer })),
+        notes: accepted.notes,
+        timings: accepted.timings,
       },
       201,
       { Location: new URL(`/v1/models/${id}`, c.req.url).href, 'Cache-Control': 'no-store' },

@@ -20,7 +20,13 @@ export const ModelSchema = z
     id: z.string(),
     default: z.boolean(),
     sha256: z.string(),
-    input: z.object({ width: z.number().int(), height: z.number().int(), layout: z.string(), mean: z.array(z.number()), std: z.array(z.number()) }),
+    input: z.object({
+      width: z.number().int(),
+      height: z.number().int(),
+      layout: z.string(),
+      mean: z.array(z.number()),
+      std: z.array(z.number()),
+    }),
     classes: z.number().int(),
     labels: z.array(z.string()).nullable(),
     layers: z.array(z.object({ name: z.string(), shape: z.array(z.union([z.string(), z.number()])), default: z.boolean() })),
@@ -49,11 +55,15 @@ function describe(id: string, m: Manifest) {
   const [, , height, width] = m.input.shape as [unknown, number, number, number];
   const defaultLayer = m.layers.find((l) => l.default) ?? m.layers[m.layers.length - 1];
   return {
-    id, default: id === DEFAULT_MODEL, sha256: m.sha256,
+    id,
+    default: id === DEFAULT_MODEL,
+    sha256: m.sha256,
     input: { width, height, layout: m.input.layout, mean: m.input.mean, std: m.input.std },
-    classes: classCount(m), labels: m.labels,
+    classes: classCount(m),
+    labels: m.labels,
     layers: m.layers.map((l) => ({ name: l.name, shape: l.shape, default: l === defaultLayer })),
-    methods: [...METHOD_NAMES, ...pixelMethodsOf(m), ...attentionMethodsOf(m)], quantization: m.quantization.weights,
+    methods: [...METHOD_NAMES, ...pixelMethodsOf(m), ...attentionMethodsOf(m)],
+    quantization: m.quantization.weights,
   };
 }
 
@@ -61,7 +71,9 @@ const list = createRoute({
   method: 'get',
   path: '/models',
   summary: 'List the available models',
-  responses: { 200: { description: 'The models.', content: { 'application/json': { schema: z.object({ models: z.array(ModelSchema) }) } } } },
+  responses: {
+    200: { description: 'The models.', content: { 'application/json': { schema: z.object({ models: z.array(ModelSchema) }) } } },
+  },
 });
 
 const one = createRoute({

@@ -11,19 +11,33 @@ import { ApiError, type ErrorCode } from '../errors.js';
 import { badOption } from './explain/options.js';
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 const HTTP_CODES: Record<number, ErrorCode> = { 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
 
 /** The problem+json response of an error. */
 export function problemResponse(
-  status: number, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {},
+  status: number,
+  code: ErrorCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Response {
   const body = { type: `urn:gradcam-edge:problem:${code}`, title: TITLES[status] ?? 'Error', status, code, detail, ...extra };
   return new Response(JSON.stringify(body), {
-    status, headers: { ...headers, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
+    status,
+    headers: { ...headers, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
   });
 }
 

@@ -17,7 +17,9 @@ export const ProblemSchema = z
   .openapi('Problem');
 
 /** A problem response for the given statuses. */
-export function problems(...statuses: number[]): Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }> {
+export function problems(
+  ...statuses: number[]
+): Record<number, { description: string; content: { 'application/problem+json': { schema: typeof ProblemSchema } } }> {
   return Object.fromEntries(
     statuses.map((s) => [s, { description: `Error (${s})`, content: { 'application/problem+json': { schema: ProblemSchema } } }]),
   );
@@ -43,22 +45,59 @@ export const ExplanationJsonSchema = z
     logits: z.array(z.number()),
     map: z.object({
       shape: z.tuple([z.number().int(), z.number().int()]),
-      data: z.array(z.number()).openapi({ description: 'The raw, unnormalised low-resolution map (after ReLU), row-major; with several layers, aug=flip or a pixel-level method, the map at the input size scaled to [0, 1] (pixel-level methods: unscaled).' }),
+      data: z.array(z.number()).openapi({
+        description:
+          'The raw, unnormalised low-resolution map (after ReLU), row-major; with several layers, aug=flip or a pixel-level method, the map at the input size scaled to [0, 1] (pixel-level methods: unscaled).',
+      }),
     }),
     versus: TargetClassSchema.nullable().optional().openapi({ description: 'Contrastive explanations (versus=): the contrasted class.' }),
     counterfactual: z.boolean().optional(),
-    explanations: z.array(z.object({
-      class: TargetClassSchema, versus: TargetClassSchema.nullable(), counterfactual: z.boolean(),
-      map: z.object({ shape: z.tuple([z.number().int(), z.number().int()]), data: z.array(z.number()) }),
-    })).optional().openapi({ description: 'top=k: one entry per class, best first (the first is also `class` and `map`).' }),
-    metrics: z.record(z.string(), z.number()).optional()
+    explanations: z
+      .array(
+        z.object({
+          class: TargetClassSchema,
+          versus: TargetClassSchema.nullable(),
+          counterfactual: z.boolean(),
+          map: z.object({ shape: z.tuple([z.number().int(), z.number().int()]), data: z.array(z.number()) }),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'top=k: one entry per class, best first (the first is also `class` and `map`).' }),
+    metrics: z
+      .record(z.string(), z.number())
+      .optional()
       .openapi({ description: 'metrics=: drop and increase (percent), deletion and insertion (AUC) of the first map.' }),
-    runs: z.number().int().optional().openapi({ description: "Model runs this explanation took (metrics and the methods' batched extra runs included)." }),
-    cost: z.number().int().optional().openapi({ description: 'Cost units charged (one unit: one 224 x 224 image through the model; see MAX_REQUEST_COST).' }),
-    units: z.array(z.object({
-      index: z.number().int(), weight: z.number(), name: z.string().nullable(), iou: z.number().nullable(), share: z.number(),
-    })).nullable().optional().openapi({ description: 'The first class\'s top units (units=, default 5) of the first layer by channel weight alpha_k, with their Network Dissection name and IoU (null: unnamed, or the model was not dissected) and share of the map; null for methods without channel weights (see text). Absent from explanations stored before units existed.' }),
-    text: z.string().nullable().optional().openapi({ description: 'One plain-English sentence: the prediction and the named units behind it (or why there are none).' }),
+    runs: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: "Model runs this explanation took (metrics and the methods' batched extra runs included)." }),
+    cost: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'Cost units charged (one unit: one 224 x 224 image through the model; see MAX_REQUEST_COST).' }),
+    units: z
+      .array(
+        z.object({
+          index: z.number().int(),
+          weight: z.number(),
+          name: z.string().nullable(),
+          iou: z.number().nullable(),
+          share: z.number(),
+        }),
+      )
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          "The first class's top units (units=, default 5) of the first layer by channel weight alpha_k, with their Network Dissection name and IoU (null: unnamed, or the model was not dissected) and share of the map; null for methods without channel weights (see text). Absent from explanations stored before units existed.",
+      }),
+    text: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: 'One plain-English sentence: the prediction and the named units behind it (or why there are none).' }),
     timings: z.record(z.string(), z.number()),
     embed: EmbedSchema,
   })

@@ -39,9 +39,7 @@ function isPlaceholder(source: unknown): boolean {
 
 function findMemory(instance: WebAssembly.Instance, imports: WebAssembly.Imports | undefined): WebAssembly.Memory | undefined {
   const imported = Object.values(imports ?? {}).flatMap((ns) => Object.values(ns ?? {}));
-  return [...Object.values(instance.exports), ...imported].find((v) => v instanceof WebAssembly.Memory) as
-    | WebAssembly.Memory
-    | undefined;
+  return [...Object.values(instance.exports), ...imported].find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined;
 }
 
 function installInstantiateHook(module: WebAssembly.Module): void {

@@ -11,13 +11,17 @@ import { composite } from './raster.js';
 
 /** Paints a noise-and-gradient background into a float RGB canvas; returns its two base colours. */
 export function paintBackground(rng: Rng, canvas: Float32Array, size: number): Rgb[] {
-  const a = randomColour(rng), b = randomColour(rng);
+  const a = randomColour(rng),
+    b = randomColour(rng);
   const field = fractalNoise(rng, size, size * rng.range(0.15, 0.45), 3);
-  const angle = rng.range(0, 2 * Math.PI), strength = rng.range(-60, 60) / size;
-  const gx = Math.cos(angle) * strength, gy = Math.sin(angle) * strength;
+  const angle = rng.range(0, 2 * Math.PI),
+    strength = rng.range(-60, 60) / size;
+  const gx = Math.cos(angle) * strength,
+    gy = Math.sin(angle) * strength;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      const t = field(x, y), shade = (x - size / 2) * gx + (y - size / 2) * gy;
+      const t = field(x, y),
+        shade = (x - size / 2) * gx + (y - size / 2) * gy;
       const k = 3 * (y * size + x);
       canvas[k] = a[0] + (b[0] - a[0]) * t + shade;
       canvas[k + 1] = a[1] + (b[1] - a[1]) * t + shade;
@@ -29,7 +33,8 @@ export function paintBackground(rng: Rng, canvas: Float32Array, size: number): R
 
 /** Distance from (px, py) to the segment (ax, ay)-(bx, by). */
 function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   const len2 = dx * dx + dy * dy;
   const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2));
   return Math.hypot(px - ax - t * dx, py - ay - t * dy);
@@ -55,8 +60,10 @@ function strokeCoverage(rng: Rng, size: number): Float32Array {
 
 /** Max-accumulates the coverage of a round-capped segment of half-width `half`. */
 function paintSegment(coverage: Float32Array, size: number, half: number, ax: number, ay: number, bx: number, by: number): void {
-  const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - half - 1)), x1 = Math.min(size, Math.ceil(Math.max(ax, bx) + half + 1));
-  const y0 = Math.max(0, Math.floor(Math.min(ay, by) - half - 1)), y1 = Math.min(size, Math.ceil(Math.max(ay, by) + half + 1));
+  const x0 = Math.max(0, Math.floor(Math.min(ax, bx) - half - 1)),
+    x1 = Math.min(size, Math.ceil(Math.max(ax, bx) + half + 1));
+  const y0 = Math.max(0, Math.floor(Math.min(ay, by) - half - 1)),
+    y1 = Math.min(size, Math.ceil(Math.max(ay, by) + half + 1));
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       const a = Math.max(0, Math.min(1, half - segmentDistance(x + 0.5, y + 0.5, ax, ay, bx, by) + 0.5));
@@ -67,13 +74,17 @@ function paintSegment(coverage: Float32Array, size: number, half: number, ax: nu
 
 /** An irregular blob: a circle whose radius is modulated by a few random harmonics. */
 function blobCoverage(rng: Rng, size: number): Float32Array {
-  const cx = rng.range(0, size), cy = rng.range(0, size), r0 = rng.range(0.03, 0.12) * size;
+  const cx = rng.range(0, size),
+    cy = rng.range(0, size),
+    r0 = rng.range(0.03, 0.12) * size;
   const harmonics = [2, 3, 5].map((k) => ({ k, amp: rng.range(0, 0.2), phase: rng.range(0, 2 * Math.PI) }));
   const coverage = new Float32Array(size * size);
   const reach = Math.ceil(r0 * 1.7);
   for (let y = Math.max(0, Math.floor(cy - reach)); y < Math.min(size, cy + reach); y++) {
     for (let x = Math.max(0, Math.floor(cx - reach)); x < Math.min(size, cx + reach); x++) {
-      const dx = x + 0.5 - cx, dy = y + 0.5 - cy, theta = Math.atan2(dy, dx);
+      const dx = x + 0.5 - cx,
+        dy = y + 0.5 - cy,
+        theta = Math.atan2(dy, dx);
       let r = r0;
       for (const h of harmonics) r += r0 * h.amp * Math.sin(h.k * theta + h.phase);
       coverage[y * size + x] = Math.max(0, Math.min(1, r - Math.hypot(dx, dy) + 0.5));
@@ -95,7 +106,12 @@ export interface PaintedDistractor {
  * Returns what it drew, in drawing order.
  */
 export function paintDistractors(
-  rng: Rng, canvas: Float32Array, size: number, strokes: number, blobs: number, shared: readonly Rgb[],
+  rng: Rng,
+  canvas: Float32Array,
+  size: number,
+  strokes: number,
+  blobs: number,
+  shared: readonly Rgb[],
 ): PaintedDistractor[] {
   const painted: PaintedDistractor[] = [];
   for (let i = 0; i < strokes + blobs; i++) {

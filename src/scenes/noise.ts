@@ -19,11 +19,16 @@ export function valueNoise(rng: Rng, size: number, cell: number): NoiseField {
   const lattice = new Float32Array(n * n);
   for (let i = 0; i < lattice.length; i++) lattice[i] = rng.next();
   return (x, y) => {
-    const gx = Math.max(0, x / cell), gy = Math.max(0, y / cell);
-    const ix = Math.min(n - 2, Math.floor(gx)), iy = Math.min(n - 2, Math.floor(gy));
-    const tx = smooth(Math.min(1, gx - ix)), ty = smooth(Math.min(1, gy - iy));
-    const a = lattice[iy * n + ix]!, b = lattice[iy * n + ix + 1]!;
-    const c = lattice[(iy + 1) * n + ix]!, d = lattice[(iy + 1) * n + ix + 1]!;
+    const gx = Math.max(0, x / cell),
+      gy = Math.max(0, y / cell);
+    const ix = Math.min(n - 2, Math.floor(gx)),
+      iy = Math.min(n - 2, Math.floor(gy));
+    const tx = smooth(Math.min(1, gx - ix)),
+      ty = smooth(Math.min(1, gy - iy));
+    const a = lattice[iy * n + ix]!,
+      b = lattice[iy * n + ix + 1]!;
+    const c = lattice[(iy + 1) * n + ix]!,
+      d = lattice[(iy + 1) * n + ix + 1]!;
     return (a + (b - a) * tx) * (1 - ty) + (c + (d - c) * tx) * ty;
   };
 }

@@ -28,10 +28,13 @@ export interface Placement {
 export function shapeCoverage(inside: InsideTest, extent: number, p: Placement, size: number): Float32Array {
   const coverage = new Float32Array(size * size);
   const reach = p.radius * extent * Math.max(p.aspect, 1 / p.aspect) + 2;
-  const x0 = Math.max(0, Math.floor(p.cx - reach)), x1 = Math.min(size - 1, Math.ceil(p.cx + reach));
-  const y0 = Math.max(0, Math.floor(p.cy - reach)), y1 = Math.min(size - 1, Math.ceil(p.cy + reach));
+  const x0 = Math.max(0, Math.floor(p.cx - reach)),
+    x1 = Math.min(size - 1, Math.ceil(p.cx + reach));
+  const y0 = Math.max(0, Math.floor(p.cy - reach)),
+    y1 = Math.min(size - 1, Math.ceil(p.cy + reach));
   const test = localTest(inside, p);
-  const w = x1 - x0 + 3, h = y1 - y0 + 3;
+  const w = x1 - x0 + 3,
+    h = y1 - y0 + 3;
   const centres = new Uint8Array(w * h);
   for (let j = 0; j < h; j++) {
     for (let i = 0; i < w; i++) centres[j * w + i] = test(x0 - 1 + i + 0.5, y0 - 1 + j + 0.5) ? 1 : 0;
@@ -39,8 +42,16 @@ export function shapeCoverage(inside: InsideTest, extent: number, p: Placement, 
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       const c = (y - y0 + 1) * w + (x - x0 + 1);
-      const sum = centres[c - w - 1]! + centres[c - w]! + centres[c - w + 1]! + centres[c - 1]! + centres[c]!
-        + centres[c + 1]! + centres[c + w - 1]! + centres[c + w]! + centres[c + w + 1]!;
+      const sum =
+        centres[c - w - 1]! +
+        centres[c - w]! +
+        centres[c - w + 1]! +
+        centres[c - 1]! +
+        centres[c]! +
+        centres[c + 1]! +
+        centres[c + w - 1]! +
+        centres[c + w]! +
+        centres[c + w + 1]!;
       coverage[y * size + x] = sum === 0 ? 0 : sum === 9 ? 1 : supersample(test, x, y);
     }
   }
@@ -58,10 +69,13 @@ function localTest(inside: InsideTest, p: Placement): (x: number, y: number) => 
  * the frame {@link InsideTest}s work in, e.g. to find a shape's parts.
  */
 export function localFrame(p: Placement): (x: number, y: number) => [number, number] {
-  const cos = Math.cos(p.rotation), sin = Math.sin(p.rotation);
-  const sx = 1 / (p.radius * p.aspect), sy = p.aspect / p.radius;
+  const cos = Math.cos(p.rotation),
+    sin = Math.sin(p.rotation);
+  const sx = 1 / (p.radius * p.aspect),
+    sy = p.aspect / p.radius;
   return (x, y) => {
-    const dx = x - p.cx, dy = y - p.cy;
+    const dx = x - p.cx,
+      dy = y - p.cy;
     return [(cos * dx + sin * dy) * sx, (-sin * dx + cos * dy) * sy];
   };
 }
@@ -82,7 +96,7 @@ export function composite(canvas: Float32Array, coverage: Float32Array, fill: Fi
   for (let i = 0; i < coverage.length; i++) {
     const a = coverage[i]!;
     if (a <= 0) continue;
-    const [r, g, b] = fill(i % size + 0.5, Math.floor(i / size) + 0.5);
+    const [r, g, b] = fill((i % size) + 0.5, Math.floor(i / size) + 0.5);
     const k = 3 * i;
     canvas[k] = canvas[k]! * (1 - a) + r * a;
     canvas[k + 1] = canvas[k + 1]! * (1 - a) + g * a;

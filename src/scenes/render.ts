@@ -32,7 +32,12 @@ export interface SceneOptions {
 }
 
 /** An axis-aligned box in pixels. */
-export interface Box { x: number; y: number; width: number; height: number }
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 /** One object of a scene with its ground truth. */
 export interface SceneObject {
@@ -119,7 +124,8 @@ function placeObjects(rng: Rng, classes: readonly number[], size: number, kind: 
 }
 
 function randomPlacement(rng: Rng, extent: number, size: number, lo: number, hi: number): Placement {
-  const radius = rng.range(lo, hi) * size, aspect = rng.range(0.85, 1.15);
+  const radius = rng.range(lo, hi) * size,
+    aspect = rng.range(0.85, 1.15);
   const reach = radius * extent * Math.max(aspect, 1 / aspect) + 1;
   return {
     cx: rng.range(reach, size - reach),
@@ -157,7 +163,8 @@ function paintClutteredScene(seed: number, canvas: Float32Array, coverages: Floa
 /** A main colour that stands out from the background, and a lighter or darker companion for textures. */
 function objectColours(rng: Rng, background: readonly Rgb[]): [Rgb, Rgb] {
   const main = contrastingColour(rng, background, 130);
-  const towards = rng.next() < 0.5 ? 0 : 255, t = rng.range(0.3, 0.55);
+  const towards = rng.next() < 0.5 ? 0 : 255,
+    t = rng.range(0.3, 0.55);
   const second: Rgb = [main[0] + (towards - main[0]) * t, main[1] + (towards - main[1]) * t, main[2] + (towards - main[2]) * t];
   return [main, second];
 }
@@ -170,11 +177,15 @@ function addGrain(rng: Rng, canvas: Float32Array): void {
 
 function describeObject(classIndex: number, coverage: Float32Array, placement: Placement, size: number): SceneObject {
   const mask = new Uint8Array(size * size);
-  let x0 = size, y0 = size, x1 = -1, y1 = -1;
+  let x0 = size,
+    y0 = size,
+    x1 = -1,
+    y1 = -1;
   for (let i = 0; i < coverage.length; i++) {
     if (coverage[i]! <= 0.5) continue;
     mask[i] = 1;
-    const x = i % size, y = Math.floor(i / size);
+    const x = i % size,
+      y = Math.floor(i / size);
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;

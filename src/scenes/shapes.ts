@@ -37,8 +37,10 @@ function insidePolygon(vertices: readonly number[]): InsideTest {
   return (x, y) => {
     let inside = false;
     for (let i = 0, j = n - 1; i < n; j = i++) {
-      const xi = vertices[2 * i]!, yi = vertices[2 * i + 1]!;
-      const xj = vertices[2 * j]!, yj = vertices[2 * j + 1]!;
+      const xi = vertices[2 * i]!,
+        yi = vertices[2 * i + 1]!;
+      const xj = vertices[2 * j]!,
+        yj = vertices[2 * j + 1]!;
       if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
     }
     return inside;
@@ -70,7 +72,10 @@ export const SHAPES: readonly ShapeClass[] = [
   },
   {
     label: 'ring',
-    inside: (x, y) => { const r2 = x * x + y * y; return r2 <= 0.95 * 0.95 && r2 >= 0.55 * 0.55; },
+    inside: (x, y) => {
+      const r2 = x * x + y * y;
+      return r2 <= 0.95 * 0.95 && r2 >= 0.55 * 0.55;
+    },
     extent: 0.95,
   },
   { label: 'hexagon', inside: insidePolygon(polygonVertices(6, 0.92)), extent: 0.92 },

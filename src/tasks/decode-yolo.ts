@@ -41,7 +41,10 @@ export function decodeCandidates(output: ArrayLike<number>, format: DetectFormat
     let bestScore = -Infinity;
     for (let c = 0; c < format.classes; c++) {
       const s = at(a, first + c);
-      if (s > bestScore) { bestScore = s; best = c; }
+      if (s > bestScore) {
+        bestScore = s;
+        best = c;
+      }
     }
     const score = objectness * bestScore;
     if (!(score > conf)) continue;

@@ -34,7 +34,8 @@ export function parseDetectOptions(raw: RawDetectOptions): DetectOptions {
   let maxDet = DEFAULT_DETECT_OPTIONS.maxDet;
   if (raw.max_det !== undefined) {
     maxDet = Number(raw.max_det);
-    if (!/^\d+$/.test(raw.max_det) || maxDet < 1 || maxDet > MAX_DET_LIMIT) throw optionError('max_det', `needs a whole number from 1 to ${MAX_DET_LIMIT} (got '${raw.max_det}').`);
+    if (!/^\d+$/.test(raw.max_det) || maxDet < 1 || maxDet > MAX_DET_LIMIT)
+      throw optionError('max_det', `needs a whole number from 1 to ${MAX_DET_LIMIT} (got '${raw.max_det}').`);
   }
   return { conf, iou, maxDet };
 }
@@ -48,11 +49,19 @@ export function parseDetectOptions(raw: RawDetectOptions): DetectOptions {
  */
 export function pickDetection(detections: readonly Detection[], box: string | undefined, options: DetectOptions): Detection {
   const i = box === undefined ? 0 : Number(box);
-  if (box !== undefined && (!/^\d+$/.test(box))) throw optionError('box', `needs a detection index 0, 1, ... (0 = highest score; got '${box}').`);
+  if (box !== undefined && !/^\d+$/.test(box))
+    throw optionError('box', `needs a detection index 0, 1, ... (0 = highest score; got '${box}').`);
   if (detections.length === 0) {
-    throw optionError('box', `the model detects nothing above conf=${options.conf} in this image; lower 'conf' or explain with method=eigencam, which needs no target.`);
+    throw optionError(
+      'box',
+      `the model detects nothing above conf=${options.conf} in this image; lower 'conf' or explain with method=eigencam, which needs no target.`,
+    );
   }
-  if (i >= detections.length) throw optionError('box', `there are ${detections.length} detection(s) (0..${detections.length - 1}) at conf=${options.conf}, iou=${options.iou}; got ${box}.`);
+  if (i >= detections.length)
+    throw optionError(
+      'box',
+      `there are ${detections.length} detection(s) (0..${detections.length - 1}) at conf=${options.conf}, iou=${options.iou}; got ${box}.`,
+    );
   return detections[i]!;
 }
 

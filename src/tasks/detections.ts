@@ -53,9 +53,21 @@ export function detect(output: ArrayLike<number>, format: DetectFormat, options:
   const scores = candidates.map((c) => c.score);
   const keep = options.agnostic
     ? nms(boxes, scores, options.iou)
-    : batchedNms(boxes, scores, candidates.map((c) => c.classIndex), options.iou);
+    : batchedNms(
+        boxes,
+        scores,
+        candidates.map((c) => c.classIndex),
+        options.iou,
+      );
   return keep.slice(0, options.maxDet).map((i) => {
     const c = candidates[i]!;
-    return { classIndex: c.classIndex, score: c.score, anchor: c.anchor, inputBox: c.box, box: toImageBox(c.box, geometry), target: c.target };
+    return {
+      classIndex: c.classIndex,
+      score: c.score,
+      anchor: c.anchor,
+      inputBox: c.box,
+      box: toImageBox(c.box, geometry),
+      target: c.target,
+    };
   });
 }

@@ -19,8 +19,13 @@ export function vectorTarget(value: string | readonly unknown[], dimensions: num
   // In text every item is a number literal; in a JSON array every item must be a JSON number.
   const numbers = parts.map((p) => (fromText ? (String(p).trim() === '' ? NaN : Number(p)) : typeof p === 'number' ? p : NaN));
   const bad = numbers.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw optionError('vector', `needs ${dimensions} comma-separated numbers; item ${bad} ('${String(parts[bad]).slice(0, 40)}') is not a finite number.`);
-  if (numbers.length !== dimensions) throw optionError('vector', `has ${numbers.length} numbers; this model's embedding has ${dimensions} dimensions.`);
+  if (bad >= 0)
+    throw optionError(
+      'vector',
+      `needs ${dimensions} comma-separated numbers; item ${bad} ('${String(parts[bad]).slice(0, 40)}') is not a finite number.`,
+    );
+  if (numbers.length !== dimensions)
+    throw optionError('vector', `has ${numbers.length} numbers; this model's embedding has ${dimensions} dimensions.`);
   if (numbers.every((v) => v === 0)) throw optionError('vector', 'is all zeros, so there is nothing to explain; send a direction.');
   const weights = Float32Array.from(numbers);
   if (!weights.every(Number.isFinite)) throw optionError('vector', 'has a number too large for float32.');
@@ -35,6 +40,7 @@ export function vectorTarget(value: string | readonly unknown[], dimensions: num
  */
 export function indexTarget(value: string, dimensions: number): SparseTarget {
   const i = Number(value);
-  if (!/^\d+$/.test(value) || i >= dimensions) throw optionError('index', `needs a whole number from 0 to ${dimensions - 1} (got '${value}').`);
+  if (!/^\d+$/.test(value) || i >= dimensions)
+    throw optionError('index', `needs a whole number from 0 to ${dimensions - 1} (got '${value}').`);
   return { size: dimensions, indices: Int32Array.of(i), weights: Float32Array.of(1) };
 }

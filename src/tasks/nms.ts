@@ -15,7 +15,12 @@ function byScore(scores: ArrayLike<number>): number[] {
   return order.sort((a, b) => scores[b]! - scores[a]! || a - b);
 }
 
-function suppress(boxes: readonly Corners[], scores: ArrayLike<number>, threshold: number, sameGroup: (a: number, b: number) => boolean): number[] {
+function suppress(
+  boxes: readonly Corners[],
+  scores: ArrayLike<number>,
+  threshold: number,
+  sameGroup: (a: number, b: number) => boolean,
+): number[] {
   if (boxes.length !== scores.length) throw new Error(`nms: ${boxes.length} boxes but ${scores.length} scores`);
   const order = byScore(scores);
   const removed = new Uint8Array(boxes.length);

@@ -19,7 +19,10 @@ export function parseRegion(text: string, inputWidth: number, inputHeight: numbe
   }
   const [x0, y0, x1, y1] = v as [number, number, number, number];
   if (!(x0 >= 0 && y0 >= 0 && x1 <= inputWidth && y1 <= inputHeight)) {
-    throw optionError('region', `must lie inside the ${inputWidth}x${inputHeight} model input: 0 <= x0, y0 and x1 <= ${inputWidth}, y1 <= ${inputHeight} (got '${text}').`);
+    throw optionError(
+      'region',
+      `must lie inside the ${inputWidth}x${inputHeight} model input: 0 <= x0, y0 and x1 <= ${inputWidth}, y1 <= ${inputHeight} (got '${text}').`,
+    );
   }
   if (!(x0 < x1 && y0 < y1)) throw optionError('region', `needs x0 < x1 and y0 < y1 (got '${text}').`);
   return { x0, y0, x1, y1 };

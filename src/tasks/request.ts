@@ -24,8 +24,17 @@ export interface PlannedTaskRequest {
  * @example
  * planTaskRequest(task, { box: '2', conf: '0.4' }, null, 640, 640).key; // { task: 'detect', box: 2, boxes: 'one', conf: 0.4, iou: 0.45, maxDet: 300 }
  */
-export function planTaskRequest(task: TaskSpec, raw: Omit<TaskRequest, 'classIndex'>, classIndex: number | null, inputWidth: number, inputHeight: number, targetFree = false): PlannedTaskRequest {
-  const present = Object.entries(raw).filter(([, v]) => v !== undefined).map(([k]) => k);
+export function planTaskRequest(
+  task: TaskSpec,
+  raw: Omit<TaskRequest, 'classIndex'>,
+  classIndex: number | null,
+  inputWidth: number,
+  inputHeight: number,
+  targetFree = false,
+): PlannedTaskRequest {
+  const present = Object.entries(raw)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
   checkTaskOptions(task, [...present, ...(classIndex !== null ? ['class'] : [])]);
   const request: TaskRequest = { ...raw, classIndex };
   switch (task.kind) {
@@ -35,16 +44,24 @@ export function planTaskRequest(task: TaskSpec, raw: Omit<TaskRequest, 'classInd
     }
     case 'detect': {
       const o = parseDetectOptions(raw);
-      if (raw.box !== undefined && !/^\d+$/.test(raw.box)) throw optionError('box', `needs a detection index 0, 1, ... (0 = highest score; got '${raw.box}').`);
-      return { request, key: { task: 'detect', box: Number(raw.box ?? 0), boxes: parseBoxesOption(raw.boxes), conf: o.conf, iou: o.iou, maxDet: o.maxDet } };
+      if (raw.box !== undefined && !/^\d+$/.test(raw.box))
+        throw optionError('box', `needs a detection index 0, 1, ... (0 = highest score; got '${raw.box}').`);
+      return {
+        request,
+        key: { task: 'detect', box: Number(raw.box ?? 0), boxes: parseBoxesOption(raw.boxes), conf: o.conf, iou: o.iou, maxDet: o.maxDet },
+      };
     }
     case 'embed': {
       if (raw.vector !== undefined && raw.index !== undefined) throw optionError('vector', "give either 'vector' or 'index', not both.");
       if (raw.vector === undefined && raw.index === undefined) {
         if (targetFree) return { request, key: { task: 'embed' } };
-        throw optionError('vector', `an embedding model explains a direction: send vector= (${task.dimensions} comma-separated numbers) or index= (one of the ${task.dimensions} units).`);
+        throw optionError(
+          'vector',
+          `an embedding model explains a direction: send vector= (${task.dimensions} comma-separated numbers) or index= (one of the ${task.dimensions} units).`,
+        );
       }
-      if (raw.vector !== undefined) return { request, key: { task: 'embed', vector: Array.from(vectorTarget(raw.vector, task.dimensions).weights) } };
+      if (raw.vector !== undefined)
+        return { request, key: { task: 'embed', vector: Array.from(vectorTarget(raw.vector, task.dimensions).weights) } };
       return { request, key: { task: 'embed', index: indexTarget(raw.index!, task.dimensions).indices[0] } };
     }
     default:

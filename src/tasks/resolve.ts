@@ -32,10 +32,20 @@ export interface TaskRequest {
 
 /** What the JSON output reports about the target. */
 export type TaskSummary =
-  | { task: 'segment'; classIndex: number; label: string | null; region: Corners | null; pixels: number;
-      classes: { classIndex: number; label: string | null; pixels: number; share: number }[] }
-  | { task: 'detect'; box: number | null; boxes: 'one' | 'all';
-      detections: { classIndex: number; label: string | null; score: number; box: Corners; anchor: number }[] }
+  | {
+      task: 'segment';
+      classIndex: number;
+      label: string | null;
+      region: Corners | null;
+      pixels: number;
+      classes: { classIndex: number; label: string | null; pixels: number; share: number }[];
+    }
+  | {
+      task: 'detect';
+      box: number | null;
+      boxes: 'one' | 'all';
+      detections: { classIndex: number; label: string | null; score: number; box: Corners; anchor: number }[];
+    }
   | { task: 'embed'; target: 'vector' | 'index' | 'none'; index?: number };
 
 /** The resolved target. */
@@ -67,7 +77,13 @@ function maybe<T>(optional: boolean, f: () => T): T | null {
  * const r = resolveTaskTarget(manifest.task, output, { box: '0' }, { labels: manifest.labels, geometry });
  * // r.target -> seed row (denseSeed), r.summary.detections -> JSON
  */
-export function resolveTaskTarget(task: TaskSpec, output: ArrayLike<number>, req: TaskRequest, ctx: { labels: readonly string[] | null; geometry: InputGeometry }, targetFree = false): ResolvedTarget {
+export function resolveTaskTarget(
+  task: TaskSpec,
+  output: ArrayLike<number>,
+  req: TaskRequest,
+  ctx: { labels: readonly string[] | null; geometry: InputGeometry },
+  targetFree = false,
+): ResolvedTarget {
   const { inputWidth, inputHeight } = ctx.geometry;
   switch (task.kind) {
     case 'segment': {
@@ -89,7 +105,13 @@ export function resolveTaskTarget(task: TaskSpec, output: ArrayLike<number>, req
       const boxes = parseBoxesOption(req.boxes);
       const dets = detect(output, task, options, ctx.geometry);
       const chosen = maybe(targetFree, () => pickDetection(dets, req.box, options));
-      const detections = dets.map((d) => ({ classIndex: d.classIndex, label: labelOf(ctx.labels, d.classIndex), score: d.score, box: d.box, anchor: d.anchor }));
+      const detections = dets.map((d) => ({
+        classIndex: d.classIndex,
+        label: labelOf(ctx.labels, d.classIndex),
+        score: d.score,
+        box: d.box,
+        anchor: d.anchor,
+      }));
       const box = chosen ? dets.indexOf(chosen) : null;
       return {
         target: chosen?.target ?? null,
@@ -101,11 +123,16 @@ export function resolveTaskTarget(task: TaskSpec, output: ArrayLike<number>, req
       if (req.vector !== undefined && req.index !== undefined) throw optionError('vector', "give either 'vector' or 'index', not both.");
       if (req.vector === undefined && req.index === undefined) {
         if (targetFree) return { target: null, summary: { task: 'embed', target: 'none' }, key: { task: 'embed' } };
-        throw optionError('vector', `an embedding model explains a direction: send vector= (${task.dimensions} comma-separated numbers) or index= (one of the ${task.dimensions} units).`);
+        throw optionError(
+          'vector',
+          `an embedding model explains a direction: send vector= (${task.dimensions} comma-separated numbers) or index= (one of the ${task.dimensions} units).`,
+        );
       }
       const target = req.vector !== undefined ? vectorTarget(req.vector, task.dimensions) : indexTarget(req.index!, task.dimensions);
-      const summary: TaskSummary = req.vector !== undefined ? { task: 'embed', target: 'vector' } : { task: 'embed', target: 'index', index: target.indices[0]! };
-      const key = req.vector !== undefined ? { task: 'embed', vector: Array.from(target.weights) } : { task: 'embed', index: target.indices[0] };
+      const summary: TaskSummary =
+        req.vector !== undefined ? { task: 'embed', target: 'vector' } : { task: 'embed', target: 'index', index: target.indices[0]! };
+      const key =
+        req.vector !== undefined ? { task: 'embed', vector: Array.from(target.weights) } : { task: 'embed', index: target.indices[0] };
       return { target, summary, key };
     }
     default:

@@ -33,13 +33,17 @@ export interface ClassShare {
  */
 export function argmaxClasses(logits: ArrayLike<number>, s: SegmentShape): Int32Array {
   const hw = s.height * s.width;
-  if (logits.length !== s.classes * hw) throw new Error(`argmaxClasses: ${logits.length} values for [${s.classes}, ${s.height}, ${s.width}]`);
+  if (logits.length !== s.classes * hw)
+    throw new Error(`argmaxClasses: ${logits.length} values for [${s.classes}, ${s.height}, ${s.width}]`);
   const best = new Int32Array(hw);
   const bestValue = Float64Array.from({ length: hw }, (_, p) => logits[p]!);
   for (let c = 1; c < s.classes; c++) {
     for (let p = 0; p < hw; p++) {
       const v = logits[c * hw + p]!;
-      if (v > bestValue[p]!) { bestValue[p] = v; best[p] = c; }
+      if (v > bestValue[p]!) {
+        bestValue[p] = v;
+        best[p] = c;
+      }
     }
   }
   return best;
@@ -70,13 +74,22 @@ export function defaultSegmentClass(shares: readonly ClassShare[], background: n
  * @example
  * segmentTarget(argmax, shape, 15, null, 64, 64); // person pixels of a VOC model
  */
-export function segmentTarget(argmax: Int32Array, s: SegmentShape, classIndex: number, region: Corners | null, inputWidth: number, inputHeight: number): SparseTarget {
+export function segmentTarget(
+  argmax: Int32Array,
+  s: SegmentShape,
+  classIndex: number,
+  region: Corners | null,
+  inputWidth: number,
+  inputHeight: number,
+): SparseTarget {
   const hw = s.height * s.width;
   const inside = regionCells(region, s.width, s.height, inputWidth, inputHeight);
   const indices: number[] = [];
   for (let p = 0; p < hw; p++) if (argmax[p] === classIndex && inside[p]) indices.push(classIndex * hw + p);
   if (indices.length === 0) {
-    const present = classShares(argmax, s.classes).map((c) => c.classIndex).join(', ');
+    const present = classShares(argmax, s.classes)
+      .map((c) => c.classIndex)
+      .join(', ');
     const where = region ? ` inside region ${region.x0},${region.y0},${region.x1},${region.y1}` : '';
     throw optionError('class', `class ${classIndex} covers no pixel of this image's segmentation${where}; classes present: ${present}.`);
   }

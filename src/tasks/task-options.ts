@@ -20,7 +20,12 @@ export const TASK_OPTIONS: Readonly<Record<string, readonly TaskSpec['kind'][]>>
   index: ['embed'],
 };
 
-const NOUN: Readonly<Record<TaskSpec['kind'], string>> = { classify: 'classifiers', segment: 'segmentation models', detect: 'detection models', embed: 'embedding models' };
+const NOUN: Readonly<Record<TaskSpec['kind'], string>> = {
+  classify: 'classifiers',
+  segment: 'segmentation models',
+  detect: 'detection models',
+  embed: 'embedding models',
+};
 
 /**
  * Throws for the first option in `present` (names of the options the request set) that the task does not take.
@@ -32,7 +37,9 @@ export function checkTaskOptions(task: TaskSpec, present: readonly string[]): vo
   for (const name of present) {
     const tasks = TASK_OPTIONS[name];
     if (!tasks || tasks.includes(task.kind)) continue;
-    const article = { classify: 'a classifier', segment: 'a segmentation model', detect: 'a detection model', embed: 'an embedding model' }[task.kind];
+    const article = { classify: 'a classifier', segment: 'a segmentation model', detect: 'a detection model', embed: 'an embedding model' }[
+      task.kind
+    ];
     throw optionError(name, `applies to ${tasks.map((t) => NOUN[t]).join(' and ')}; this model is ${article}.`);
   }
 }

@@ -43,9 +43,17 @@ function blend(heat: Uint8Array, image: Uint8Array, alpha: number): Uint8Array {
  * The overlay is a heatmap over the image: the service's heatmap for the same class and method has only
  * colours of the OpenCV table (and more than a few), and the overlay is it blended over the original.
  */
-async function expectHeatmapOverlay(url: string, overlay: Uint8Array, meta: { method: string; class: { index: number } }, image: Uint8Array, colormap: keyof typeof COLORMAP_HEX) {
+async function expectHeatmapOverlay(
+  url: string,
+  overlay: Uint8Array,
+  meta: { method: string; class: { index: number } },
+  image: Uint8Array,
+  colormap: keyof typeof COLORMAP_HEX,
+) {
   const res = await fetch(`${url}/v1/explain?output=heatmap&colormap=${colormap}&method=${meta.method}&class=${meta.class.index}`, {
-    method: 'POST', headers: { 'content-type': 'image/png' }, body: encode({ width: SIZE, height: SIZE, data: image, channels: 3, depth: 8 }),
+    method: 'POST',
+    headers: { 'content-type': 'image/png' },
+    body: encode({ width: SIZE, height: SIZE, data: image, channels: 3, depth: 8 }),
   });
   const heat = decodeRgb(new Uint8Array(await res.arrayBuffer())).data;
   const table = tableColours(colormap);
@@ -113,16 +121,22 @@ describe.skipIf(!hasChromium())('demo page in headless Chromium', () => {
     expect([overlay.width, overlay.height, overlay.channels]).toEqual([SIZE, SIZE, 3]);
     await expectHeatmapOverlay(dev.url, overlay.data as Uint8Array, await metaOf(dev.url, id), scene.image, 'jet');
 
-    await page.waitForFunction(() => {
-      const badge = document.getElementById('badge') as unknown as { complete: boolean; naturalHeight: number };
-      return badge.complete && badge.naturalHeight > 0;
-    }, undefined, { timeout: 20_000 });
+    await page.waitForFunction(
+      () => {
+        const badge = document.getElementById('badge') as unknown as { complete: boolean; naturalHeight: number };
+        return badge.complete && badge.naturalHeight > 0;
+      },
+      undefined,
+      { timeout: 20_000 },
+    );
     expect(await page.locator('#badge').evaluate((b) => (b as unknown as { naturalHeight: number }).naturalHeight)).toBe(28);
     expect(await page.inputValue('#image-url')).toBe(`${dev.url}/v1/explanations/${id}.png`);
     expect(await page.inputValue('#badge-md')).toContain(`${dev.url}/v1/explanations/${id}/badge.svg`);
     // the sentence from X-Explanation-Text: the shipped model is dissected, so it names units
     const label = (await page.locator('#overlay-caption').textContent())!.split(' ')[1];
-    expect(await page.locator('#sentence').textContent()).toMatch(new RegExp(`^Predicted ${label} \\(\\d+%\\)\\. The evidence is mostly from units that detect \\w`));
+    expect(await page.locator('#sentence').textContent()).toMatch(
+      new RegExp(`^Predicted ${label} \\(\\d+%\\)\\. The evidence is mostly from units that detect \\w`),
+    );
     await page.screenshot({ path: join(OUT, 'demo.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
@@ -131,14 +145,23 @@ describe.skipIf(!hasChromium())('demo page in headless Chromium', () => {
   async function rerender(action: () => Promise<void>): Promise<void> {
     const before = await page.locator('#overlay').getAttribute('data-id');
     await action();
-    await page.waitForFunction((old) => {
-      const img = document.getElementById('overlay') as unknown as { dataset: { id?: string; ready?: string } };
-      return img.dataset.ready && img.dataset.id !== old;
-    }, before, { timeout: 60_000 });
+    await page.waitForFunction(
+      (old) => {
+        const img = document.getElementById('overlay') as unknown as { dataset: { id?: string; ready?: string } };
+        return img.dataset.ready && img.dataset.id !== old;
+      },
+      before,
+      { timeout: 60_000 },
+    );
   }
 
   it('re-renders with another colormap and class', async () => {
-    await rerender(() => page.locator('#colormap').selectOption('viridis').then(() => undefined));
+    await rerender(() =>
+      page
+        .locator('#colormap')
+        .selectOption('viridis')
+        .then(() => undefined),
+    );
     await rerender(() => page.locator('#top li:nth-child(2) input').check());
     const { id, natural, png: overlay } = await shownOverlay(page, dev.url);
     expect(natural).toEqual([SIZE, SIZE]);

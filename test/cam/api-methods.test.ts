@@ -52,7 +52,10 @@ describe.each([['tiny'], ['mobilenet_v2']])('every method through the API on the
     const out = await json(`method=${encodeURIComponent(method)}`);
     expect(out.method).toBe(method);
     expect(out.map.data).toHaveLength(out.map.shape[0] * out.map.shape[1]);
-    expect(out.map.data.findIndex((v) => !(Number.isFinite(v) && v >= 0)), 'first negative or non-finite value').toBe(-1);
+    expect(
+      out.map.data.findIndex((v) => !(Number.isFinite(v) && v >= 0)),
+      'first negative or non-finite value',
+    ).toBe(-1);
     const png = await explain(`method=${encodeURIComponent(method)}&width=40`);
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(png.headers.get('x-explanation-method')).toBe(method);
@@ -76,13 +79,22 @@ describe.each([['tiny'], ['mobilenet_v2']])('every method through the API on the
   });
 
   it('eigencam is class-agnostic; gradcam is not', async () => {
-    const [e0, e1, g0, g1] = await Promise.all([json('method=eigencam&class=0'), json('method=eigencam&class=1'), json('method=gradcam&class=0'), json('method=gradcam&class=1')]);
+    const [e0, e1, g0, g1] = await Promise.all([
+      json('method=eigencam&class=0'),
+      json('method=eigencam&class=1'),
+      json('method=gradcam&class=0'),
+      json('method=gradcam&class=1'),
+    ]);
     expect(e1.map.data).toEqual(e0.map.data);
     expect(g1.map.data).not.toEqual(g0.map.data);
   });
 
   it('rejects n outside 1..16 (one batch) with 400 bad_option', async () => {
-    const res = await h.request(`/v1/explain?model=${model}&method=smoothgradcam%2B%2B&n=17`, { method: 'POST', headers: { 'content-type': 'image/png' }, body });
+    const res = await h.request(`/v1/explain?model=${model}&method=smoothgradcam%2B%2B&n=17`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body,
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { option?: string }).option).toBe('n');
   });

@@ -35,25 +35,35 @@ const cases: Reference[] = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Reference);
 
-describe.each(METHOD_NAMES.filter((name) => !camMethod(name)!.needsModel).map((name) => [name]))('CAM method %s against the numpy references', (name) => {
-  const method = camMethod(name)!;
-  it.each(cases.filter((c) => c.methods[name]).map((c) => [c.case, c]))('%s', (_label, ref) => {
-    const [channels, height, width] = ref.shape;
-    const input = { activation: tensor(ref, ref.source.activation), gradient: tensor(ref, ref.source.gradient), channels, height, width };
-    close(method.map(input), ref.methods[name].map, 'map');
-  });
-});
+describe.each(METHOD_NAMES.filter((name) => !camMethod(name)!.needsModel).map((name) => [name]))(
+  'CAM method %s against the numpy references',
+  (name) => {
+    const method = camMethod(name)!;
+    it.each(cases.filter((c) => c.methods[name]).map((c) => [c.case, c]))('%s', (_label, ref) => {
+      const [channels, height, width] = ref.shape;
+      const input = { activation: tensor(ref, ref.source.activation), gradient: tensor(ref, ref.source.gradient), channels, height, width };
+      close(method.map(input), ref.methods[name].map, 'map');
+    });
+  },
+);
 
 describe('CAM base', () => {
   it('has a reference case for every registered method (model-run methods in model/)', () => {
-    const modelCases = readdirSync(join(DIR, 'model')).filter((f) => f.endsWith('.json'))
+    const modelCases = readdirSync(join(DIR, 'model'))
+      .filter((f) => f.endsWith('.json'))
       .map((f) => JSON.parse(readFileSync(join(DIR, 'model', f), 'utf8')) as { methods: Record<string, unknown> });
-    for (const name of METHOD_NAMES) expect([...cases, ...modelCases].some((c) => c.methods[name]), name).toBe(true);
+    for (const name of METHOD_NAMES)
+      expect(
+        [...cases, ...modelCases].some((c) => c.methods[name]),
+        name,
+      ).toBe(true);
   });
 
   it('rejects tensors of the wrong size', () => {
     const gradcam = camMethod('gradcam')!;
-    expect(() => gradcam.map({ activation: new Float32Array(3), gradient: new Float32Array(4), channels: 1, height: 2, width: 2 })).toThrow(/activation/);
+    expect(() => gradcam.map({ activation: new Float32Array(3), gradient: new Float32Array(4), channels: 1, height: 2, width: 2 })).toThrow(
+      /activation/,
+    );
   });
 
   it('computes Grad-CAM by hand on a 2-channel 1x2 example', () => {

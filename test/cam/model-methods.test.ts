@@ -53,7 +53,11 @@ function close(actual: ArrayLike<number>, expected: number[], tolerance: number,
 
 /** Counts session runs. */
 function counting(session: ModelSession): ModelSession & { runs: number } {
-  const counted = { ...session, runs: 0, run: (feeds: Parameters<ModelSession['run']>[0], fetches?: readonly string[]) => (counted.runs++, session.run(feeds, fetches)) };
+  const counted = {
+    ...session,
+    runs: 0,
+    run: (feeds: Parameters<ModelSession['run']>[0], fetches?: readonly string[]) => (counted.runs++, session.run(feeds, fetches)),
+  };
   return counted;
 }
 
@@ -69,10 +73,16 @@ describe.each(MODEL_CASES.map((c) => [c.case, c]))('model-run CAM methods on %s'
   const [channels, height, width] = ref.shape;
   const torchA = { activation: f32(join(DIR, ref.activation)), channels, height, width };
   const feed = new ModelFeed(session, manifest);
-  const explain = (method: string, classIndex: number | null, params = {}) => computeMaps(feed, input, {
-    method: { kind: 'cam', cam: camMethod(method)!.withParams(params) }, layers: [layer], combine: 'mean', aug: 'none',
-    targets: { classIndex, top: 1, counterfactual: false, versus: null }, n: 8, sigma: 0.15,
-  });
+  const explain = (method: string, classIndex: number | null, params = {}) =>
+    computeMaps(feed, input, {
+      method: { kind: 'cam', cam: camMethod(method)!.withParams(params) },
+      layers: [layer],
+      combine: 'mean',
+      aug: 'none',
+      targets: { classIndex, top: 1, counterfactual: false, versus: null },
+      n: 8,
+      sigma: 0.15,
+    });
 
   it('explains the same top-1 class as PyTorch', async () => {
     expect((await explain('gradcam', null)).explained[0].target.classIndex).toBe(ref.class);
@@ -90,7 +100,9 @@ describe.each(MODEL_CASES.map((c) => [c.case, c]))('model-run CAM methods on %s'
     const before = session.runs;
     const map = (await explain('scorecam', ref.class)).explained[0].map.data;
     const batch = typeof manifest.input.shape[0] === 'number' ? 1 : 16;
-    expect(session.runs - before, 'the request run, then the masked inputs in batches').toBe(1 + Math.ceil(ref.methods.scorecam.channels.length / batch));
+    expect(session.runs - before, 'the request run, then the masked inputs in batches').toBe(
+      1 + Math.ceil(ref.methods.scorecam.channels.length / batch),
+    );
     close(map, ref.methods.scorecam.map, 1e-5, 'map');
   });
 
@@ -108,7 +120,9 @@ describe.each(MODEL_CASES.map((c) => [c.case, c]))('model-run CAM methods on %s'
     const s = ref.methods['smoothgradcam++'];
     const before = session.runs;
     const map = (await explain('smoothgradcam++', ref.class, { n: s.n, sigma: s.sigma })).explained[0].map.data;
-    expect(session.runs - before, 'the request run, then the noisy copies in batches').toBe(1 + (typeof manifest.input.shape[0] === 'number' ? s.n : 1));
+    expect(session.runs - before, 'the request run, then the noisy copies in batches').toBe(
+      1 + (typeof manifest.input.shape[0] === 'number' ? s.n : 1),
+    );
     close(map, s.map, 1e-5, 'map');
   });
 });

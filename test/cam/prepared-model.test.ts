@@ -24,15 +24,24 @@ function f32(path: string): Float32Array {
 
 describe('model run for an explanation (prepared mobilenet_v2 fixture)', async () => {
   const manifest = JSON.parse(readFileSync(join(FIXTURES, 'prepared/mobilenet_v2.json'), 'utf8')) as Manifest;
-  const feed = new ModelFeed(serialSession(await nodeRunner().createSession(readFileSync(join(FIXTURES, 'prepared/mobilenet_v2.onnx')))), manifest);
+  const feed = new ModelFeed(
+    serialSession(await nodeRunner().createSession(readFileSync(join(FIXTURES, 'prepared/mobilenet_v2.onnx')))),
+    manifest,
+  );
   const input = f32(join(FIXTURES, 'models/mobilenet_v2/input.bin'));
   const reference = JSON.parse(readFileSync(join(FIXTURES, 'cam/mobilenet_v2.default.seed0.json'), 'utf8'));
   const fixture = JSON.parse(readFileSync(join(FIXTURES, 'models/mobilenet_v2/fixture.json'), 'utf8'));
   const layer = manifest.layers.find((l) => l.default)!;
-  const explain = (method: string, classIndex: number | null) => computeMaps(feed, input, {
-    method: { kind: 'cam', cam: camMethod(method)! }, layers: [layer], combine: 'mean', aug: 'none',
-    targets: { classIndex, top: 1, counterfactual: false, versus: null }, n: 8, sigma: 0.15,
-  });
+  const explain = (method: string, classIndex: number | null) =>
+    computeMaps(feed, input, {
+      method: { kind: 'cam', cam: camMethod(method)! },
+      layers: [layer],
+      combine: 'mean',
+      aug: 'none',
+      targets: { classIndex, top: 1, counterfactual: false, versus: null },
+      n: 8,
+      sigma: 0.15,
+    });
 
   it('finds the top-1 class in one run and matches the PyTorch Grad-CAM map', async () => {
     const run = await explain('gradcam', null);
@@ -46,13 +55,16 @@ describe('model run for an explanation (prepared mobilenet_v2 fixture)', async (
     expected.forEach((v, i) => expect(Math.abs(map[i] - v) / scale).toBeLessThan(1e-3));
   });
 
-  it.each(METHOD_NAMES.filter((m) => !camMethod(m)!.needsModel).map((m) => [m]))('%s on the prepared model\'s A and G matches the numpy reference from PyTorch\'s (1e-5)', async (name) => {
-    const map = (await explain(name, fixture.top1)).explained[0].map.data;
-    const expected: number[] = reference.methods[name].map;
-    const scale = Math.max(...expected.map(Math.abs));
-    const worst = Math.max(...expected.map((v, i) => Math.abs(map[i] - v) / scale));
-    expect(worst).toBeLessThan(1e-5); // measured worst: 9e-7 (eigengradcam)
-  });
+  it.each(METHOD_NAMES.filter((m) => !camMethod(m)!.needsModel).map((m) => [m]))(
+    "%s on the prepared model's A and G matches the numpy reference from PyTorch's (1e-5)",
+    async (name) => {
+      const map = (await explain(name, fixture.top1)).explained[0].map.data;
+      const expected: number[] = reference.methods[name].map;
+      const scale = Math.max(...expected.map(Math.abs));
+      const worst = Math.max(...expected.map((v, i) => Math.abs(map[i] - v) / scale));
+      expect(worst).toBeLessThan(1e-5); // measured worst: 9e-7 (eigengradcam)
+    },
+  );
 
   it('gives the same gradient for a named class (one seed row) as the identity-seed row', async () => {
     const top1 = { classIndex: null, top: 1, counterfactual: false, versus: null };

@@ -29,7 +29,8 @@ function withSpectrum(values: number[], seed: number): { m: Float64Array; q: Flo
   const n = values.length;
   const q = orthogonal(n, seed);
   const m = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) m[i * n + j] += q[i * n + k] * values[k] * q[j * n + k];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) m[i * n + j] += q[i * n + k] * values[k] * q[j * n + k];
   return { m, q };
 }
 
@@ -56,7 +57,7 @@ describe('topEigenpair', () => {
     for (let i = 0; i < n; i++) dot += vector[i] * q[i * n + top];
     const gap = values[top] - Math.max(...values.filter((_, i) => i !== top), -Infinity);
     // eigenvector error is at most about rounding / gap (Davis-Kahan)
-    expect(1 - Math.abs(dot)).toBeLessThan(Math.max(1e-13, (1e-14 * scale / (Number.isFinite(gap) ? gap : 1)) ** 2 * 10));
+    expect(1 - Math.abs(dot)).toBeLessThan(Math.max(1e-13, ((1e-14 * scale) / (Number.isFinite(gap) ? gap : 1)) ** 2 * 10));
     for (let i = 0; i < n; i++) {
       let kv = 0;
       for (let j = 0; j < n; j++) kv += before[i * n + j] * vector[j];

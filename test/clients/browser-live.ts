@@ -13,10 +13,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium, type Browser } from '../browser/chromium.js';
 import type { LiveContext } from './live-context.js';
 
-const PAGE = '<!doctype html><meta charset="utf-8"><script type="module">import * as sdk from "/sdk.js"; window.sdk = sdk; window.ready = true;</script>';
+const PAGE =
+  '<!doctype html><meta charset="utf-8"><script type="module">import * as sdk from "/sdk.js"; window.sdk = sdk; window.ready = true;</script>';
 
 async function servePage(): Promise<{ server: Server; origin: string }> {
-  const out = await build({ entryPoints: [join(import.meta.dirname, '../../sdk/src/index.ts')], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  const out = await build({
+    entryPoints: [join(import.meta.dirname, '../../sdk/src/index.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
   const js = out.outputFiles[0].text;
   const server = createServer((req, res) => {
     const isJs = req.url === '/sdk.js';
@@ -27,7 +35,15 @@ async function servePage(): Promise<{ server: Server; origin: string }> {
 }
 
 interface PageResult {
-  meta: { id: string; classIndex: number; label: string | null; score: number; cache: string; method: string; timings: Record<string, number> };
+  meta: {
+    id: string;
+    classIndex: number;
+    label: string | null;
+    score: number;
+    cache: string;
+    method: string;
+    timings: Record<string, number>;
+  };
   png: number[];
   models: string[];
   error: { name: string; status: number; code: string; option?: string };
@@ -52,16 +68,21 @@ export function describeBrowser(ctx: LiveContext): void {
       await tab.goto(`${page.origin}/`);
       await tab.waitForFunction(() => (globalThis as unknown as { ready?: boolean }).ready === true);
       const png = [...readFileSync(ctx.fixtures().png)];
-      const result = (await tab.evaluate(async ({ url, apiKey, png }) => {
-        const { GradcamEdge } = (globalThis as unknown as { sdk: typeof import('../../sdk/src/index.js') }).sdk;
-        const client = new GradcamEdge({ url, apiKey });
-        const cam = await client.explain(new Blob([new Uint8Array(png)], { type: 'image/png' }), { colormap: 'gray' });
-        const { id, classIndex, label, score, cache, method, timings } = cam;
-        const bytes = [...(await cam.bytes())];
-        const models = (await client.models()).map((m) => m.id);
-        const error = await client.explain(new Uint8Array(png), { alpha: 7 }).catch((e) => ({ name: e.name, status: e.status, code: e.code, option: e.option }));
-        return { meta: { id, classIndex, label, score, cache, method, timings }, png: bytes, models, error };
-      }, { url: ctx.url(), apiKey: ctx.apiKey, png })) as PageResult;
+      const result = (await tab.evaluate(
+        async ({ url, apiKey, png }) => {
+          const { GradcamEdge } = (globalThis as unknown as { sdk: typeof import('../../sdk/src/index.js') }).sdk;
+          const client = new GradcamEdge({ url, apiKey });
+          const cam = await client.explain(new Blob([new Uint8Array(png)], { type: 'image/png' }), { colormap: 'gray' });
+          const { id, classIndex, label, score, cache, method, timings } = cam;
+          const bytes = [...(await cam.bytes())];
+          const models = (await client.models()).map((m) => m.id);
+          const error = await client
+            .explain(new Uint8Array(png), { alpha: 7 })
+            .catch((e) => ({ name: e.name, status: e.status, code: e.code, option: e.option }));
+          return { meta: { id, classIndex, label, score, cache, method, timings }, png: bytes, models, error };
+        },
+        { url: ctx.url(), apiKey: ctx.apiKey, png },
+      )) as PageResult;
       expect(result.meta.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(result.meta.method).toBe('gradcam');
       expect(result.meta.score).toBeGreaterThan(0);

@@ -14,7 +14,14 @@ import type { LiveContext } from './live-context.js';
 
 const BIN = join(import.meta.dirname, '../../bin/gradcam-edge.mjs');
 
-interface Line { source: string; output?: string; classIndex?: number; label?: string; score?: number; error?: { code: string } }
+interface Line {
+  source: string;
+  output?: string;
+  classIndex?: number;
+  label?: string;
+  score?: number;
+  error?: { code: string };
+}
 
 async function cli(ctx: LiveContext, args: string[]) {
   const env = { ...process.env, GRADCAM_EDGE_URL: ctx.url(), GRADCAM_EDGE_API_KEY: ctx.apiKey };
@@ -31,7 +38,10 @@ export function describeCli(ctx: LiveContext): void {
       const r = await cli(ctx, [scenes, '-o', out, '--json', '-j', '2', '--colormap', 'viridis']);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).not.toContain('\r'); // no progress bar without a terminal
-      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+      const lines = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Line);
       expect(lines).toHaveLength(sceneCount + 1);
       const failed = lines.filter((l) => l.error);
       expect(failed.map((l) => [l.source.endsWith('broken.png'), l.error!.code])).toEqual([[true, 'corrupt_image']]);
@@ -55,7 +65,17 @@ export function describeCli(ctx: LiveContext): void {
       const { scenes, sceneCount } = ctx.fixtures();
       const out = mkdtempSync(join(tmpdir(), 'gradcam-edge-cli-'));
       const label = (await new GradcamEdge({ url: ctx.url() }).model('default')).labels![1];
-      const r = await cli(ctx, [`${scenes}/**/scene-*.png`, '-o', out, '--class', label.toUpperCase(), '--output', 'heatmap', '--width', '64']);
+      const r = await cli(ctx, [
+        `${scenes}/**/scene-*.png`,
+        '-o',
+        out,
+        '--class',
+        label.toUpperCase(),
+        '--output',
+        'heatmap',
+        '--width',
+        '64',
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const lines = r.stdout.trim().split('\n');
       expect(lines).toHaveLength(sceneCount);

@@ -21,15 +21,21 @@ export function describePython(ctx: LiveContext): void {
     it('passes its unittest suite against the service, with no test skipped', async () => {
       const out = mkdtempSync(join(tmpdir(), 'gradcam-edge-py-'));
       const env = {
-        ...process.env, PYTHONDONTWRITEBYTECODE: '1', GRADCAM_EDGE_URL: ctx.url(), GRADCAM_EDGE_API_KEY: ctx.apiKey,
-        GRADCAM_EDGE_FIXTURES: ctx.fixtures().dir, GRADCAM_EDGE_OUT: out,
+        ...process.env,
+        PYTHONDONTWRITEBYTECODE: '1',
+        GRADCAM_EDGE_URL: ctx.url(),
+        GRADCAM_EDGE_API_KEY: ctx.apiKey,
+        GRADCAM_EDGE_FIXTURES: ctx.fixtures().dir,
+        GRADCAM_EDGE_OUT: out,
       };
       const result = await run('python3', ['-m', 'unittest', '-v', 'test_gradcam_edge'], { cwd: PYTHON_DIR, env }).catch((e) => e);
       const report = `${result.stdout}\n${result.stderr}`;
       expect(result.code ?? 0, report).toBe(0);
       expect(report).toMatch(/Ran \d+ tests/);
       expect(report).not.toMatch(/skipped/);
-      const sdk = await new GradcamEdge({ url: ctx.url(), apiKey: ctx.apiKey }).explain(readFileSync(ctx.fixtures().png), { colormap: 'turbo' });
+      const sdk = await new GradcamEdge({ url: ctx.url(), apiKey: ctx.apiKey }).explain(readFileSync(ctx.fixtures().png), {
+        colormap: 'turbo',
+      });
       expect(readFileSync(join(out, 'python-gradient-turbo.png'))).toEqual(Buffer.from(await sdk.bytes()));
     });
   });

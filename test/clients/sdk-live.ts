@@ -29,7 +29,9 @@ export function describeSdk(ctx: LiveContext): void {
       expect(def.id).toBe('default');
       expect(def.methods).toContain('gradcam');
       expect(await client().model('default')).toEqual(def);
-      const err = await client().model('nope').catch((e) => e);
+      const err = await client()
+        .model('nope')
+        .catch((e) => e);
       expect(err).toBeInstanceOf(GradcamEdgeError);
       expect([err.status, err.code]).toEqual([404, 'model_not_found']);
     });
@@ -106,7 +108,9 @@ export function describeSdk(ctx: LiveContext): void {
     });
 
     it('times out a call that cannot finish in time', async () => {
-      const err = await client().explain(readFileSync(ctx.fixtures().png), { timeoutMs: 1, width: 4000 }).catch((e) => e);
+      const err = await client()
+        .explain(readFileSync(ctx.fixtures().png), { timeoutMs: 1, width: 4000 })
+        .catch((e) => e);
       expect([err.code, err.status]).toEqual(['timeout', 0]);
     });
   });

@@ -13,7 +13,9 @@ import type { ExplanationJsonSchema } from '../../src/routes/schemas.js';
 import type { ExplainJsonOptions, ExplainOptions, ExplainParams, ExplanationJson, GradcamEdgeErrorCode } from '../../sdk/src/index.js';
 
 const SDK = join(import.meta.dirname, '../../sdk/src');
-const sources = readdirSync(SDK).filter((f) => f.endsWith('.ts')).map((f) => ({ file: f, text: readFileSync(join(SDK, f), 'utf8') }));
+const sources = readdirSync(SDK)
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => ({ file: f, text: readFileSync(join(SDK, f), 'utf8') }));
 
 describe('SDK portability', () => {
   it('imports only its own files, types included', () => {
@@ -29,7 +31,15 @@ describe('SDK portability', () => {
   });
 
   it('bundles for the browser with nothing external; reports the minified size', async () => {
-    const out = await build({ entryPoints: [join(SDK, 'index.ts')], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+    const out = await build({
+      entryPoints: [join(SDK, 'index.ts')],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    });
     const js = out.outputFiles[0].text;
     expect(js).not.toMatch(/\bfrom\s*["']|\bimport\s*\(/);
     expect(js).toContain('x-explanation-id');
@@ -37,7 +47,7 @@ describe('SDK portability', () => {
     expect(js.length).toBeLessThan(16 * 1024);
   });
 
-  it('has option and result types equal to the service\'s (checked by tsc)', () => {
+  it("has option and result types equal to the service's (checked by tsc)", () => {
     expectTypeOf<NonNullable<ExplainParams['colormap']>>().toEqualTypeOf<ColormapName>();
     expectTypeOf<ExplainParams['class']>().toEqualTypeOf<string | number | undefined>();
     expectTypeOf<ExplainParams['alpha']>().toEqualTypeOf<number | undefined>();

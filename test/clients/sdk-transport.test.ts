@@ -12,15 +12,24 @@ import { retryDelay } from '../../sdk/src/retry.js';
 type Step = (req: IncomingMessage, res: ServerResponse) => void;
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
-const problem = (status: number, code: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Step => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
-  res.end(JSON.stringify({ type: `urn:gradcam-edge:problem:${code}`, title: 'x', status, code, detail: `detail of ${code}`, ...extra }));
-};
+const problem =
+  (status: number, code: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Step =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
+    res.end(JSON.stringify({ type: `urn:gradcam-edge:problem:${code}`, title: 'x', status, code, detail: `detail of ${code}`, ...extra }));
+  };
 const explained: Step = (_req, res) => {
   res.writeHead(200, {
-    'content-type': 'image/png', 'x-explanation-id': 'A'.repeat(43), 'x-explanation-class': '2', 'x-explanation-score': '0.5',
-    'x-explanation-label': encodeURIComponent('red [square]'), 'x-explanation-method': 'gradcam', 'x-explanation-model': 'default',
-    'x-explanation-layer': 'l', 'x-explanation-url': `http://example.test/v1/explanations/${'A'.repeat(43)}.png`, 'x-cache': 'miss',
+    'content-type': 'image/png',
+    'x-explanation-id': 'A'.repeat(43),
+    'x-explanation-class': '2',
+    'x-explanation-score': '0.5',
+    'x-explanation-label': encodeURIComponent('red [square]'),
+    'x-explanation-method': 'gradcam',
+    'x-explanation-model': 'default',
+    'x-explanation-layer': 'l',
+    'x-explanation-url': `http://example.test/v1/explanations/${'A'.repeat(43)}.png`,
+    'x-cache': 'miss',
     'server-timing': 'model;dur=12.5, cam;dur=0.25',
   });
   res.end(Buffer.from(PNG));
@@ -57,52 +66,78 @@ describe('SDK transport against a scripted server', () => {
     expect(seen[2].time - seen[1].time).toBeGreaterThanOrEqual(950);
     expect(seen[0].type).toBe('image/png');
     expect(new URL(seen[0].url, url).searchParams.get('colormap')).toBe('turbo');
-    expect([cam.classIndex, cam.label, cam.score, cam.cache, cam.timings]).toEqual([2, 'red [square]', 0.5, 'miss', { model: 12.5, cam: 0.25 }]);
+    expect([cam.classIndex, cam.label, cam.score, cam.cache, cam.timings]).toEqual([
+      2,
+      'red [square]',
+      0.5,
+      'miss',
+      { model: 12.5, cam: 0.25 },
+    ]);
     expect(await cam.bytes()).toEqual(PNG);
     expect(cam.badgeUrl).toBe(`http://example.test/v1/explanations/${'A'.repeat(43)}/badge.svg`);
     expect(cam.snippets.badge.markdown).toBe(`[![gradcam: red \\[square\\] 50.0%](${cam.badgeUrl})](${cam.url})`);
-    expect(cam.snippets.image!.html).toBe(`<a href="${cam.url}"><img src="${cam.url}" alt="gradcam: red [square] 50.0% (explanation)"></a>`);
+    expect(cam.snippets.image!.html).toBe(
+      `<a href="${cam.url}"><img src="${cam.url}" alt="gradcam: red [square] 50.0% (explanation)"></a>`,
+    );
   });
 
   it('gives up after the configured retries with the last problem, and never retries other statuses', async () => {
     steps = [problem(503, 'model_unavailable'), problem(503, 'model_unavailable'), problem(503, 'model_unavailable')];
-    const err = await client({ retry: { retries: 2, baseDelayMs: 5 } }).explain(PNG).catch((e) => e);
+    const err = await client({ retry: { retries: 2, baseDelayMs: 5 } })
+      .explain(PNG)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(GradcamEdgeError);
     expect([err.status, err.code, seen.length]).toEqual([503, 'model_unavailable', 3]);
     steps = [problem(400, 'bad_option', { option: 'alpha' })];
     seen = [];
-    const bad = await client().explain(PNG, { alpha: 3 }).catch((e) => e);
+    const bad = await client()
+      .explain(PNG, { alpha: 3 })
+      .catch((e) => e);
     expect([bad.status, bad.code, bad.option, bad.detail, seen.length]).toEqual([400, 'bad_option', 'alpha', 'detail of bad_option', 1]);
   });
 
   it('does not wait for a Retry-After beyond the longest allowed delay', async () => {
     steps = [problem(429, 'rate_limited', {}, { 'retry-after': '120' })];
-    const err = await client().models().catch((e) => e);
+    const err = await client()
+      .models()
+      .catch((e) => e);
     expect([err.code, err.retryAfterMs, seen.length]).toEqual(['rate_limited', 120_000, 1]);
   });
 
   it('turns a slow answer into a timeout error and honours the caller’s AbortSignal', async () => {
     steps = [() => undefined]; // never answers
     const started = Date.now();
-    const err = await client({ timeoutMs: 150 }).explain(PNG).catch((e) => e);
+    const err = await client({ timeoutMs: 150 })
+      .explain(PNG)
+      .catch((e) => e);
     expect([err.code, err.status]).toEqual(['timeout', 0]);
     expect(Date.now() - started).toBeLessThan(2000);
     steps = [() => undefined];
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user gave up')), 50);
-    const aborted = await client().explain(PNG, { signal: controller.signal }).catch((e) => e);
+    const aborted = await client()
+      .explain(PNG, { signal: controller.signal })
+      .catch((e) => e);
     expect(aborted.message).toBe('user gave up');
   });
 
   it('reports a non-problem error body, an unreachable service and a non-explanation response', async () => {
     steps = [(_q, res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>')];
-    const gateway = await client().explain(PNG).catch((e) => e);
+    const gateway = await client()
+      .explain(PNG)
+      .catch((e) => e);
     expect([gateway.status, gateway.code]).toEqual([502, 'unexpected_response']);
     expect(gateway.detail).toContain('Bad gateway');
     const down = await new GradcamEdge({ url: 'http://127.0.0.1:9' }).models().catch((e) => e);
     expect([down.status, down.code]).toEqual([0, 'network_error']);
     steps = [(_q, res) => res.writeHead(200, { 'content-type': 'image/png' }).end('x')];
-    expect((await client().explain(PNG).catch((e) => e)).code).toBe('unexpected_response');
+    expect(
+      (
+        await client()
+          .explain(PNG)
+          .catch((e) => e)
+      ).code,
+    ).toBe('unexpected_response');
   });
 
   it('refuses output=json in explain (explainJson is the JSON call) without sending anything', async () => {
@@ -114,7 +149,9 @@ describe('SDK transport against a scripted server', () => {
     await client().explain(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0]));
     await client().explain(new Blob([PNG]));
     await client().explain(new Blob([new Uint8Array([1, 2, 3])], { type: 'image/jpeg' }));
-    await client().explain(new Uint8Array([1, 2, 3])).catch(() => undefined);
+    await client()
+      .explain(new Uint8Array([1, 2, 3]))
+      .catch(() => undefined);
     expect(seen.map((s) => s.type)).toEqual(['image/jpeg', 'image/png', 'image/jpeg', 'application/octet-stream']);
   });
 });

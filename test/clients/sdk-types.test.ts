@@ -38,19 +38,49 @@ sameType<Same<Classification, Omit<ServiceClassification, 'top'> & { top?: Servi
 
 /** The fields of each response type, as runtime lists (the `satisfies` keeps them equal to the types' keys). */
 const EXPLANATION_FIELDS = {
-  id: 1, url: 1, model: 1, method: 1, layer: 1, class: 1, top: 1, logits: 1, map: 1, versus: 0, counterfactual: 0, explanations: 0,
-  metrics: 0, runs: 0, cost: 0, units: 0, text: 0, timings: 1, embed: 1,
+  id: 1,
+  url: 1,
+  model: 1,
+  method: 1,
+  layer: 1,
+  class: 1,
+  top: 1,
+  logits: 1,
+  map: 1,
+  versus: 0,
+  counterfactual: 0,
+  explanations: 0,
+  metrics: 0,
+  runs: 0,
+  cost: 0,
+  units: 0,
+  text: 0,
+  timings: 1,
+  embed: 1,
 } satisfies Record<keyof ExplanationJson, 0 | 1>;
 const MODEL_FIELDS = {
-  id: 1, default: 1, sha256: 1, input: 1, classes: 1, labels: 1, layers: 1, methods: 1, quantization: 1,
+  id: 1,
+  default: 1,
+  sha256: 1,
+  input: 1,
+  classes: 1,
+  labels: 1,
+  layers: 1,
+  methods: 1,
+  quantization: 1,
 } satisfies Record<keyof ModelInfo, 0 | 1>;
 const CLASSIFICATION_FIELDS = { model: 1, top: 1, logits: 1, timings: 1 } satisfies Record<keyof Classification, 0 | 1>;
 
 /** Fails with the names of fields the SDK does not know and of required ones the response lacks. */
 function expectFields(body: object, fields: Record<string, 0 | 1>, what: string): void {
   const unknown = Object.keys(body).filter((k) => !(k in fields));
-  const missing = Object.entries(fields).filter(([k, required]) => required && !(k in body)).map(([k]) => k);
-  expect({ unknown, missing }, `${what}: fields the SDK's type does not declare, or required ones the service left out`).toEqual({ unknown: [], missing: [] });
+  const missing = Object.entries(fields)
+    .filter(([k, required]) => required && !(k in body))
+    .map(([k]) => k);
+  expect({ unknown, missing }, `${what}: fields the SDK's type does not declare, or required ones the service left out`).toEqual({
+    unknown: [],
+    missing: [],
+  });
 }
 
 describe('SDK types against a real response', () => {

@@ -19,7 +19,13 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
 
 describe('dissect arguments', () => {
   it('need one model and --concepts, and a positive --images', () => {
-    expect(parseDissectArgs(['m.onnx', '--concepts', 'scenes', '--images', '8'])).toEqual({ modelPath: 'm.onnx', concepts: 'scenes', images: 8, layer: undefined, seed: undefined });
+    expect(parseDissectArgs(['m.onnx', '--concepts', 'scenes', '--images', '8'])).toEqual({
+      modelPath: 'm.onnx',
+      concepts: 'scenes',
+      images: 8,
+      layer: undefined,
+      seed: undefined,
+    });
     expect(() => parseDissectArgs(['m.onnx'])).toThrow(/--concepts/);
     expect(() => parseDissectArgs(['m.onnx', '--concepts', 'scenes', '--images', '0'])).toThrow(/positive integer/);
     expect(() => parseDissectArgs(['--concepts', 'scenes'])).toThrow(/exactly one prepared model/);
@@ -27,11 +33,13 @@ describe('dissect arguments', () => {
 });
 
 describe('gradcam-edge dissect (child process)', () => {
-  it('writes unit names and provenance into a copy of the default model\'s manifest, leaving the rest as it was', async () => {
+  it("writes unit names and provenance into a copy of the default model's manifest, leaving the rest as it was", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dissect-cli-'));
     copyFileSync(join(MODELS, 'default.onnx'), join(dir, 'm.onnx'));
     const original = JSON.parse(readFileSync(join(MODELS, 'default.json'), 'utf8')) as Manifest;
-    original.layers.forEach((l) => { delete l.units; });
+    original.layers.forEach((l) => {
+      delete l.units;
+    });
     writeFileSync(join(dir, 'm.json'), JSON.stringify(original));
     const r = await cli('dissect', join(dir, 'm.onnx'), '--concepts', 'scenes', '--images', '6', '--seed', '77');
     expect(r.stderr).toBe('');

@@ -27,10 +27,16 @@ describe('a concept folder', () => {
   it('pairs img.png with img.<concept>.png masks (any channel above 127 is in)', async () => {
     const source = await folderConcepts(dir);
     expect(source.count).toBe(2);
-    expect(source.concepts).toEqual([{ name: 'sky', kind: 'other' }, { name: 'tree', kind: 'other' }]);
+    expect(source.concepts).toEqual([
+      { name: 'sky', kind: 'other' },
+      { name: 'tree', kind: 'other' },
+    ]);
     const a = await source.sample(0);
     expect([a.image.width, a.image.height]).toEqual([4, 2]);
-    expect(a.masks.map((m) => [m.concept, Array.from(m.mask)])).toEqual([[0, [1, 1, 1, 1, 0, 0, 0, 0]], [1, [0, 0, 0, 1, 0, 0, 0, 1]]]);
+    expect(a.masks.map((m) => [m.concept, Array.from(m.mask)])).toEqual([
+      [0, [1, 1, 1, 1, 0, 0, 0, 0]],
+      [1, [0, 0, 0, 1, 0, 0, 0, 1]],
+    ]);
     expect((await source.sample(1)).masks.map((m) => m.concept)).toEqual([0]);
   });
 

@@ -17,15 +17,20 @@ const SIZE = 32;
 function plantedModel(): Uint8Array {
   const weights = makeFloatTensor('w', [2, 3, 1, 1], [1, -1, 0, -1, -1, -1]);
   const bias = makeFloatTensor('b', [2], [-1, -7]);
-  return encodeModel(buildModel({
-    inputs: [valueInfo('x', ['N', 3, SIZE, SIZE])], outputs: [valueInfo('logits', ['N', 2])],
-    nodes: [
-      makeNode('Conv', ['x', 'w', 'b'], ['c']), makeNode('Relu', ['c'], ['units']),
-      makeNode('GlobalAveragePool', ['units'], ['p']), makeNode('Reshape', ['p', 'flat'], ['f']),
-      makeNode('Gemm', ['f', 'fc'], ['logits'], { transB: 1 }),
-    ],
-    initializers: [weights, bias, randomTensor('fc', [2, 2], 5), makeInt64Tensor('flat', [2], [-1, 2])],
-  }));
+  return encodeModel(
+    buildModel({
+      inputs: [valueInfo('x', ['N', 3, SIZE, SIZE])],
+      outputs: [valueInfo('logits', ['N', 2])],
+      nodes: [
+        makeNode('Conv', ['x', 'w', 'b'], ['c']),
+        makeNode('Relu', ['c'], ['units']),
+        makeNode('GlobalAveragePool', ['units'], ['p']),
+        makeNode('Reshape', ['p', 'flat'], ['f']),
+        makeNode('Gemm', ['f', 'fc'], ['logits'], { transB: 1 }),
+      ],
+      initializers: [weights, bias, randomTensor('fc', [2, 2], 5), makeInt64Tensor('flat', [2], [-1, 2])],
+    }),
+  );
 }
 
 /**
@@ -33,17 +38,27 @@ function plantedModel(): Uint8Array {
  * ('blue') at seeded places; 'black' is the rest.
  */
 function plantedConcepts(): ConceptSource {
-  const concepts = [{ name: 'black', kind: 'colour' as const }, { name: 'blue', kind: 'colour' as const }, { name: 'red', kind: 'colour' as const }];
+  const concepts = [
+    { name: 'black', kind: 'colour' as const },
+    { name: 'blue', kind: 'colour' as const },
+    { name: 'red', kind: 'colour' as const },
+  ];
   return {
-    name: 'planted', concepts, count: 24,
+    name: 'planted',
+    concepts,
+    count: 24,
     sample: async (i): Promise<ConceptSample> => {
       const data = new Uint8Array(SIZE * SIZE * 3);
       const masks = concepts.map((_, concept) => ({ concept, mask: new Uint8Array(SIZE * SIZE) }));
       const paint = (x0: number, y0: number, side: number, rgb: number[], concept: number) => {
-        for (let y = y0; y < y0 + side; y++) for (let x = x0; x < x0 + side; x++) { data.set(rgb, 3 * (y * SIZE + x)); masks[concept]!.mask[y * SIZE + x] = 1; }
+        for (let y = y0; y < y0 + side; y++)
+          for (let x = x0; x < x0 + side; x++) {
+            data.set(rgb, 3 * (y * SIZE + x));
+            masks[concept]!.mask[y * SIZE + x] = 1;
+          }
       };
       paint((i * 7) % 28, (i * 11) % 28, 2, [255, 0, 0], 2);
-      paint(((i * 7) % 28 + 14) % 27, ((i * 5) % 28 + 16) % 27, 3, [0, 0, 255], 1);
+      paint((((i * 7) % 28) + 14) % 27, (((i * 5) % 28) + 16) % 27, 3, [0, 0, 255], 1);
       for (let p = 0; p < SIZE * SIZE; p++) masks[0]!.mask[p] = masks[1]!.mask[p] || masks[2]!.mask[p] ? 0 : 1;
       return { image: { width: SIZE, height: SIZE, data }, masks };
     },
@@ -57,10 +72,19 @@ describe('a unit planted by hand', () => {
     const session = await runner.createSession(model);
     try {
       const layer = manifest.layers.find((l) => l.name === 'units')!;
-      const result = await dissectLayer(new ModelFeed(session, manifest), layer, plantedConcepts(), { date: new Date('2026-01-02T03:04:05Z') });
+      const result = await dissectLayer(new ModelFeed(session, manifest), layer, plantedConcepts(), {
+        date: new Date('2026-01-02T03:04:05Z'),
+      });
       expect(result.names).toEqual(['red', null]);
       expect(result.iou).toEqual([1, 0]);
-      expect(result).toMatchObject({ source: 'planted', images: 24, quantile: 0.005, iouThreshold: 0.04, resolution: [SIZE, SIZE], date: '2026-01-02T03:04:05.000Z' });
+      expect(result).toMatchObject({
+        source: 'planted',
+        images: 24,
+        quantile: 0.005,
+        iouThreshold: 0.04,
+        resolution: [SIZE, SIZE],
+        date: '2026-01-02T03:04:05.000Z',
+      });
       expect(result.kinds).toEqual({ black: 'colour', blue: 'colour', red: 'colour' });
     } finally {
       await session.release();

@@ -6,15 +6,26 @@ import { IouTally } from '../../src/dissect/tally.js';
 
 /** Written by tools/dissect-reference.py (numpy quantile, PyTorch bilinear upsampling, numpy IoU). */
 const ref = JSON.parse(readFileSync(new URL('../fixtures/dissect/reference.json', import.meta.url), 'utf8')) as {
-  n: number; c: number; h: number; w: number; H: number; W: number; k: number; q: number;
-  activations: number[]; masks: (number[] | null)[][]; thresholds: number[]; iou: number[][];
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  H: number;
+  W: number;
+  k: number;
+  q: number;
+  activations: number[];
+  masks: (number[] | null)[][];
+  thresholds: number[];
+  iou: number[][];
 };
 
 describe('dissection against the numpy reference', () => {
   const activations = Float32Array.from(ref.activations);
-  const plane = ref.h * ref.w, per = ref.c * plane;
+  const plane = ref.h * ref.w,
+    per = ref.c * plane;
 
-  it('gives numpy\'s quantile thresholds', () => {
+  it("gives numpy's quantile thresholds", () => {
     const t = unitThresholds(activations, ref.n, ref.c, plane, ref.q);
     Array.from(t).forEach((v, k) => expect(v, `unit ${k}`).toBeCloseTo(ref.thresholds[k]!, 6));
   });
@@ -54,7 +65,18 @@ describe('IouTally', () => {
   it('refuses a concept listed twice in one image and masks of the wrong size', () => {
     const tally = new IouTally(1, 2, 2, 2);
     const a = Float32Array.of(1, 0, 0, 0);
-    expect(() => tally.add(a, 2, 2, [0.5], [{ concept: 0, mask: new Uint8Array(4) }, { concept: 0, mask: new Uint8Array(4) }])).toThrow(/twice/);
+    expect(() =>
+      tally.add(
+        a,
+        2,
+        2,
+        [0.5],
+        [
+          { concept: 0, mask: new Uint8Array(4) },
+          { concept: 0, mask: new Uint8Array(4) },
+        ],
+      ),
+    ).toThrow(/twice/);
     expect(() => tally.add(a, 2, 2, [0.5], [{ concept: 1, mask: new Uint8Array(3) }])).toThrow(/3 pixels/);
   });
 

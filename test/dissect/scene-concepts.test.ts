@@ -29,25 +29,34 @@ describe('scene concept masks', () => {
       const { scene, byName } = masksOf(seed, seed % 10);
       const perPixel = (kind: string) => {
         const out = new Array<number>(SIZE * SIZE).fill(0);
-        for (const c of SCENE_CONCEPTS) if (c.kind === kind) byName.get(c.name)?.forEach((v, i) => { out[i] += v; });
+        for (const c of SCENE_CONCEPTS)
+          if (c.kind === kind)
+            byName.get(c.name)?.forEach((v, i) => {
+              out[i] += v;
+            });
         return out;
       };
       const [colour, shape, clutter, texture] = ['colour', 'shape', 'clutter', 'texture'].map(perPixel);
       const expected = Array.from(scene.objects[0]!.mask, (v, i) => `1 1 ${byName.get('background')?.[i] ? 0 : 1} ${v}`);
       const got = colour!.map((c, i) => `${c} ${shape![i]! + clutter![i]!} ${texture![i]} ${shape![i]}`);
       const bad = got.findIndex((g, i) => g !== expected[i]);
-      expect(bad === -1 ? 'all pixels' : `pixel ${bad}: ${got[bad]}`, `seed ${seed}`).toBe(bad === -1 ? 'all pixels' : `pixel ${bad}: ${expected[bad]}`);
+      expect(bad === -1 ? 'all pixels' : `pixel ${bad}: ${got[bad]}`, `seed ${seed}`).toBe(
+        bad === -1 ? 'all pixels' : `pixel ${bad}: ${expected[bad]}`,
+      );
     }
   });
 
   it('mark the object class with its ground-truth mask, and parts inside (star points) or outside (ring hole) it', () => {
-    const star = masksOf(7, 3), ring = masksOf(8, 5);
+    const star = masksOf(7, 3),
+      ring = masksOf(8, 5);
     expect(star.byName.get('star')).toEqual(star.scene.objects[0]!.mask);
-    const points = star.byName.get('star point')!, starMask = star.scene.objects[0]!.mask;
+    const points = star.byName.get('star point')!,
+      starMask = star.scene.objects[0]!.mask;
     expect(count(points)).toBeGreaterThan(0.2 * count(starMask));
     expect(count(points)).toBeLessThan(0.9 * count(starMask));
     expect(points.findIndex((v, i) => v === 1 && starMask[i] === 0)).toBe(-1);
-    const hole = ring.byName.get('ring hole')!, ringMask = ring.scene.objects[0]!.mask;
+    const hole = ring.byName.get('ring hole')!,
+      ringMask = ring.scene.objects[0]!.mask;
     expect(count(hole)).toBeGreaterThan(0.3 * count(ringMask) * (0.55 ** 2 / (0.95 ** 2 - 0.55 ** 2)));
     expect(hole.findIndex((v, i) => v === 1 && ringMask[i] === 1)).toBe(-1);
     expect(star.byName.has('ring hole')).toBe(false);
@@ -74,9 +83,18 @@ describe('scene concept masks', () => {
 describe('colourName', () => {
   it('bins hues and achromatic lightness', () => {
     const cases: [number[], string][] = [
-      [[255, 0, 0], 'red'], [[255, 128, 0], 'orange'], [[255, 230, 0], 'yellow'], [[0, 200, 0], 'green'], [[0, 220, 220], 'cyan'],
-      [[0, 0, 255], 'blue'], [[128, 0, 255], 'purple'], [[255, 0, 200], 'magenta'], [[250, 250, 245], 'white'], [[128, 128, 120], 'grey'],
-      [[20, 30, 10], 'black'], [[255, 0, 20], 'red'],
+      [[255, 0, 0], 'red'],
+      [[255, 128, 0], 'orange'],
+      [[255, 230, 0], 'yellow'],
+      [[0, 200, 0], 'green'],
+      [[0, 220, 220], 'cyan'],
+      [[0, 0, 255], 'blue'],
+      [[128, 0, 255], 'purple'],
+      [[255, 0, 200], 'magenta'],
+      [[250, 250, 245], 'white'],
+      [[128, 128, 120], 'grey'],
+      [[20, 30, 10], 'black'],
+      [[255, 0, 20], 'red'],
     ];
     for (const [rgb, name] of cases) expect(COLOUR_NAMES[colourName(rgb[0]!, rgb[1]!, rgb[2]!)], rgb.join(',')).toBe(name);
   });

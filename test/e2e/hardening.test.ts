@@ -44,10 +44,18 @@ describe('hardening end to end (wrangler dev)', () => {
 
   it('uploads a plain model, prepares it in the Worker, explains with it, deletes it', async () => {
     const model = readFileSync('test/fixtures/models/squeezenet/model.onnx');
-    const put = await fetch(`${dev.url}/v1/models/sq`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', ...bearer(ADMIN) }, body: model });
+    const put = await fetch(`${dev.url}/v1/models/sq`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', ...bearer(ADMIN) },
+      body: model,
+    });
     expect(put.status, `${await put.clone().text()}\n${dev.output().slice(-2000)}`).toBe(201);
     expect(await put.json()).toMatchObject({ id: 'sq', version: 1, prepared: 'in-worker' });
-    const res = await fetch(`${dev.url}/v1/explain?model=sq&output=json`, { method: 'POST', headers: { 'content-type': 'image/png', ...bearer(USER) }, body: image(2) });
+    const res = await fetch(`${dev.url}/v1/explain?model=sq&output=json`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', ...bearer(USER) },
+      body: image(2),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { model: string }).model).toBe('sq');
     expect((await fetch(`${dev.url}/v1/models/sq`, { method: 'DELETE', headers: bearer(ADMIN) })).status).toBe(204);

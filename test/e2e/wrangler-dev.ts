@@ -67,12 +67,31 @@ export async function startWranglerDev(options: StartOptions = {}): Promise<Wran
   const state = mkdtempSync(join(tmpdir(), 'gradcam-edge-dev-'));
   for (const [binding, entries] of Object.entries(options.kv ?? {})) {
     for (const [key, path] of Object.entries(entries)) {
-      execFileSync('npx', ['wrangler', 'kv', 'key', 'put', key, '--binding', binding, '--path', path, '--local', '--persist-to', state], { stdio: 'ignore', cwd: options.cwd });
+      execFileSync('npx', ['wrangler', 'kv', 'key', 'put', key, '--binding', binding, '--path', path, '--local', '--persist-to', state], {
+        stdio: 'ignore',
+        cwd: options.cwd,
+      });
     }
   }
   const vars = Object.entries({ DEBUG_COUNTERS: '1', RATE_LIMIT: 'off', ...options.vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
-  const args = ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, '--show-interactive-dev-session=false', ...vars];
-  const child = spawn('npx', args, { cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
+  const args = [
+    'wrangler',
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--persist-to',
+    state,
+    '--show-interactive-dev-session=false',
+    ...vars,
+  ];
+  const child = spawn('npx', args, {
+    cwd: options.cwd,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  });
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));

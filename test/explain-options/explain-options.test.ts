@@ -154,7 +154,15 @@ describe('targets', () => {
   });
 
   it('rejects inconsistent targets with 400 bad_option', async () => {
-    for (const q of ['class=0&top=2', 'counterfactual=true&versus=1', 'class=2&versus=2', 'method=scorecam&counterfactual=1', 'top=11', 'metrics=foo', 'metrics=drop,']) {
+    for (const q of [
+      'class=0&top=2',
+      'counterfactual=true&versus=1',
+      'class=2&versus=2',
+      'method=scorecam&counterfactual=1',
+      'top=11',
+      'metrics=foo',
+      'metrics=drop,',
+    ]) {
       const res = await post(q);
       expect(res.status, q).toBe(400);
       expect(((await res.json()) as { code: string }).code, q).toBe('bad_option');
@@ -175,7 +183,8 @@ describe('pixel-level methods', () => {
     for (const p of ranked) {
       let best = 0;
       for (let ch = 0; ch < 3; ch++) {
-        const plus = x.slice(), minus = x.slice();
+        const plus = x.slice(),
+          minus = x.slice();
         plus[ch * SIZE * SIZE + p]! += h;
         minus[ch * SIZE * SIZE + p]! -= h;
         best = Math.max(best, Math.abs(((await logitsOf(plus))[c]! - (await logitsOf(minus))[c]!) / (2 * h)));
@@ -223,31 +232,46 @@ describe('pixel-level methods', () => {
 describe('layers and augmentation', () => {
   it('combine=mean and combine=product of the single-layer maps', async () => {
     const q = `layer=${encodeURIComponent(MID_LAYER)}&layer=${encodeURIComponent(deep.name)}`;
-    const one = [mapOf(await json(`layer=${encodeURIComponent(MID_LAYER)}&class=0`)), mapOf(await json(`layer=${encodeURIComponent(deep.name)}&class=0`))];
+    const one = [
+      mapOf(await json(`layer=${encodeURIComponent(MID_LAYER)}&class=0`)),
+      mapOf(await json(`layer=${encodeURIComponent(deep.name)}&class=0`)),
+    ];
     expectClose((await json(`${q}&class=0`)).map.data, unitMap(one, SIZE, SIZE).data, 1e-6, 'mean');
     const product = new Float32Array(SIZE * SIZE).fill(1);
     for (const m of one) resizeBilinear(minMaxScale(m), SIZE, SIZE).data.forEach((v, i) => (product[i]! *= Math.max(v, 0)));
-    expectClose((await json(`${q}&class=0&combine=product`)).map.data, minMaxScale({ width: SIZE, height: SIZE, data: product }).data, 1e-6, 'product');
+    expectClose(
+      (await json(`${q}&class=0&combine=product`)).map.data,
+      minMaxScale({ width: SIZE, height: SIZE, data: product }).data,
+      1e-6,
+      'product',
+    );
   });
 
   it('a multipart form may repeat layer too', async () => {
     const form = new FormData();
     form.append('file', new Blob([body], { type: 'image/png' }), 'x.png');
-    for (const [k, v] of [['layer', MID_LAYER], ['layer', deep.name], ['output', 'json'], ['class', '0']]) form.append(k!, v!);
+    for (const [k, v] of [
+      ['layer', MID_LAYER],
+      ['layer', deep.name],
+      ['output', 'json'],
+      ['class', '0'],
+    ])
+      form.append(k!, v!);
     const res = await h.request('/v1/explain', { method: 'POST', body: form });
     expect(res.status, await res.clone().text()).toBe(200);
     const viaQuery = await json(`layer=${encodeURIComponent(MID_LAYER)}&layer=${encodeURIComponent(deep.name)}&class=0`);
     expect(((await res.json()) as Json).map.data).toEqual(viaQuery.map.data);
   });
 
-  it('aug=flip averages the map with the mirrored image\'s map mirrored back', async () => {
+  it("aug=flip averages the map with the mirrored image's map mirrored back", async () => {
     const flip = await json('aug=flip&class=0');
     expect(flip.runs).toBe(2);
     const a = minMaxScale(mapOf(await json('class=0'))).data;
     const m = mapOf(await json('class=0', mirroredPng(3)));
     const b = minMaxScale(m).data;
     const expected = Array.from(a, (v, i) => {
-      const y = Math.floor(i / m.width), x = i % m.width;
+      const y = Math.floor(i / m.width),
+        x = i % m.width;
       return (v + b[y * m.width + m.width - 1 - x]!) / 2;
     });
     expectClose(flip.map.data, expected, 1e-6, 'flip');
@@ -266,13 +290,23 @@ describe('metrics', () => {
     const unit = unitMap([mapOf(r)], SIZE, SIZE).data;
     const img = decode(body);
     const explained = new Float32Array(3 * SIZE * SIZE);
-    for (let i = 0; i < SIZE * SIZE; i++) for (let c = 0; c < 3; c++) explained[c * SIZE * SIZE + i] = ((unit[i]! * img.data[i * 3 + c]!) / 255 - 0.5) / 0.25;
-    const softmax = (l: Float32Array) => { const e = Array.from(l, (v) => Math.exp(v - Math.max(...l))); const s = e.reduce((a, b) => a + b); return e.map((v) => v / s); };
+    for (let i = 0; i < SIZE * SIZE; i++)
+      for (let c = 0; c < 3; c++) explained[c * SIZE * SIZE + i] = ((unit[i]! * img.data[i * 3 + c]!) / 255 - 0.5) / 0.25;
+    const softmax = (l: Float32Array) => {
+      const e = Array.from(l, (v) => Math.exp(v - Math.max(...l)));
+      const s = e.reduce((a, b) => a + b);
+      return e.map((v) => v / s);
+    };
     const c = r.class.index;
-    const y = softmax(await logitsOf(tensorOf(body)))[c]!, o = softmax(await logitsOf(explained))[c]!;
+    const y = softmax(await logitsOf(tensorOf(body)))[c]!,
+      o = softmax(await logitsOf(explained))[c]!;
     expect(m.drop).toBeCloseTo((100 * Math.max(0, y - o)) / y, 3);
     expect(m.increase).toBe(o > y ? 100 : 0);
-    const runs = async (q: string) => { const before = h.registry.runs; await json(`${q}&class=1`); return h.registry.runs - before; };
+    const runs = async (q: string) => {
+      const before = h.registry.runs;
+      await json(`${q}&class=1`);
+      return h.registry.runs - before;
+    };
     const curve = Math.ceil((METRIC_STEPS + 1) / batchLimit(manifest)); // runs of one deletion or insertion curve
     expect(await runs('metrics=drop,increase')).toBe(2);
     expect(await runs('metrics=deletion')).toBe(1 + curve);
@@ -292,8 +326,20 @@ describe('cache ids', () => {
     const plain = await id('');
     const other = ((await json('')).class.index + 1) % K;
     for (const q of ['top=1', 'counterfactual=false', 'combine=mean', 'aug=none']) expect(await id(q), q).toBe(plain);
-    const others = await Promise.all(['top=2', 'counterfactual=true', `versus=${other}`, 'aug=flip', 'metrics=drop', 'method=saliency', 'method=smoothgrad&n=3', 'method=smoothgrad&n=4',
-      `layer=${encodeURIComponent(MID_LAYER)}&layer=${encodeURIComponent(deep.name)}`, `layer=${encodeURIComponent(MID_LAYER)}&layer=${encodeURIComponent(deep.name)}&combine=product`].map(id));
+    const others = await Promise.all(
+      [
+        'top=2',
+        'counterfactual=true',
+        `versus=${other}`,
+        'aug=flip',
+        'metrics=drop',
+        'method=saliency',
+        'method=smoothgrad&n=3',
+        'method=smoothgrad&n=4',
+        `layer=${encodeURIComponent(MID_LAYER)}&layer=${encodeURIComponent(deep.name)}`,
+        `layer=${encodeURIComponent(MID_LAYER)}&layer=${encodeURIComponent(deep.name)}&combine=product`,
+      ].map(id),
+    );
     expect(new Set([plain, ...others]).size).toBe(others.length + 1);
   });
 });

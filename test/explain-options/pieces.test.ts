@@ -33,7 +33,10 @@ describe('targets', () => {
     const req = { classIndex: null, top: 2, counterfactual: false, versus: null };
     expect(targetsFor([2], req, 4).map((t) => [...t.seed])).toEqual([[0, 0, 1, 0]]);
     expect(targetsFor([2], { ...req, counterfactual: true }, 4).map((t) => [...t.seed])).toEqual([[0, 0, -1, 0]]);
-    expect(targetsFor([2, 0], { ...req, versus: 3 }, 4).map((t) => [...t.seed])).toEqual([[0, 0, 1, -1], [1, 0, 0, -1]]);
+    expect(targetsFor([2, 0], { ...req, versus: 3 }, 4).map((t) => [...t.seed])).toEqual([
+      [0, 0, 1, -1],
+      [1, 0, 0, -1],
+    ]);
   });
 
   it('top classes by logit, ties by index', () => {
@@ -66,17 +69,37 @@ describe('maps and images', () => {
 });
 
 describe('cache key', () => {
-  const base: CanonicalOptions = { modelId: 'm', modelSha256: 'ab', manifestSha256: 'cd', method: 'gradcam', layer: 'l', classIndex: null, output: 'json' };
+  const base: CanonicalOptions = {
+    modelId: 'm',
+    modelSha256: 'ab',
+    manifestSha256: 'cd',
+    method: 'gradcam',
+    layer: 'l',
+    classIndex: null,
+    output: 'json',
+  };
   it('extra options at their defaults leave the canonical text unchanged', () => {
     const plain = canonicalOptions(base);
-    expect(canonicalOptions({ ...base, extra: { layers: ['l'], combine: 'mean', top: 1, counterfactual: false, versus: null, aug: 'none', metrics: [] } })).toBe(plain);
+    expect(
+      canonicalOptions({
+        ...base,
+        extra: { layers: ['l'], combine: 'mean', top: 1, counterfactual: false, versus: null, aug: 'none', metrics: [] },
+      }),
+    ).toBe(plain);
   });
   it('each extra option changes it; metric order does not', () => {
     const texts = [
-      { top: 2 }, { counterfactual: true }, { versus: 3 }, { aug: 'flip' as const }, { metrics: ['drop'] },
-      { layers: ['a', 'l'] }, { layers: ['a', 'l'], combine: 'product' as const },
+      { top: 2 },
+      { counterfactual: true },
+      { versus: 3 },
+      { aug: 'flip' as const },
+      { metrics: ['drop'] },
+      { layers: ['a', 'l'] },
+      { layers: ['a', 'l'], combine: 'product' as const },
     ].map((extra) => canonicalOptions({ ...base, extra }));
     expect(new Set([canonicalOptions(base), ...texts]).size).toBe(texts.length + 1);
-    expect(canonicalOptions({ ...base, extra: { metrics: ['insertion', 'drop'] } })).toBe(canonicalOptions({ ...base, extra: { metrics: ['drop', 'insertion', 'drop'] } }));
+    expect(canonicalOptions({ ...base, extra: { metrics: ['insertion', 'drop'] } })).toBe(
+      canonicalOptions({ ...base, extra: { metrics: ['drop', 'insertion', 'drop'] } }),
+    );
   });
 });

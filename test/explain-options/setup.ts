@@ -21,7 +21,11 @@ export async function preparedHarness(): Promise<{ h: Harness; manifest: Manifes
   const labels = JSON.parse(readFileSync('models/default.labels.json', 'utf8')) as string[];
   const runner = nodeRunner();
   const dflt = (await prepare(source, { verify: false }, runner)).manifest.layers[0]!.name;
-  const { model, manifest } = await prepare(source, { layers: [dflt, MID_LAYER], inputGradients: true, labels, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, runner);
+  const { model, manifest } = await prepare(
+    source,
+    { layers: [dflt, MID_LAYER], inputGradients: true, labels, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+    runner,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'explain-options-'));
   writeFileSync(join(dir, 'default.onnx'), model);
   writeFileSync(join(dir, 'default.json'), JSON.stringify(manifest));
@@ -37,7 +41,8 @@ export function discPng(seed = 0, size = 128): Uint8Array {
 export function mirroredPng(seed = 0, size = 128): Uint8Array {
   const png = discPngPixels(seed, size);
   const out = new Uint8Array(png.length);
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) out.set(png.subarray((y * size + size - 1 - x) * 3, (y * size + size - x) * 3), (y * size + x) * 3);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) out.set(png.subarray((y * size + size - 1 - x) * 3, (y * size + size - x) * 3), (y * size + x) * 3);
   return encode({ width: size, height: size, data: out, channels: 3, depth: 8 });
 }
 

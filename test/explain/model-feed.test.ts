@@ -32,9 +32,16 @@ function recording(manifest: Manifest, inputNames: string[] = []): ModelSession 
       const n = feeds[manifest.input.name]!.dims[0]!;
       const first = (feeds[manifest.input.name]!.data as Float32Array)[0]!;
       const per = (name: string) => (name === manifest.logits.name ? 10 : SIZE);
-      return Object.fromEntries(fetches.map((name) => [name, {
-        type: 'float32' as const, dims: [n, per(name)], data: Float32Array.from({ length: n * per(name) }, (_, i) => first + Math.floor(i / per(name))),
-      }]));
+      return Object.fromEntries(
+        fetches.map((name) => [
+          name,
+          {
+            type: 'float32' as const,
+            dims: [n, per(name)],
+            data: Float32Array.from({ length: n * per(name) }, (_, i) => first + Math.floor(i / per(name))),
+          },
+        ]),
+      );
     },
     release: async () => undefined,
   };
@@ -58,7 +65,10 @@ describe('ModelFeed', () => {
   it('feeds an empty [0, K] seed to each seed input a run leaves out, and keeps the ones given', async () => {
     const session = recording(free);
     const feed = new ModelFeed(session, free);
-    await feed.run({ input: feed.images(images(1)), gradcam_seed: feed.zeroRows(1), 'gradcam_seed:input': feed.rows([new Float32Array(10)]) }, ['x']);
+    await feed.run(
+      { input: feed.images(images(1)), gradcam_seed: feed.zeroRows(1), 'gradcam_seed:input': feed.rows([new Float32Array(10)]) },
+      ['x'],
+    );
     const { feeds } = session.calls[0]!;
     expect(Object.keys(feeds).sort()).toEqual(['gradcam_seed', 'gradcam_seed:guided:input', 'gradcam_seed:input', 'input']);
     expect(feeds['gradcam_seed:guided:input']!.dims).toEqual([0, 10]);
@@ -77,7 +87,10 @@ describe('ModelFeed', () => {
     const { logits, runs } = await new ModelFeed(session, free).batchLogits(images(10), 10);
     expect(runs).toBe(3);
     expect(session.calls.map((c) => c.feeds.input!.dims[0])).toEqual([4, 4, 2]);
-    expect(session.calls.flatMap((c) => Array.from(c.feeds.gradcam_seed!.data as Float32Array)).filter((v) => v !== 0), 'non-zero seeds').toEqual([]);
+    expect(
+      session.calls.flatMap((c) => Array.from(c.feeds.gradcam_seed!.data as Float32Array)).filter((v) => v !== 0),
+      'non-zero seeds',
+    ).toEqual([]);
     expect(Array.from({ length: 10 }, (_, i) => logits[i * 10])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
@@ -89,7 +102,12 @@ describe('ModelFeed', () => {
     await access.run(images(5), 5, { gradient: true });
     const seeds = session.calls.map((c) => Array.from(c.feeds.gradcam_seed!.data as Float32Array));
     expect(seeds.map((s) => s.length)).toEqual([40, 10]);
-    expect(seeds.flat().map((v, i) => (v === 1 ? i % 10 : -1)).filter((c) => c >= 0)).toEqual([3, 3, 3, 3, 3]);
+    expect(
+      seeds
+        .flat()
+        .map((v, i) => (v === 1 ? i % 10 : -1))
+        .filter((c) => c >= 0),
+    ).toEqual([3, 3, 3, 3, 3]);
     await access.run(images(2), 2, { gradient: false });
     expect(Array.from(session.calls[2]!.feeds.gradcam_seed!.data as Float32Array).filter((v) => v !== 0)).toEqual([]);
     await expect(access.run(images(2), 3, { gradient: false })).rejects.toThrow(/expected 3 x/);

@@ -63,29 +63,57 @@ export function withDimensions(bytes: Uint8Array, width: number, height: number)
 /** A single mutation step. */
 export function mutation(corpus: readonly Uint8Array[]): fc.Arbitrary<Mutation> {
   return fc.oneof(
-    fc.tuple(position, fc.integer({ min: 0, max: 7 })).map(([p, bit]): Mutation => (b) => {
-      const out = b.slice();
-      if (out.length) out[at(out, p)] ^= 1 << bit;
-      return out;
-    }),
-    fc.tuple(position, fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([p, bytes]): Mutation => (b) => {
-      const out = b.slice();
-      out.set(bytes.subarray(0, Math.max(0, out.length - at(out, p))), at(out, p));
-      return out;
-    }),
-    position.map((p): Mutation => (b) => b.slice(0, at(b, p))),
-    fc.tuple(position, fc.uint8Array({ minLength: 1, maxLength: 64 })).map(([p, bytes]): Mutation => (b) => concat(b.subarray(0, at(b, p)), bytes, b.subarray(at(b, p)))),
-    fc.tuple(position, position).map(([p, q]): Mutation => (b) => {
-      const [s, e] = [at(b, Math.min(p, q)), at(b, Math.max(p, q))];
-      return concat(b.subarray(0, e), b.subarray(s, e), b.subarray(e));
-    }),
-    fc.tuple(position, fc.integer({ min: 1, max: 256 })).map(([p, n]): Mutation => (b) => {
-      const out = b.slice();
-      out.fill(0, at(out, p), at(out, p) + n);
-      return out;
-    }),
-    fc.tuple(fc.nat(corpus.length - 1), position, position).map(([i, p, q]): Mutation => (b) => concat(b.subarray(0, at(b, p)), corpus[i].subarray(at(corpus[i], q)))),
-    fc.tuple(fc.integer({ min: 0, max: 1 << 20 }), fc.integer({ min: 0, max: 1 << 20 })).map(([w, h]): Mutation => (b) => withDimensions(b, w, h)),
+    fc.tuple(position, fc.integer({ min: 0, max: 7 })).map(
+      ([p, bit]): Mutation =>
+        (b) => {
+          const out = b.slice();
+          if (out.length) out[at(out, p)] ^= 1 << bit;
+          return out;
+        },
+    ),
+    fc.tuple(position, fc.uint8Array({ minLength: 1, maxLength: 8 })).map(
+      ([p, bytes]): Mutation =>
+        (b) => {
+          const out = b.slice();
+          out.set(bytes.subarray(0, Math.max(0, out.length - at(out, p))), at(out, p));
+          return out;
+        },
+    ),
+    position.map(
+      (p): Mutation =>
+        (b) =>
+          b.slice(0, at(b, p)),
+    ),
+    fc.tuple(position, fc.uint8Array({ minLength: 1, maxLength: 64 })).map(
+      ([p, bytes]): Mutation =>
+        (b) =>
+          concat(b.subarray(0, at(b, p)), bytes, b.subarray(at(b, p))),
+    ),
+    fc.tuple(position, position).map(
+      ([p, q]): Mutation =>
+        (b) => {
+          const [s, e] = [at(b, Math.min(p, q)), at(b, Math.max(p, q))];
+          return concat(b.subarray(0, e), b.subarray(s, e), b.subarray(e));
+        },
+    ),
+    fc.tuple(position, fc.integer({ min: 1, max: 256 })).map(
+      ([p, n]): Mutation =>
+        (b) => {
+          const out = b.slice();
+          out.fill(0, at(out, p), at(out, p) + n);
+          return out;
+        },
+    ),
+    fc.tuple(fc.nat(corpus.length - 1), position, position).map(
+      ([i, p, q]): Mutation =>
+        (b) =>
+          concat(b.subarray(0, at(b, p)), corpus[i].subarray(at(corpus[i], q))),
+    ),
+    fc.tuple(fc.integer({ min: 0, max: 1 << 20 }), fc.integer({ min: 0, max: 1 << 20 })).map(
+      ([w, h]): Mutation =>
+        (b) =>
+          withDimensions(b, w, h),
+    ),
     fc.constant<Mutation>(fixPngCrcs),
   );
 }
@@ -121,7 +149,10 @@ export class Tally {
   }
 
   report(name: string): string {
-    const parts = [...this.counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ');
+    const parts = [...this.counts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
     return `fuzz ${name}: ${this.total} cases (${parts}); slowest ${this.slowestMs.toFixed(0)} ms`;
   }
 }

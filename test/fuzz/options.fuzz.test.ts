@@ -13,10 +13,29 @@ const value = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 300 }),
   fc.double().map(String),
   fc.integer({ min: -(2 ** 40), max: 2 ** 40 }).map(String),
-  fc.constantFrom('', ' ', 'NaN', 'Infinity', '-0', '1e308', '0x10', '1.5', '__proto__', 'constructor', 'jet', 'json', 'gradcam', 'default', '3'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'NaN',
+    'Infinity',
+    '-0',
+    '1e308',
+    '0x10',
+    '1.5',
+    '__proto__',
+    'constructor',
+    'jet',
+    'json',
+    'gradcam',
+    'default',
+    '3',
+  ),
 );
-const key = fc.oneof({ arbitrary: fc.constantFrom(...KNOWN), weight: 5 }, { arbitrary: fc.string({ maxLength: 10 }), weight: 1 },
-  { arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString'), weight: 1 });
+const key = fc.oneof(
+  { arbitrary: fc.constantFrom(...KNOWN), weight: 5 },
+  { arbitrary: fc.string({ maxLength: 10 }), weight: 1 },
+  { arbitrary: fc.constantFrom('__proto__', 'constructor', 'toString'), weight: 1 },
+);
 const fields = fc.dictionary(key, value, { maxKeys: 8 });
 
 function check(schema: typeof ExplainOptionsSchema | typeof ClassifyOptionsSchema, input: Record<string, string>): void {
@@ -31,7 +50,8 @@ function check(schema: typeof ExplainOptionsSchema | typeof ClassifyOptionsSchem
     if ('alpha' in parsed) expect(parsed.alpha as number).toBeLessThanOrEqual(1);
     for (const side of ['width', 'height']) {
       const v = parsed[side];
-      if (v !== undefined) expect(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535, `an integer in 1..65535: ${v}`).toBe(true);
+      if (v !== undefined)
+        expect(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535, `an integer in 1..65535: ${v}`).toBe(true);
     }
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
   } catch (err) {
@@ -48,11 +68,17 @@ describe('fuzz: the option parser', () => {
   afterAll(() => console.log(tally.report('option parser')));
 
   it('explain options: parsed within their ranges, or 400 bad_option naming the option', () => {
-    fc.assert(fc.property(fields, (f) => check(ExplainOptionsSchema, f)), { numRuns: runs(3000), seed: Number(process.env.FUZZ_SEED ?? 1) });
+    fc.assert(
+      fc.property(fields, (f) => check(ExplainOptionsSchema, f)),
+      { numRuns: runs(3000), seed: Number(process.env.FUZZ_SEED ?? 1) },
+    );
     expect(tally.counts.get('parsed') ?? 0).toBeGreaterThan(50);
   });
 
   it('classify options', () => {
-    fc.assert(fc.property(fields, (f) => check(ClassifyOptionsSchema, f)), { numRuns: runs(1000), seed: 2 });
+    fc.assert(
+      fc.property(fields, (f) => check(ClassifyOptionsSchema, f)),
+      { numRuns: runs(1000), seed: 2 },
+    );
   });
 });

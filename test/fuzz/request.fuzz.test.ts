@@ -9,9 +9,13 @@ import { harness } from '../hardening/app-harness.js';
 import { mutated, runs, Tally } from './mutate.js';
 
 const DIR = 'test/fixtures/images';
-const corpus = ['png', 'jpeg'].flatMap((sub) =>
-  readdirSync(join(DIR, sub)).filter((f) => /\.(png|jpe?g)$/.test(f)).map((f) => new Uint8Array(readFileSync(join(DIR, sub, f)))),
-).filter((b) => b.length < 64 * 1024);
+const corpus = ['png', 'jpeg']
+  .flatMap((sub) =>
+    readdirSync(join(DIR, sub))
+      .filter((f) => /\.(png|jpe?g)$/.test(f))
+      .map((f) => new Uint8Array(readFileSync(join(DIR, sub, f)))),
+  )
+  .filter((b) => b.length < 64 * 1024);
 const tally = new Tally();
 const h = harness({ runner: nodeRunner });
 
@@ -19,14 +23,49 @@ const image = fc.oneof({ arbitrary: fc.constantFrom(...corpus), weight: 1 }, { a
 /** `null`: the type matching the bytes' signature (most cases, so that many requests reach the model). */
 const type = fc.oneof(
   { arbitrary: fc.constant(null), weight: 4 },
-  { arbitrary: fc.constantFrom('image/png', 'image/jpeg', 'image/png; charset=x', 'application/octet-stream', 'text/html', 'image/svg+xml', ''), weight: 1 },
+  {
+    arbitrary: fc.constantFrom(
+      'image/png',
+      'image/jpeg',
+      'image/png; charset=x',
+      'application/octet-stream',
+      'text/html',
+      'image/svg+xml',
+      '',
+    ),
+    weight: 1,
+  },
 );
 const sniffed = (b: Uint8Array) => (b[0] === 0x89 ? 'image/png' : 'image/jpeg');
 const option = fc.oneof(
-  fc.record({ key: fc.constantFrom(...Object.keys(ExplainOptionsSchema.shape)), value: fc.constantFrom('', 'json', 'heatmap', 'jet', 'gray', '0', '1', '3', '0.5', '-1', '9', '64', '100000', 'nope', 'default', 'DEFAULT', '../x') }),
+  fc.record({
+    key: fc.constantFrom(...Object.keys(ExplainOptionsSchema.shape)),
+    value: fc.constantFrom(
+      '',
+      'json',
+      'heatmap',
+      'jet',
+      'gray',
+      '0',
+      '1',
+      '3',
+      '0.5',
+      '-1',
+      '9',
+      '64',
+      '100000',
+      'nope',
+      'default',
+      'DEFAULT',
+      '../x',
+    ),
+  }),
   fc.record({ key: fc.string({ maxLength: 6 }), value: fc.string({ maxLength: 6 }) }),
 );
-const options = fc.oneof({ arbitrary: fc.constant([]), weight: 2 }, { arbitrary: fc.array(option, { minLength: 1, maxLength: 3 }), weight: 1 });
+const options = fc.oneof(
+  { arbitrary: fc.constant([]), weight: 2 },
+  { arbitrary: fc.array(option, { minLength: 1, maxLength: 3 }), weight: 1 },
+);
 const request = fc.record({ body: image, type, options, form: fc.boolean() });
 
 interface Case {
@@ -73,10 +112,16 @@ describe('fuzz: POST /v1/explain through the whole app (real model runs in Node)
   afterAll(() => console.log(tally.report('explain requests')));
 
   it('every request ends in 200 with a valid explanation or a 4xx problem; only successes are cached', async () => {
-    await fc.assert(fc.asyncProperty(request, async (c) => send(c)), { numRuns: runs(400, 10), seed: Number(process.env.FUZZ_SEED ?? 9) });
+    await fc.assert(
+      fc.asyncProperty(request, async (c) => send(c)),
+      { numRuns: runs(400, 10), seed: Number(process.env.FUZZ_SEED ?? 9) },
+    );
     await h.settle();
     const keys = await h.explanations.keys();
-    expect(keys.filter((k) => !stored.has(k)), 'keys not stored').toEqual([]);
+    expect(
+      keys.filter((k) => !stored.has(k)),
+      'keys not stored',
+    ).toEqual([]);
     expect(tally.counts.get('200') ?? 0).toBeGreaterThan(20);
   });
 });

@@ -7,7 +7,9 @@ import { acceptModel, DEFAULT_UPLOAD_LIMITS } from '../../src/models/upload/inde
 import { mutated, runs, Tally } from './mutate.js';
 
 // Small plain classifiers (prepare probes and verifies each accepted case with onnxruntime-web).
-const corpus = ['mobilenet_v2', 'resnet_basic', 'squeezenet'].map((m) => new Uint8Array(readFileSync(`test/fixtures/models/${m}/model.onnx`)));
+const corpus = ['mobilenet_v2', 'resnet_basic', 'squeezenet'].map(
+  (m) => new Uint8Array(readFileSync(`test/fixtures/models/${m}/model.onnx`)),
+);
 const tally = new Tally();
 const runner = nodeRunner();
 

@@ -15,12 +15,23 @@ import { listFixtures, readModel } from './support/fixtures.js';
 const runner = nodeRunner();
 
 const info = (name: string, dims: (number | string)[]) =>
-  onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } });
+  onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
 
 /** x [N,2,4,4] -> Conv -> Relu (r) -> Elu (e, no rule) -> Relu (r2) -> GAP -> Flatten -> Gemm -> logits; side: Sigmoid(x) -> extra output. */
 function tinyModel(): ModelProto {
-  const w = makeFloatTensor('w', [3, 2, 3, 3], Array.from({ length: 54 }, (_, i) => Math.sin(i)));
-  const fc = makeFloatTensor('fc', [5, 3], Array.from({ length: 15 }, (_, i) => Math.cos(i)));
+  const w = makeFloatTensor(
+    'w',
+    [3, 2, 3, 3],
+    Array.from({ length: 54 }, (_, i) => Math.sin(i)),
+  );
+  const fc = makeFloatTensor(
+    'fc',
+    [5, 3],
+    Array.from({ length: 15 }, (_, i) => Math.cos(i)),
+  );
   const node = [
     makeNode('Conv', ['x', 'w'], ['c'], { pads: [1, 1, 1, 1] }, 'conv'),
     makeNode('Relu', ['c'], ['r'], {}, 'relu'),
@@ -31,7 +42,13 @@ function tinyModel(): ModelProto {
     makeNode('Gemm', ['f', 'fc'], ['logits'], { transB: 1 }, 'head'),
     makeNode('Sigmoid', ['x'], ['side'], {}, 'side'),
   ];
-  const graph = onnx.GraphProto.create({ name: 'tiny', node, initializer: [w, fc], input: [info('x', ['N', 2, 4, 4])], output: [info('logits', ['N', 5]), info('side', ['N', 2, 4, 4])] });
+  const graph = onnx.GraphProto.create({
+    name: 'tiny',
+    node,
+    initializer: [w, fc],
+    input: [info('x', ['N', 2, 4, 4])],
+    output: [info('logits', ['N', 5]), info('side', ['N', 2, 4, 4])],
+  });
   return onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph });
 }
 
@@ -60,7 +77,9 @@ describe('addGradientGraph contract', () => {
     expect(added.map((n) => n.opType)).not.toContain('ConvGrad');
     expect(model.opsetImport).toEqual(source.opsetImport);
     expect(model.graph!.output.slice(0, source.graph!.output.length).map((o) => o.name)).toEqual(source.graph!.output.map((o) => o.name));
-    expect(model.graph!.output.slice(source.graph!.output.length).map((o) => o.name)).toEqual(out.flatMap((l) => [l.activation, l.gradient]));
+    expect(model.graph!.output.slice(source.graph!.output.length).map((o) => o.name)).toEqual(
+      out.flatMap((l) => [l.activation, l.gradient]),
+    );
     expect(model.graph!.input.at(-1)!.name).toBe('gradcam_seed');
     // Forward nodes keep their inputs and their existing outputs (MaxPool may gain its Indices output).
     source.graph!.node.forEach((n, i) => {
@@ -105,7 +124,12 @@ describe('addGradientGraph contract', () => {
   });
 
   it('guided mode passes back only positive gradients at positive inputs of a ReLU', async () => {
-    const graph = onnx.GraphProto.create({ name: 'relu', node: [makeNode('Relu', ['x'], ['logits'])], input: [info('x', ['N', 6])], output: [info('logits', ['N', 6])] });
+    const graph = onnx.GraphProto.create({
+      name: 'relu',
+      node: [makeNode('Relu', ['x'], ['logits'])],
+      input: [info('x', ['N', 6])],
+      output: [info('logits', ['N', 6])],
+    });
     const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph });
     const shapes = await probeShapes(model, runner);
     const x = Float32Array.from([1, -1, 2, -2, 3, 0.5]);
@@ -113,7 +137,10 @@ describe('addGradientGraph contract', () => {
     const run = async (guided: boolean) => {
       const { model: prepared, layers } = addGradientGraph(model, shapes, { logits: 'logits', layers: ['x'], guided });
       const session = await runner.createSession(encodeModel(prepared));
-      const out = await session.run({ x: { type: 'float32', dims: [1, 6], data: x }, gradcam_seed: { type: 'float32', dims: [1, 6], data: seed } });
+      const out = await session.run({
+        x: { type: 'float32', dims: [1, 6], data: x },
+        gradcam_seed: { type: 'float32', dims: [1, 6], data: seed },
+      });
       await session.release();
       return [...(out[layers[0]!.gradient]!.data as Float32Array)];
     };

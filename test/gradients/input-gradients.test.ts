@@ -100,7 +100,8 @@ describe('input gradients (plain and guided) vs PyTorch autograd', () => {
     const { f } = fixtures[0]!;
     const plainOnly = await prepare(readModel(f), { layers: ['layer_default', f.input.name] }, runner);
     expect(plainOnly.manifest.layers.map((l) => [l.name, !!l.input, l.seed ?? null, l.guidedGradient ?? null, !!l.default])).toEqual([
-      ['layer_default', false, null, null, true], [f.input.name, true, 'gradcam_seed:input', null, false],
+      ['layer_default', false, null, null, true],
+      [f.input.name, true, 'gradcam_seed:input', null, false],
     ]);
     await expect(prepare(readModel(f), { guided: true }, runner)).rejects.toThrow(/--guided needs the image input/);
     const guided = await prepare(readModel(f), { layers: [f.input.name], guided: true }, runner);

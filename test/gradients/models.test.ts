@@ -39,7 +39,9 @@ function tile(data: Float32Array, times: number): Float32Array {
 async function acceptsBatch2(f: Fixture): Promise<boolean> {
   const session = await runner.createSession(encodeModel(withBatchInput(decodeModel(readModel(f)), f.input.name)));
   try {
-    await session.run({ [f.input.name]: { type: 'float32', dims: [2, ...f.input.shape.slice(1)], data: tile(readF32(f, f.input.file), 2) } });
+    await session.run({
+      [f.input.name]: { type: 'float32', dims: [2, ...f.input.shape.slice(1)], data: tile(readF32(f, f.input.file), 2) },
+    });
     return true;
   } catch {
     return false;

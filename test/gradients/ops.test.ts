@@ -21,7 +21,14 @@ import { resizeCases } from './cases/resize.js';
 const TOLERANCE = { float64: 2e-5, float32: 2e-3 };
 const runner = nodeRunner();
 
-const FAMILIES = [['core', coreCases], ['elementwise', elementwiseCases], ['pooling', poolingCases], ['shape', shapeCases], ['linalg', linalgCases], ['resize', resizeCases]] as const;
+const FAMILIES = [
+  ['core', coreCases],
+  ['elementwise', elementwiseCases],
+  ['pooling', poolingCases],
+  ['shape', shapeCases],
+  ['linalg', linalgCases],
+  ['resize', resizeCases],
+] as const;
 
 describe.each(FAMILIES)('gradient rules: %s', (_, cases) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {

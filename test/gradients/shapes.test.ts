@@ -11,7 +11,10 @@ import { nodeRunner } from '../../cli/ort-node.js';
 
 const runner = nodeRunner();
 const info = (name: string, dims: (number | string)[]) =>
-  onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } });
+  onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
 
 function model(reshapeTo: number[]) {
   const node = [
@@ -20,8 +23,19 @@ function model(reshapeTo: number[]) {
     makeNode('Reshape', ['x', 'target'], ['r']),
     makeNode('Relu', ['r'], ['y']),
   ];
-  const initializer = [makeInt64Tensor('one', [1], [1]), makeInt64Tensor('two', [1], [2]), makeInt64Tensor('zero', [1], [0]), makeInt64Tensor('target', [reshapeTo.length], reshapeTo)];
-  const graph = onnx.GraphProto.create({ name: 'm', node, initializer, input: [info('x', [1, 3, 4])], output: [info('y', []), info('c', [1])] });
+  const initializer = [
+    makeInt64Tensor('one', [1], [1]),
+    makeInt64Tensor('two', [1], [2]),
+    makeInt64Tensor('zero', [1], [0]),
+    makeInt64Tensor('target', [reshapeTo.length], reshapeTo),
+  ];
+  const graph = onnx.GraphProto.create({
+    name: 'm',
+    node,
+    initializer,
+    input: [info('x', [1, 3, 4])],
+    output: [info('y', []), info('c', [1])],
+  });
   return onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph });
 }
 

@@ -27,7 +27,11 @@ async function problem(res: Response, status: number, code: string) {
   return body;
 }
 
-const explain = (headers: Record<string, string> = {}) => ({ method: 'POST', headers: { 'content-type': 'text/plain', ...fresh(), ...headers }, body: 'x' });
+const explain = (headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'text/plain', ...fresh(), ...headers },
+  body: 'x',
+});
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe('API keys', () => {
@@ -74,16 +78,34 @@ describe('API keys', () => {
     const keyed = { ...KEYS, EXPLANATIONS_ACCESS: 'keyed' };
     await problem(await h.request(`/v1/explanations/${ID}.png`, { headers: fresh() }, keyed), 401, 'unauthorized');
     await problem(await h.request(`/v1/explanations/${ID}/badge.svg`, { headers: fresh() }, keyed), 401, 'unauthorized');
-    await problem(await h.request(`/v1/explanations/${ID}.json`, { headers: { ...fresh(), ...bearer(USER) } }, keyed), 404, 'explanation_not_found');
+    await problem(
+      await h.request(`/v1/explanations/${ID}.json`, { headers: { ...fresh(), ...bearer(USER) } }, keyed),
+      404,
+      'explanation_not_found',
+    );
     expect((await h.request('/healthz')).status).toBe(200);
   });
 
   it('has no path variant that reaches a write or compute handler without a key', async () => {
     const h = harness({ env: KEYS });
-    const variants = ['/v1//models/x', '/v1/models/x/', '/v1/models//x', '/v1/./models/x', '/v1/explain/../models/x', '/v1/models/x?', '/v1/models/x#a', '/v1/models/x%2F', '//v1/models/x'];
+    const variants = [
+      '/v1//models/x',
+      '/v1/models/x/',
+      '/v1/models//x',
+      '/v1/./models/x',
+      '/v1/explain/../models/x',
+      '/v1/models/x?',
+      '/v1/models/x#a',
+      '/v1/models/x%2F',
+      '//v1/models/x',
+    ];
     for (const path of variants) {
       for (const method of ['PUT', 'DELETE']) {
-        const res = await h.request(path, { method, headers: { 'content-type': 'application/octet-stream', ...fresh() }, body: method === 'PUT' ? 'x' : undefined });
+        const res = await h.request(path, {
+          method,
+          headers: { 'content-type': 'application/octet-stream', ...fresh() },
+          body: method === 'PUT' ? 'x' : undefined,
+        });
         expect([401, 403, 404], `${method} ${path}`).toContain(res.status);
       }
     }
@@ -150,7 +172,8 @@ describe('rate limiting', () => {
     const broken = { limit: async () => Promise.reject(new Error('down')) };
     const ip = fresh();
     const codes = [];
-    for (let i = 0; i < 2; i++) codes.push((await h.request('/v1/models/m', { headers: ip }, { RATE_LIMIT: '1/60', RATE_LIMITER: broken })).status);
+    for (let i = 0; i < 2; i++)
+      codes.push((await h.request('/v1/models/m', { headers: ip }, { RATE_LIMIT: '1/60', RATE_LIMITER: broken })).status);
     expect(codes).toEqual([404, 429]);
   });
 
@@ -181,7 +204,9 @@ describe('CORS and security headers', () => {
     expect(star.headers.get('access-control-allow-origin')).toBe('*');
     expect(star.headers.get('access-control-expose-headers')).toContain('X-Explanation-Id');
     const list = { CORS_ORIGINS: 'https://a.example, https://dash.example' };
-    expect((await h.request('/v1/models/m', { headers: origin }, list)).headers.get('access-control-allow-origin')).toBe('https://dash.example');
+    expect((await h.request('/v1/models/m', { headers: origin }, list)).headers.get('access-control-allow-origin')).toBe(
+      'https://dash.example',
+    );
     const other = await h.request('/v1/models/m', { headers: { origin: 'https://evil.example', ...fresh() } }, list);
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
@@ -190,7 +215,12 @@ describe('CORS and security headers', () => {
     const h = harness({ env: { ...KEYS, CORS_ORIGINS: '*' } });
     const pre = await h.request('/v1/explain', {
       method: 'OPTIONS',
-      headers: { origin: 'https://dash.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type', ...fresh() },
+      headers: {
+        origin: 'https://dash.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+        ...fresh(),
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-headers')).toContain('Authorization');

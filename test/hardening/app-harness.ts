@@ -56,14 +56,28 @@ export function harness(options: { runner?: () => ModelRunner; env?: Partial<Env
   const explanations = new FaultyKv();
   const models = new FaultyKv();
   const env = {
-    ASSETS: folderAssets(), EXPLANATIONS: explanations as unknown as KVNamespace, MODELS: models as unknown as KVNamespace,
-    CACHE_SECRET: 'test-only-secret', ...options.env,
+    ASSETS: folderAssets(),
+    EXPLANATIONS: explanations as unknown as KVNamespace,
+    MODELS: models as unknown as KVNamespace,
+    CACHE_SECRET: 'test-only-secret',
+    ...options.env,
   } as Env;
   const waits: Promise<unknown>[] = [];
   const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException: () => undefined, props: {} };
   return {
-    app, env, registry, explanations, models, waits,
-    request: async (path, init, extra) => app.request(path.startsWith('http') ? path : `http://local.test${path}`, init, { ...env, ...extra }, ctx as unknown as ExecutionContext),
+    app,
+    env,
+    registry,
+    explanations,
+    models,
+    waits,
+    request: async (path, init, extra) =>
+      app.request(
+        path.startsWith('http') ? path : `http://local.test${path}`,
+        init,
+        { ...env, ...extra },
+        ctx as unknown as ExecutionContext,
+      ),
     settle: async () => {
       while (waits.length) await Promise.allSettled(waits.splice(0));
     },

@@ -84,9 +84,12 @@ describe('the twin reproduction (same ONNX file, another model id and manifest)'
     const h = harness({ runner: nodeRunner, env: { ADMIN_KEYS: createHash('sha256').update(ADMIN).digest('hex') } });
     const classes = manifest.labels!.length;
     const twinLabels = Array.from({ length: classes }, (_, i) => `twin-${i}`);
-    expect((await h.request('/v1/models/twin', { method: 'PUT', headers: auth, body: twinForm([0.1, 0.2, 0.3], twinLabels) })).status).toBe(201);
+    expect((await h.request('/v1/models/twin', { method: 'PUT', headers: auth, body: twinForm([0.1, 0.2, 0.3], twinLabels) })).status).toBe(
+      201,
+    );
     const png = new Uint8Array(readFileSync('test/fixtures/images/png/rgb8.png'));
-    const post = (model: string) => h.request(`/v1/explain?output=json&model=${model}`, { method: 'POST', headers: { 'content-type': 'image/png', ...auth }, body: png });
+    const post = (model: string) =>
+      h.request(`/v1/explain?output=json&model=${model}`, { method: 'POST', headers: { 'content-type': 'image/png', ...auth }, body: png });
 
     const twin = await post('twin');
     expect(twin.status).toBe(200);
@@ -101,7 +104,9 @@ describe('the twin reproduction (same ONNX file, another model id and manifest)'
     expect(plainBody.class.label).not.toMatch(/^twin-/);
 
     const fixed = Array.from({ length: classes }, (_, i) => `fixed-${i}`);
-    expect((await h.request('/v1/models/twin', { method: 'PUT', headers: auth, body: twinForm([...manifest.input.mean], fixed) })).status).toBe(201);
+    expect(
+      (await h.request('/v1/models/twin', { method: 'PUT', headers: auth, body: twinForm([...manifest.input.mean], fixed) })).status,
+    ).toBe(201);
     await h.settle();
     const again = await post('twin');
     expect(again.headers.get('x-cache')).toBe('miss');

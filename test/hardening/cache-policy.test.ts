@@ -7,11 +7,20 @@ const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 const KEY = 'user-key-for-cache-policy';
 const ID = 'B'.repeat(43);
 const META: ExplanationMeta = {
-  contentType: 'application/json', model: 'default', method: 'gradcam', layer: 'l', classIndex: 1, label: 'cat', score: 0.5,
-  timings: {}, created: '2026-01-01T00:00:00.000Z',
+  contentType: 'application/json',
+  model: 'default',
+  method: 'gradcam',
+  layer: 'l',
+  classIndex: 1,
+  label: 'cat',
+  score: 0.5,
+  timings: {},
+  created: '2026-01-01T00:00:00.000Z',
 };
 let address = 0;
-const get = (headers: Record<string, string> = {}) => ({ headers: { 'cf-connecting-ip': `192.0.2.${++address}`, origin: 'https://a.example', ...headers } });
+const get = (headers: Record<string, string> = {}) => ({
+  headers: { 'cf-connecting-ip': `192.0.2.${++address}`, origin: 'https://a.example', ...headers },
+});
 
 async function stored(env: Record<string, string>) {
   const h = harness({ env: { API_KEYS: sha(KEY), CORS_ORIGINS: '*', ...env } });

@@ -15,7 +15,9 @@ function check(devVars: string, args: string[] = []) {
   dirs.push(dir);
   writeFileSync(join(dir, 'wrangler.toml'), readFileSync('wrangler.toml'));
   writeFileSync(join(dir, '.dev.vars'), devVars);
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['API_KEYS', 'ADMIN_KEYS', 'CACHE_SECRET', 'PUBLIC_URL'].includes(k)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !['API_KEYS', 'ADMIN_KEYS', 'CACHE_SECRET', 'PUBLIC_URL'].includes(k)),
+  );
   const run = spawnSync(tsx, [script, ...args], { cwd: dir, encoding: 'utf8', env });
   return { status: run.status, output: run.stdout + run.stderr };
 }

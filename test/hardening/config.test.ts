@@ -24,7 +24,10 @@ describe('a broken configuration fails closed', () => {
     await misconfigured(await h.request('/v1/explain', png()), 'API_KEYS');
     await misconfigured(await h.request('/v1/classify', png()), 'API_KEYS');
     // Even with the raw key presented, the request is refused: the configuration must be fixed.
-    await misconfigured(await h.request('/v1/explain', { ...png(), headers: { ...png().headers, authorization: 'Bearer my-raw-secret-key' } }), 'API_KEYS');
+    await misconfigured(
+      await h.request('/v1/explain', { ...png(), headers: { ...png().headers, authorization: 'Bearer my-raw-secret-key' } }),
+      'API_KEYS',
+    );
   });
 
   it('one malformed entry among good hashes is still a 503 (not silently dropped)', async () => {

@@ -9,8 +9,20 @@ import { planRequest } from '../../src/routes/explain/request-plan.js';
 import { harness } from './app-harness.js';
 
 const manifest = JSON.parse(readFileSync('models/default.json', 'utf8')) as Manifest;
-const images = ['rgb8', 'grey8', 'palette8', 'rgba8', 'grey16', 'rgb16', 'palette4', 'greyalpha8', 'grey4', 'palette2', 'grey2', 'grey1']
-  .map((name) => new Uint8Array(readFileSync(`test/fixtures/images/png/${name}.png`)));
+const images = [
+  'rgb8',
+  'grey8',
+  'palette8',
+  'rgba8',
+  'grey16',
+  'rgb16',
+  'palette4',
+  'greyalpha8',
+  'grey4',
+  'palette2',
+  'grey2',
+  'grey1',
+].map((name) => new Uint8Array(readFileSync(`test/fixtures/images/png/${name}.png`)));
 let next = 0;
 const layers = manifest.layers.map((l) => l.name);
 
@@ -28,7 +40,11 @@ function toQuery(query: Record<string, unknown>): string {
 describe('request cost, known before running', () => {
   const h = harness({ runner: nodeRunner, env: { RATE_LIMIT: 'off' } });
   const post = (query: Record<string, unknown>) =>
-    h.request(`/v1/explain?output=json&${toQuery(query)}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: images[next++ % images.length] });
+    h.request(`/v1/explain?output=json&${toQuery(query)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: images[next++ % images.length],
+    });
 
   it.each<[Record<string, unknown>]>([
     [{}],
@@ -54,7 +70,13 @@ describe('request cost, known before running', () => {
 
   it('the issue request (scorecam, top 10, two layers, flip, every metric) is a 400 saying what to reduce', async () => {
     const before = h.registry.runs;
-    const res = await post({ method: 'scorecam', top: 10, layer: [layers[0], layers[layers.length - 1]], aug: 'flip', metrics: 'drop,increase,deletion,insertion' });
+    const res = await post({
+      method: 'scorecam',
+      top: 10,
+      layer: [layers[0], layers[layers.length - 1]],
+      aug: 'flip',
+      metrics: 'drop,increase,deletion,insertion',
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { code: string; detail: string; cost: number; maxCost: number };
     expect(body.code).toBe('request_too_costly');
@@ -66,7 +88,11 @@ describe('request cost, known before running', () => {
   it('the budget is configurable (MAX_REQUEST_COST)', async () => {
     const cost = await predicted({ method: 'smoothgradcam++', n: 16 });
     expect(cost.units).toBeGreaterThan(1);
-    const res = await h.request('/v1/explain?output=json&method=smoothgradcam%2B%2B&n=16', { method: 'POST', headers: { 'content-type': 'image/png' }, body: images[0] }, { MAX_REQUEST_COST: String(cost.units - 1) });
+    const res = await h.request(
+      '/v1/explain?output=json&method=smoothgradcam%2B%2B&n=16',
+      { method: 'POST', headers: { 'content-type': 'image/png' }, body: images[0] },
+      { MAX_REQUEST_COST: String(cost.units - 1) },
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/noisy copies \(n\)/);
   });
@@ -78,7 +104,11 @@ describe('the rate limiter is charged by cost', () => {
     expect(scorecam).toBeGreaterThan(5);
     const h = harness({ runner: nodeRunner, env: { RATE_LIMIT: `${scorecam + 1}/60` } });
     const post = (query: string, ip: string, i: number) =>
-      h.request(`/v1/explain?output=json&${query}`, { method: 'POST', headers: { 'content-type': 'image/png', 'cf-connecting-ip': ip }, body: images[i] });
+      h.request(`/v1/explain?output=json&${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png', 'cf-connecting-ip': ip },
+        body: images[i],
+      });
     expect((await post('method=scorecam', '198.18.0.1', 0)).status).toBe(200);
     const second = await post('method=scorecam', '198.18.0.1', 1);
     expect(second.status).toBe(429);

@@ -3,7 +3,17 @@ import { writeExplanation, type ExplanationMeta } from '../../src/cache/store.js
 import { explanationTtlSeconds, notStoredDetail } from '../../src/cache/ttl.js';
 import { harness } from './app-harness.js';
 
-const META = { contentType: 'application/json', model: 'm', method: 'gradcam', layer: 'l', classIndex: 0, label: null, score: 1, timings: {}, created: '' } as ExplanationMeta;
+const META = {
+  contentType: 'application/json',
+  model: 'm',
+  method: 'gradcam',
+  layer: 'l',
+  classIndex: 0,
+  label: null,
+  score: 1,
+  timings: {},
+  created: '',
+} as ExplanationMeta;
 
 describe('explanation lifetime (EXPLANATION_TTL_DAYS)', () => {
   it('defaults to 30 days; 0 is forever; fractional days and invalid values are handled', () => {

@@ -13,20 +13,23 @@ import { buildModel, randomTensor, valueInfo } from '../prepare/model-builder.js
 
 /** A tiny file with huge activations: a 1024 x 1024 input and one 16-channel 3x3 Conv, then a classifier head. */
 function wideConvModel(side: number): Uint8Array {
-  const node = (opType: string, input: string[], output: string[], attribute: object[] = []) => onnx.NodeProto.create({ opType, input, output, attribute });
-  return encodeModel(buildModel({
-    opset: 17,
-    inputs: [valueInfo('image', [1, 3, side, side])],
-    outputs: [valueInfo('logits', [1, 10])],
-    initializers: [randomTensor('w', [16, 3, 3, 3], 1), randomTensor('fc', [16, 10], 2)],
-    nodes: [
-      node('Conv', ['image', 'w'], ['conv'], [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }]),
-      node('Relu', ['conv'], ['relu']),
-      node('GlobalAveragePool', ['relu'], ['pool']),
-      node('Flatten', ['pool'], ['flat']),
-      node('MatMul', ['flat', 'fc'], ['logits']),
-    ],
-  }));
+  const node = (opType: string, input: string[], output: string[], attribute: object[] = []) =>
+    onnx.NodeProto.create({ opType, input, output, attribute });
+  return encodeModel(
+    buildModel({
+      opset: 17,
+      inputs: [valueInfo('image', [1, 3, side, side])],
+      outputs: [valueInfo('logits', [1, 10])],
+      initializers: [randomTensor('w', [16, 3, 3, 3], 1), randomTensor('fc', [16, 10], 2)],
+      nodes: [
+        node('Conv', ['image', 'w'], ['conv'], [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }]),
+        node('Relu', ['conv'], ['relu']),
+        node('GlobalAveragePool', ['relu'], ['pool']),
+        node('Flatten', ['pool'], ['flat']),
+        node('MatMul', ['flat', 'fc'], ['logits']),
+      ],
+    }),
+  );
 }
 
 describe('activation memory of uploaded models, computed before anything runs', () => {
@@ -34,7 +37,12 @@ describe('activation memory of uploaded models, computed before anything runs', 
     const bytes = wideConvModel(1024);
     expect(bytes.length).toBeLessThan(4000);
     let sessions = 0;
-    const runner: ModelRunner = { createSession: async () => { sessions++; throw new Error('must not run'); } };
+    const runner: ModelRunner = {
+      createSession: async () => {
+        sessions++;
+        throw new Error('must not run');
+      },
+    };
     const err = await acceptModel({ model: bytes, options: {} }, runner, DEFAULT_UPLOAD_LIMITS).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(422);
@@ -60,7 +68,11 @@ describe('activation memory of uploaded models, computed before anything runs', 
     for (const name of ['mobilenet_v2', 'resnet_basic', 'densenet', 'shufflenet_v2', 'convnext_ln13', 'efficientnet']) {
       const model = decodeModel(new Uint8Array(readFileSync(`test/fixtures/models/${name}/model.onnx`)));
       const input = findImageInput(model);
-      const estimate = activationMemory(model, input.name, input.shape.map((d, i) => (i === 0 ? 1 : Number(d)))).totalBytes;
+      const estimate = activationMemory(
+        model,
+        input.name,
+        input.shape.map((d, i) => (i === 0 ? 1 : Number(d))),
+      ).totalBytes;
       const shapes = await probeShapes(model, nodeRunner());
       const outputs = new Set(model.graph!.node.flatMap((n) => n.output));
       let probed = 0;

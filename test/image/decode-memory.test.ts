@@ -26,7 +26,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Scanline count and bytes of each Adam7 pass (or of the one plain pass). */
 function passes(width: number, height: number, bits: number, interlace: number): [number, number][] {
-  const grid = interlace ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] : [[0, 0, 1, 1]];
+  const grid = interlace
+    ? [
+        [0, 0, 8, 8],
+        [4, 0, 8, 8],
+        [0, 4, 4, 8],
+        [2, 0, 4, 4],
+        [0, 2, 2, 4],
+        [1, 0, 2, 2],
+        [0, 1, 1, 2],
+      ]
+    : [[0, 0, 1, 1]];
   return grid
     .map(([x0, y0, dx, dy]) => [Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy)])
     .filter(([w, h]) => w > 0 && h > 0)
@@ -43,7 +53,11 @@ function png(width: number, height: number, depth: number, colorType: number, ch
       for (let i = 0; i < bytes; i++) raw[at + 1 + i] = (i * 7 + y * 3 + ((i * y) >> 5)) & 255;
     }
   }
-  return pngFile(pngChunk('IHDR', ihdr(width, height, depth, colorType, interlace)), pngChunk('IDAT', deflateSync(raw, { level: 1 })), pngChunk('IEND', new Uint8Array(0)));
+  return pngFile(
+    pngChunk('IHDR', ihdr(width, height, depth, colorType, interlace)),
+    pngChunk('IDAT', deflateSync(raw, { level: 1 })),
+    pngChunk('IEND', new Uint8Array(0)),
+  );
 }
 
 /** The largest square 4:4:4 JPEG (jpeg-js's encoder) whose decode fits the default budget. */
@@ -68,9 +82,13 @@ interface Measured {
 function measure(name: string, bytes: Uint8Array): Measured {
   const file = join(dir, name);
   writeFileSync(file, bytes);
-  const out = execFileSync(process.execPath, ['--expose-gc', '--max-semi-space-size=1', '--import', 'tsx', 'tools/decode-memory.ts', file], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--max-semi-space-size=1', '--import', 'tsx', 'tools/decode-memory.ts', file],
+    {
+      encoding: 'utf8',
+    },
+  );
   const result = JSON.parse(out.trim().split('\n').pop()!) as Measured;
   console.log(`${name}: peak ${(result.peakBytes / 1e6).toFixed(1)} MB, accounted ${(result.budgetPeak / 1e6).toFixed(1)} MB`);
   return result;

@@ -80,7 +80,10 @@ describe('PNG chunk floods', () => {
       expect(image).not.toBeInstanceOf(ApiError);
       const [got, want] = [(image as { data: Uint8Array }).data, (reference as { data: Uint8Array }).data];
       expect(got.length).toBe(want.length);
-      expect(got.findIndex((v, k) => v !== want[k]), 'first differing byte').toBe(-1);
+      expect(
+        got.findIndex((v, k) => v !== want[k]),
+        'first differing byte',
+      ).toBe(-1);
       times.push(ms);
     }
     expect(Math.min(...times)).toBeLessThan(300);

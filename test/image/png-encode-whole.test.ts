@@ -21,7 +21,8 @@ function bytes(n: number, seed: number): Uint8Array {
 /** A smooth CAM-like map with one hot spot. */
 function camMap(w: number, h: number, cx: number, cy: number): Float32Array {
   const data = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = Math.max(0, 3 - Math.hypot(x - cx, y - cy)) + 0.1 * Math.sin(x * y);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) data[y * w + x] = Math.max(0, 3 - Math.hypot(x - cx, y - cy)) + 0.1 * Math.sin(x * y);
   return data;
 }
 
@@ -48,7 +49,11 @@ function chunkTypes(png: Uint8Array): string[] {
 
 describe('encodePngWhole', () => {
   const filters: FilterStrategy[] = ['none', 'sub', 'up', 'paeth', 'adaptive'];
-  for (const [w, h] of [[1, 1], [3, 2], [257, 13]] as const) {
+  for (const [w, h] of [
+    [1, 1],
+    [3, 2],
+    [257, 13],
+  ] as const) {
     for (const channels of [3, 4] as const) {
       it(`round-trips ${w}x${h}x${channels} through an independent decoder with every filter`, () => {
         const data = bytes(w * h * channels, w + h + channels);
@@ -93,7 +98,10 @@ describe('encodePngWhole', () => {
 describe('renderHeatmapIndexed', () => {
   for (const colormap of COLORMAPS) {
     it(`looked up in its palette gives renderCam's heatmap pixels exactly (${colormap})`, () => {
-      const maps = [{ width: 7, height: 5, data: camMap(7, 5, 2, 3) }, { width: 14, height: 10, data: camMap(14, 10, 9, 2) }];
+      const maps = [
+        { width: 7, height: 5, data: camMap(7, 5, 2, 3) },
+        { width: 14, height: 10, data: camMap(14, 10, 9, 2) },
+      ];
       for (const map of [maps[0], maps]) {
         const rgb = renderCam(map, { width: 61, height: 43, output: 'heatmap', colormap });
         const idx = renderHeatmapIndexed(map, { width: 61, height: 43, colormap });

@@ -41,7 +41,12 @@ function chunks(png: Uint8Array): Chunk[] {
 }
 
 describe('encodePng', () => {
-  const sizes: [number, number][] = [[1, 1], [3, 2], [257, 13], [30_000, 2]];
+  const sizes: [number, number][] = [
+    [1, 1],
+    [3, 2],
+    [257, 13],
+    [30_000, 2],
+  ];
   for (const channels of [3, 4] as const) {
     for (const filter of FILTERS) {
       it(`${channels === 3 ? 'RGB' : 'RGBA'}, filter ${filter}: fast-png decodes the original pixels`, async () => {
@@ -58,7 +63,10 @@ describe('encodePng', () => {
   it('writes IHDR, IDATs and IEND with valid CRCs and one valid zlib stream', async () => {
     const image = testImage(300, 200, 3);
     const list = chunks(await encodePng(image));
-    expect(list.filter((c) => !c.crcOk).map((c) => c.type), 'chunks with a wrong CRC').toEqual([]);
+    expect(
+      list.filter((c) => !c.crcOk).map((c) => c.type),
+      'chunks with a wrong CRC',
+    ).toEqual([]);
     expect(list[0].type).toBe('IHDR');
     expect([...list[0].data]).toEqual([0, 0, 1, 44, 0, 0, 0, 200, 8, 2, 0, 0, 0]);
     expect(list.at(-1)).toMatchObject({ type: 'IEND', data: new Uint8Array(0) });

@@ -72,8 +72,16 @@ describe('resizeRgb', () => {
     const data = new Uint8Array(7 * 5 * 3).map((_, i) => (i * 37) % 256);
     expect(resizeRgb({ width: 7, height: 5, data }, 7, 5).data).toEqual(data);
     const flat = { width: 9, height: 4, data: new Uint8Array(9 * 4 * 3).fill(77) };
-    for (const [w, h] of [[3, 2], [20, 11], [9, 1], [1, 9]]) {
-      expect(resizeRgb(flat, w, h).data.findIndex((v) => v !== 77), `${w}x${h}: first value other than 77`).toBe(-1);
+    for (const [w, h] of [
+      [3, 2],
+      [20, 11],
+      [9, 1],
+      [1, 9],
+    ]) {
+      expect(
+        resizeRgb(flat, w, h).data.findIndex((v) => v !== 77),
+        `${w}x${h}: first value other than 77`,
+      ).toBe(-1);
     }
   });
   it('supports NHWC layout', () => {
@@ -89,7 +97,15 @@ describe('preprocessSpecOf', () => {
     const base = { name: 'x' };
     const nchw = preprocessSpecOf({ ...base, mean: [0, 0, 0], std: [1, 1, 1], shape: ['N', 3, 160, 120], layout: 'NCHW' });
     expect([nchw.width, nchw.height, nchw.resize, nchw.crop]).toEqual([120, 160, 'stretch', 'none']);
-    const nhwc = preprocessSpecOf({ ...base, mean: [0, 0, 0], std: [1, 1, 1], shape: ['N', 160, 120, 3], layout: 'NHWC', crop: 'center', resize: 'shorter-side' });
+    const nhwc = preprocessSpecOf({
+      ...base,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+      shape: ['N', 160, 120, 3],
+      layout: 'NHWC',
+      crop: 'center',
+      resize: 'shorter-side',
+    });
     expect([nhwc.width, nhwc.height, nhwc.resize, nhwc.crop]).toEqual([120, 160, 'shorter-side', 'center']);
   });
 });

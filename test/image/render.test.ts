@@ -54,11 +54,26 @@ describe('colormap tables', () => {
   });
   it('have the published end colours (RGB order, low to high)', () => {
     const ends = (name: ColormapName) => [[...colormapTable(name).subarray(0, 3)], [...colormapTable(name).subarray(765)]];
-    expect(ends('jet')).toEqual([[0, 0, 128], [128, 0, 0]]);
-    expect(ends('viridis')).toEqual([[68, 1, 84], [253, 231, 37]]);
-    expect(ends('inferno')).toEqual([[0, 0, 4], [252, 255, 164]]);
-    expect(ends('turbo')).toEqual([[48, 18, 59], [122, 4, 3]]);
-    expect(ends('gray')).toEqual([[0, 0, 0], [255, 255, 255]]);
+    expect(ends('jet')).toEqual([
+      [0, 0, 128],
+      [128, 0, 0],
+    ]);
+    expect(ends('viridis')).toEqual([
+      [68, 1, 84],
+      [253, 231, 37],
+    ]);
+    expect(ends('inferno')).toEqual([
+      [0, 0, 4],
+      [252, 255, 164],
+    ]);
+    expect(ends('turbo')).toEqual([
+      [48, 18, 59],
+      [122, 4, 3],
+    ]);
+    expect(ends('gray')).toEqual([
+      [0, 0, 0],
+      [255, 255, 255],
+    ]);
     expect(COLORMAPS).toEqual(['jet', 'turbo', 'viridis', 'inferno', 'gray']);
   });
 });
@@ -75,7 +90,9 @@ describe('renderCam matches pytorch-grad-cam + OpenCV (tools/render_reference.py
         const levels = quantizeMap({ width: c.width, height: c.height, data: ours });
         const refLevels = quantizeMap({ width: c.width, height: c.height, data: ref });
         const levelMismatch = levels.filter((v, i) => v !== refLevels[i]).length;
-        report.push(`${c.name} unit map: max |diff| ${maxDiff.toExponential(2)}, uint8 levels differing: ${levelMismatch}/${levels.length}`);
+        report.push(
+          `${c.name} unit map: max |diff| ${maxDiff.toExponential(2)}, uint8 levels differing: ${levelMismatch}/${levels.length}`,
+        );
         expect(maxDiff).toBeLessThan(1e-6);
       });
     }
@@ -83,7 +100,12 @@ describe('renderCam matches pytorch-grad-cam + OpenCV (tools/render_reference.py
       it(`${c.name}: ${r.file}`, () => {
         const image = referencePng(`${DIR}/${c.image}`);
         const ours = renderCam(inputMaps(c), {
-          width: c.width, height: c.height, output: r.output, colormap: r.colormap, alpha: r.alpha ?? undefined, image,
+          width: c.width,
+          height: c.height,
+          output: r.output,
+          colormap: r.colormap,
+          alpha: r.alpha ?? undefined,
+          image,
         });
         const ref = referencePng(`${DIR}/${r.file}`);
         expect([ours.width, ours.height]).toEqual([ref.width, ref.height]);

@@ -19,7 +19,9 @@ export interface NodeServerProcess {
  * @example
  * const server = await startNodeServerProcess({ args: ['--threads', '2'] }); ...; await server.stop();
  */
-export async function startNodeServerProcess(options: { args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<NodeServerProcess> {
+export async function startNodeServerProcess(
+  options: { args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<NodeServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/serve/main.ts', '--port', String(port), ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],

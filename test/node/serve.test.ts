@@ -20,7 +20,8 @@ describe('npm run serve:node', () => {
     await server?.stop();
   });
 
-  const explain = (query = '') => fetch(`${server.url}/v1/explain${query}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+  const explain = (query = '') =>
+    fetch(`${server.url}/v1/explain${query}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
 
   it('explains a PNG, then serves the same bytes from its cache', async () => {
     const first = await explain('?output=overlay');
@@ -52,10 +53,18 @@ describe('npm run serve:node', () => {
     expect(json.method).toBe('gradcam++');
     const models = (await (await fetch(`${server.url}/v1/models`)).json()) as { models: { id: string }[] };
     expect(models.models.map((m) => m.id)).toContain('default');
-    const bad = await fetch(`${server.url}/v1/explain`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png.slice(0, 30) });
+    const bad = await fetch(`${server.url}/v1/explain`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: png.slice(0, 30),
+    });
     expect(bad.status).toBe(422);
     expect(bad.headers.get('content-type')).toBe('application/problem+json');
-    const missing = await fetch(`${server.url}/v1/explain?model=nope`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+    const missing = await fetch(`${server.url}/v1/explain?model=nope`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: png,
+    });
     expect(missing.status).toBe(404);
     const health = (await (await fetch(`${server.url}/healthz`)).json()) as { sessions: number; wasmMemoryBytes: number };
     expect(health.sessions).toBe(1);

@@ -30,10 +30,18 @@ interface AttentionFixture {
   input: { name: string; file: string; shape: number[] };
   logits: { shape: number[] };
   seeds: { file: string }[];
-  attention: { heads: number; tokens: number; prefixTokens: number; grid: [number, number]; blocks: { probabilities: string; gradient: string }[]; maps: Record<string, string> };
+  attention: {
+    heads: number;
+    tokens: number;
+    prefixTokens: number;
+    grid: [number, number];
+    blocks: { probabilities: string; gradient: string }[];
+    maps: Record<string, string>;
+  };
 }
 
-const fixtures = ['vit_small', 'deit_two_prefix'].filter((n) => existsSync(join(ROOT, n, 'fixture.json')))
+const fixtures = ['vit_small', 'deit_two_prefix']
+  .filter((n) => existsSync(join(ROOT, n, 'fixture.json')))
   .map((n) => [n, { ...JSON.parse(readFileSync(join(ROOT, n, 'fixture.json'), 'utf8')), dir: join(ROOT, n) } as AttentionFixture] as const);
 
 function f32(f: AttentionFixture, file: string): Float32Array {
@@ -45,7 +53,8 @@ function f32(f: AttentionFixture, file: string): Float32Array {
 
 /** max |a - b| / max |b|. */
 function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0, worst = 0;
+  let scale = 0,
+    worst = 0;
   for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
   for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
   return worst / scale;
@@ -61,7 +70,12 @@ const METHODS: Record<string, (blocks: AttentionBlock[], prefix: number) => Floa
 describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', () => {
   it.each(fixtures)('%s: the methods on the reference tensors', (_n, f) => {
     const a = f.attention;
-    const blocks = a.blocks.map((b) => ({ probabilities: f32(f, b.probabilities), gradient: f32(f, b.gradient), heads: a.heads, tokens: a.tokens }));
+    const blocks = a.blocks.map((b) => ({
+      probabilities: f32(f, b.probabilities),
+      gradient: f32(f, b.gradient),
+      heads: a.heads,
+      tokens: a.tokens,
+    }));
     for (const [name, method] of Object.entries(METHODS)) {
       const map = method(blocks, a.prefixTokens);
       expect(map.length, name).toBe(a.grid[0] * a.grid[1]);
@@ -73,7 +87,11 @@ describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', 
     const bytes = new Uint8Array(readFileSync(join(f.dir, 'model.onnx')));
     const { model, manifest } = await prepare(bytes, { attention: true }, runner);
     const spec = manifest.attention!;
-    expect({ prefixTokens: spec.prefixTokens, grid: spec.grid, blocks: spec.blocks.length }).toEqual({ prefixTokens: f.attention.prefixTokens, grid: f.attention.grid, blocks: f.attention.blocks.length });
+    expect({ prefixTokens: spec.prefixTokens, grid: spec.grid, blocks: spec.blocks.length }).toEqual({
+      prefixTokens: f.attention.prefixTokens,
+      grid: f.attention.grid,
+      blocks: f.attention.blocks.length,
+    });
     expect(spec.blocks.every((b) => b.heads === f.attention.heads && b.tokens === f.attention.tokens)).toBe(true);
     const session = await runner.createSession(model);
     const k = f.logits.shape[1]!;
@@ -96,26 +114,43 @@ describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', 
     }
   });
 
-  it.each(fixtures)('%s: method=rollout and attention-gradcam through the engine (top-1, unnormalised map on the patch grid)', async (_n, f) => {
-    const { model, manifest } = await prepare(new Uint8Array(readFileSync(join(f.dir, 'model.onnx'))), { attention: true }, runner);
-    const session = await runner.createSession(model);
-    const feed = new ModelFeed(session, manifest);
-    const image = f32(f, f.input.file);
-    const cases: [Record<string, string>, string][] = [
-      [{ method: 'rollout' }, 'rollout_mean'],
-      [{ method: 'rollout', fusion: 'max', discard: '0.5' }, 'rollout_max_discard0.5'],
-      [{ method: 'attention-gradcam' }, 'attention_gradcam'],
-    ];
-    for (const [fields, ref] of cases) {
-      const plan = planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, { ...fields, output: 'json' }), { width: f.input.shape[3]!, height: f.input.shape[2]! }, 4096);
-      const e = await explainImage(feed, image, { compute: plan.compute, metrics: [] });
-      const map = e.explained[0]!.map;
-      expect([map.height, map.width], ref).toEqual(f.attention.grid);
-      expect(maxRel(map.data, f32(f, f.attention.maps[ref]!)), ref).toBeLessThan(1e-4);
-    }
-    expect(planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, { method: 'rollout', discard: '0.3' }), { width: 32, height: 32 }, 4096).methodKey).toBe('rollout(fusion=mean,discard=0.3)');
-    await session.release();
-  });
+  it.each(fixtures)(
+    '%s: method=rollout and attention-gradcam through the engine (top-1, unnormalised map on the patch grid)',
+    async (_n, f) => {
+      const { model, manifest } = await prepare(new Uint8Array(readFileSync(join(f.dir, 'model.onnx'))), { attention: true }, runner);
+      const session = await runner.createSession(model);
+      const feed = new ModelFeed(session, manifest);
+      const image = f32(f, f.input.file);
+      const cases: [Record<string, string>, string][] = [
+        [{ method: 'rollout' }, 'rollout_mean'],
+        [{ method: 'rollout', fusion: 'max', discard: '0.5' }, 'rollout_max_discard0.5'],
+        [{ method: 'attention-gradcam' }, 'attention_gradcam'],
+      ];
+      for (const [fields, ref] of cases) {
+        const plan = planRequest(
+          manifest,
+          'test-manifest-digest',
+          parseOptions(ExplainOptionsSchema, { ...fields, output: 'json' }),
+          { width: f.input.shape[3]!, height: f.input.shape[2]! },
+          4096,
+        );
+        const e = await explainImage(feed, image, { compute: plan.compute, metrics: [] });
+        const map = e.explained[0]!.map;
+        expect([map.height, map.width], ref).toEqual(f.attention.grid);
+        expect(maxRel(map.data, f32(f, f.attention.maps[ref]!)), ref).toBeLessThan(1e-4);
+      }
+      expect(
+        planRequest(
+          manifest,
+          'test-manifest-digest',
+          parseOptions(ExplainOptionsSchema, { method: 'rollout', discard: '0.3' }),
+          { width: 32, height: 32 },
+          4096,
+        ).methodKey,
+      ).toBe('rollout(fusion=mean,discard=0.3)');
+      await session.release();
+    },
+  );
 
   it.each(fixtures)('%s: --attention probabilities: forward outputs only, rollout matches, attention-gradcam refused', async (_n, f) => {
     const bytes = new Uint8Array(readFileSync(join(f.dir, 'model.onnx')));
@@ -127,17 +162,32 @@ describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', 
     expect(nodes(model) - nodes(plain.model)).toBeLessThanOrEqual(6 * manifest.attention!.blocks.length);
     const session = await runner.createSession(model);
     const feed = new ModelFeed(session, manifest);
-    const plan = planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, { method: 'rollout', fusion: 'min', discard: '0.2' }), { width: 32, height: 32 }, 4096);
+    const plan = planRequest(
+      manifest,
+      'test-manifest-digest',
+      parseOptions(ExplainOptionsSchema, { method: 'rollout', fusion: 'min', discard: '0.2' }),
+      { width: 32, height: 32 },
+      4096,
+    );
     const e = await explainImage(feed, f32(f, f.input.file), { compute: plan.compute, metrics: [] });
     expect(maxRel(e.explained[0]!.map.data, f32(f, f.attention.maps['rollout_min_discard0.2']!))).toBeLessThan(1e-4);
     await session.release();
-    expect(() => planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, { method: 'attention-gradcam' }), { width: 32, height: 32 }, 4096)).toThrow(/probabilities only \(prepare --attention gradients\)/);
+    expect(() =>
+      planRequest(
+        manifest,
+        'test-manifest-digest',
+        parseOptions(ExplainOptionsSchema, { method: 'attention-gradcam' }),
+        { width: 32, height: 32 },
+        4096,
+      ),
+    ).toThrow(/probabilities only \(prepare --attention gradients\)/);
   });
 
   it('rejects attention methods on models prepared without --attention, and rollout options on other methods', async () => {
     const f = fixtures[0]![1];
     const { manifest } = await prepare(new Uint8Array(readFileSync(join(f.dir, 'model.onnx'))), { verify: false }, runner);
-    const plan = (fields: Record<string, string>) => () => planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, fields), { width: 32, height: 32 }, 4096);
+    const plan = (fields: Record<string, string>) => () =>
+      planRequest(manifest, 'test-manifest-digest', parseOptions(ExplainOptionsSchema, fields), { width: 32, height: 32 }, 4096);
     expect(plan({ method: 'rollout' })).toThrow(/prepared without them \(prepare --attention\)/);
     expect(plan({ method: 'gradcam', discard: '0.5' })).toThrow(/'discard': applies to method 'rollout' only/);
   });

@@ -14,9 +14,17 @@ import { decodeModel } from '../../src/onnx/proto.js';
 import { ownSeedFeeds } from '../../src/explain/model-feed.js';
 
 const ROOT = join(import.meta.dirname, '../fixtures/models');
-const names = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => existsSync(join(ROOT, d, 'fixture.json'))).sort() : [];
+const names = existsSync(ROOT)
+  ? readdirSync(ROOT)
+      .filter((d) => existsSync(join(ROOT, d, 'fixture.json')))
+      .sort()
+  : [];
 
-interface FixtureFile { file: string; shape: number[]; kind?: string }
+interface FixtureFile {
+  file: string;
+  shape: number[];
+  kind?: string;
+}
 interface Fixture {
   input: { name: string } & FixtureFile;
   logits: { name: string } & FixtureFile;
@@ -44,17 +52,27 @@ function gradCam(a: Float32Array, g: Float32Array, [c, h, w]: number[], linear =
 
 function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) { mx += x[i]! / n; my += y[i]! / n; }
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) { sxy += (x[i]! - mx) * (y[i]! - my); sxx += (x[i]! - mx) ** 2; syy += (y[i]! - my) ** 2; }
+  let mx = 0,
+    my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i]! / n;
+    my += y[i]! / n;
+  }
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
   return sxx === 0 && syy === 0 ? 1 : sxy / Math.sqrt(sxx * syy);
 }
 
 describe.skipIf(names.length === 0)('prepare on the PyTorch fixtures', () => {
   const runner = nodeRunner();
 
-  it.each(names)('%s: the default layer is the fixture\'s default', async (name) => {
+  it.each(names)("%s: the default layer is the fixture's default", async (name) => {
     const fx = load(name);
     const { layers } = await listLayers(new Uint8Array(readFileSync(join(ROOT, name, 'model.onnx'))), runner);
     const expected = fx.layers.find((l) => l.role === 'default')!.tensor;

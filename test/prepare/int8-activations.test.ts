@@ -23,40 +23,49 @@ const runner = nodeRunner();
 
 /** conv-relu, maxpool, conv-relu-conv + skip, add, relu (explained), GAP, Gemm. */
 function residualModel(): Uint8Array {
-  return encodeModel(buildModel({
-    inputs: [valueInfo('input', ['N', 3, 32, 32])],
-    outputs: [valueInfo('logits', ['N', K])],
-    nodes: [
-      makeNode('Conv', ['input', 'w1', 'b1'], ['c1'], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }),
-      makeNode('Relu', ['c1'], ['r1']),
-      makeNode('MaxPool', ['r1'], ['p1'], { kernel_shape: [2, 2], strides: [2, 2] }),
-      makeNode('Conv', ['p1', 'w2', 'b2'], ['c2'], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }),
-      makeNode('Relu', ['c2'], ['r2']),
-      makeNode('Conv', ['r2', 'w3', 'b3'], ['c3'], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }),
-      makeNode('Add', ['c3', 'p1'], ['s']),
-      makeNode('Relu', ['s'], ['block']),
-      makeNode('GlobalAveragePool', ['block'], ['gap']),
-      makeNode('Flatten', ['gap'], ['flat']),
-      makeNode('Gemm', ['flat', 'w4', 'b4'], ['logits'], { transB: 1 }),
-    ],
-    initializers: [
-      randomTensor('w1', [16, 3, 3, 3], 1, 0.4), randomTensor('b1', [16], 2, 0.1),
-      randomTensor('w2', [16, 16, 3, 3], 3, 0.15), randomTensor('b2', [16], 4, 0.1),
-      randomTensor('w3', [16, 16, 3, 3], 5, 0.15), randomTensor('b3', [16], 6, 0.1),
-      randomTensor('w4', [K, 16], 7, 1), randomTensor('b4', [K], 8, 0.1),
-    ],
-  }));
+  return encodeModel(
+    buildModel({
+      inputs: [valueInfo('input', ['N', 3, 32, 32])],
+      outputs: [valueInfo('logits', ['N', K])],
+      nodes: [
+        makeNode('Conv', ['input', 'w1', 'b1'], ['c1'], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }),
+        makeNode('Relu', ['c1'], ['r1']),
+        makeNode('MaxPool', ['r1'], ['p1'], { kernel_shape: [2, 2], strides: [2, 2] }),
+        makeNode('Conv', ['p1', 'w2', 'b2'], ['c2'], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }),
+        makeNode('Relu', ['c2'], ['r2']),
+        makeNode('Conv', ['r2', 'w3', 'b3'], ['c3'], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }),
+        makeNode('Add', ['c3', 'p1'], ['s']),
+        makeNode('Relu', ['s'], ['block']),
+        makeNode('GlobalAveragePool', ['block'], ['gap']),
+        makeNode('Flatten', ['gap'], ['flat']),
+        makeNode('Gemm', ['flat', 'w4', 'b4'], ['logits'], { transB: 1 }),
+      ],
+      initializers: [
+        randomTensor('w1', [16, 3, 3, 3], 1, 0.4),
+        randomTensor('b1', [16], 2, 0.1),
+        randomTensor('w2', [16, 16, 3, 3], 3, 0.15),
+        randomTensor('b2', [16], 4, 0.1),
+        randomTensor('w3', [16, 16, 3, 3], 5, 0.15),
+        randomTensor('b3', [16], 6, 0.1),
+        randomTensor('w4', [K, 16], 7, 1),
+        randomTensor('b4', [K], 8, 0.1),
+      ],
+    }),
+  );
 }
 
 /** Smooth images with a bright blob: calibration and evaluation sets from different seeds. */
 function images(seed: number, count: number): RgbImage[] {
   return Array.from({ length: count }, (_, i) => {
     const noise = randomFloats(32 * 32 * 3, seed + i, 1);
-    const cx = 8 + ((seed + i * 7) % 16), cy = 8 + ((seed + i * 11) % 16);
+    const cx = 8 + ((seed + i * 7) % 16),
+      cy = 8 + ((seed + i * 11) % 16);
     const data = Uint8Array.from(noise, (v, j) => {
-      const p = Math.floor(j / 3), x = p % 32, y = Math.floor(p / 32);
+      const p = Math.floor(j / 3),
+        x = p % 32,
+        y = Math.floor(p / 32);
       const blob = Math.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 40);
-      return Math.max(0, Math.min(255, Math.round(90 + 140 * blob * ((j % 3) + 1) / 3 + 25 * v)));
+      return Math.max(0, Math.min(255, Math.round(90 + (140 * blob * ((j % 3) + 1)) / 3 + 25 * v)));
     });
     return { width: 32, height: 32, data };
   });
@@ -64,14 +73,22 @@ function images(seed: number, count: number): RgbImage[] {
 
 function tensorOf(img: RgbImage, m: Manifest): RunTensor {
   const data = new Float32Array(3 * 32 * 32);
-  for (let p = 0; p < 32 * 32; p++) for (let c = 0; c < 3; c++) data[c * 1024 + p] = (img.data[p * 3 + c]! / 255 - m.input.mean[c]!) / m.input.std[c]!;
+  for (let p = 0; p < 32 * 32; p++)
+    for (let c = 0; c < 3; c++) data[c * 1024 + p] = (img.data[p * 3 + c]! / 255 - m.input.mean[c]!) / m.input.std[c]!;
   return { type: 'float32', dims: [1, 3, 32, 32], data };
 }
 
 function pearson(a: Float32Array, b: Float32Array): number {
-  const ma = a.reduce((s, v) => s + v, 0) / a.length, mb = b.reduce((s, v) => s + v, 0) / b.length;
-  let ab = 0, aa = 0, bb = 0;
-  a.forEach((v, i) => { ab += (v - ma) * (b[i]! - mb); aa += (v - ma) ** 2; bb += (b[i]! - mb) ** 2; });
+  const ma = a.reduce((s, v) => s + v, 0) / a.length,
+    mb = b.reduce((s, v) => s + v, 0) / b.length;
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  a.forEach((v, i) => {
+    ab += (v - ma) * (b[i]! - mb);
+    aa += (v - ma) ** 2;
+    bb += (b[i]! - mb) ** 2;
+  });
   return ab / Math.sqrt(aa * bb);
 }
 
@@ -89,7 +106,11 @@ describe('int8 activations (prepare --calibrate)', async () => {
     expect(list.filter((o) => o === 'QLinearAdd')).toHaveLength(1);
     expect(list).not.toContain('Conv');
     expect(list).not.toContain('Relu');
-    expect(a8.manifest.quantization).toMatchObject({ weights: 'int8', activations: 'uint8', calibration: { images: 16, method: 'min-max' } });
+    expect(a8.manifest.quantization).toMatchObject({
+      weights: 'int8',
+      activations: 'uint8',
+      calibration: { images: 16, method: 'min-max' },
+    });
     expect(a8.report.activations!.int8).toEqual({ QLinearConv: 3, QLinearAdd: 1, MaxPool: 1 });
     expect(a8.report.activations!.float).toEqual({});
     // The accuracy check passed with every conv in int8.
@@ -108,13 +129,25 @@ describe('int8 activations (prepare --calibrate)', async () => {
     const layer = m.layers.find((l) => !l.input)!;
     for (const img of images(900, 6)) {
       const seed: RunTensor = { type: 'float32', dims: [2, K], data: new Float32Array(2 * K).fill(1, 0, K) };
-      const feeds = { ...ownSeedFeeds(m), input: tensorOf(img, m), gradcam_seed: seed, gradcam_top_k: { type: 'int64' as const, dims: [1], data: BigInt64Array.from([1n]) } };
+      const feeds = {
+        ...ownSeedFeeds(m),
+        input: tensorOf(img, m),
+        gradcam_seed: seed,
+        gradcam_top_k: { type: 'int64' as const, dims: [1], data: BigInt64Array.from([1n]) },
+      };
       const fetches = [m.logits.name, layer.activation, layer.gradient, m.seed.select!.classes];
       const [o8, oa] = [await s8.run(feeds, fetches), await sa.run(feeds, fetches)];
       expect(oa[m.seed.select!.classes]!.data).toEqual(o8[m.seed.select!.classes]!.data);
       expect(relL2(oa[m.logits.name]!.data as Float32Array, o8[m.logits.name]!.data as Float32Array)).toBeLessThan(0.05);
       expect(relL2(oa[layer.activation]!.data as Float32Array, o8[layer.activation]!.data as Float32Array)).toBeLessThan(0.05);
-      const map = (o: Record<string, RunTensor>) => camMethod('gradcam')!.map({ activation: o[layer.activation]!.data as Float32Array, gradient: o[layer.gradient]!.data as Float32Array, channels: 16, height: 16, width: 16 });
+      const map = (o: Record<string, RunTensor>) =>
+        camMethod('gradcam')!.map({
+          activation: o[layer.activation]!.data as Float32Array,
+          gradient: o[layer.gradient]!.data as Float32Array,
+          channels: 16,
+          height: 16,
+          width: 16,
+        });
       expect(pearson(map(oa), map(o8))).toBeGreaterThan(0.98);
     }
   });
@@ -124,7 +157,13 @@ describe('int8 activations (prepare --calibrate)', async () => {
     const m = w8.manifest;
     const il = m.layers.find((l) => l.input)!;
     const seed: RunTensor = { type: 'float32', dims: [1, K], data: Float32Array.from({ length: K }, (_, i) => (i === 3 ? 1 : 0)) };
-    const feeds = { ...ownSeedFeeds(m), input: tensorOf(images(500, 1)[0]!, m), gradcam_seed: seed, [il.seed!]: seed, [il.guidedSeed!]: seed };
+    const feeds = {
+      ...ownSeedFeeds(m),
+      input: tensorOf(images(500, 1)[0]!, m),
+      gradcam_seed: seed,
+      [il.seed!]: seed,
+      [il.guidedSeed!]: seed,
+    };
     const [o8, oa] = [await s8.run(feeds, [il.gradient, il.guidedGradient!]), await sa.run(feeds, [il.gradient, il.guidedGradient!])];
     expect(relL2(oa[il.gradient]!.data as Float32Array, o8[il.gradient]!.data as Float32Array)).toBeLessThan(1e-5);
     expect(relL2(oa[il.guidedGradient!]!.data as Float32Array, o8[il.guidedGradient!]!.data as Float32Array)).toBeLessThan(1e-5);
@@ -154,6 +193,9 @@ describe('int8 activations (prepare --calibrate)', async () => {
   });
 
   it('rejects --calibrate without --quantize int8', async () => {
-    await expect(prepare(source, { layers: ['block'], calibrate: images(1, 1) }, runner)).rejects.toMatchObject({ status: 400, code: 'bad_option' });
+    await expect(prepare(source, { layers: ['block'], calibrate: images(1, 1) }, runner)).rejects.toMatchObject({
+      status: 400,
+      code: 'bad_option',
+    });
   });
 });

@@ -24,7 +24,8 @@ const t = (...kinds: ('N' | 'C' | 'H' | 'W' | '?')[]): AxisTag[] => kinds.map((k
  */
 function tinyTokenModel() {
   return buildModel({
-    inputs: [valueInfo('x', ['N', 3, 16, 24])], outputs: [valueInfo('logits', ['N', 5])],
+    inputs: [valueInfo('x', ['N', 3, 16, 24])],
+    outputs: [valueInfo('logits', ['N', 5])],
     nodes: [
       makeNode('Conv', ['x', 'wp'], ['patches'], { strides: [4, 4], kernel_shape: [4, 4] }),
       makeNode('Reshape', ['patches', 'to_tokens'], ['flat']),
@@ -44,9 +45,16 @@ function tinyTokenModel() {
       makeNode('Gemm', ['cls', 'head'], ['logits'], { transB: 1 }),
     ],
     initializers: [
-      randomTensor('wp', [8, 3, 4, 4], 1), makeInt64Tensor('to_tokens', [3], [0, 8, -1]), randomTensor('prefix', [1, 2, 8], 2),
-      makeInt64Tensor('zero', [1], [0]), makeInt64Tensor('one', [1], [1]), makeInt64Tensor('prefix_rest', [2], [2, 8]),
-      randomTensor('gamma', [8], 3), randomTensor('beta', [8], 4), makeInt64Tensor('zero_scalar', [], [0]), randomTensor('head', [5, 8], 5),
+      randomTensor('wp', [8, 3, 4, 4], 1),
+      makeInt64Tensor('to_tokens', [3], [0, 8, -1]),
+      randomTensor('prefix', [1, 2, 8], 2),
+      makeInt64Tensor('zero', [1], [0]),
+      makeInt64Tensor('one', [1], [1]),
+      makeInt64Tensor('prefix_rest', [2], [2, 8]),
+      randomTensor('gamma', [8], 3),
+      randomTensor('beta', [8], 4),
+      makeInt64Tensor('zero_scalar', [], [0]),
+      randomTensor('head', [5, 8], 5),
     ],
     opset: 17,
   });
@@ -55,7 +63,8 @@ function tinyTokenModel() {
 /** Conv -> Reshape to a vector -> Reshape back to [N, 4, 4, 4]: the labels are lost and both readings fit. */
 function ambiguousModel() {
   return buildModel({
-    inputs: [valueInfo('x', ['N', 3, 8, 8])], outputs: [valueInfo('logits', ['N', 3])],
+    inputs: [valueInfo('x', ['N', 3, 8, 8])],
+    outputs: [valueInfo('logits', ['N', 3])],
     nodes: [
       makeNode('Conv', ['x', 'w'], ['c'], { strides: [2, 2], kernel_shape: [2, 2] }),
       makeNode('Reshape', ['c', 'flat_shape'], ['v']),
@@ -64,14 +73,24 @@ function ambiguousModel() {
       makeNode('ReduceMean', ['r'], ['m'], { axes: [1, 2], keepdims: 0 }),
       makeNode('Gemm', ['m', 'fc'], ['logits'], { transB: 1 }),
     ],
-    initializers: [randomTensor('w', [4, 3, 2, 2], 1), makeInt64Tensor('flat_shape', [2], [0, -1]), makeInt64Tensor('cube_shape', [4], [0, 4, 4, 4]), randomTensor('fc', [3, 4], 2)],
+    initializers: [
+      randomTensor('w', [4, 3, 2, 2], 1),
+      makeInt64Tensor('flat_shape', [2], [0, -1]),
+      makeInt64Tensor('cube_shape', [4], [0, 4, 4, 4]),
+      randomTensor('fc', [3, 4], 2),
+    ],
   });
 }
 
 describe('axis labels', () => {
   it('merges H, W into tokens and splits tokens back into the grid', () => {
-    expect(reshapeTags(t('N', 'C', 'H', 'W'), ['N', 8, 4, 6], ['N', 8, 24])).toEqual([...t('N', 'C'), { kind: 'T', prefix: 0, grid: [4, 6] }]);
-    expect(reshapeTags([...t('N'), { kind: 'T', prefix: 0, grid: [4, 6] }, ...t('C')], ['N', 24, 8], ['N', 4, 6, 8])).toEqual(t('N', 'H', 'W', 'C'));
+    expect(reshapeTags(t('N', 'C', 'H', 'W'), ['N', 8, 4, 6], ['N', 8, 24])).toEqual([
+      ...t('N', 'C'),
+      { kind: 'T', prefix: 0, grid: [4, 6] },
+    ]);
+    expect(reshapeTags([...t('N'), { kind: 'T', prefix: 0, grid: [4, 6] }, ...t('C')], ['N', 24, 8], ['N', 4, 6, 8])).toEqual(
+      t('N', 'H', 'W', 'C'),
+    );
     expect(reshapeTags(t('N', 'C', 'H', 'W'), ['N', 8, 4, 6], ['N', 8 * 24])).toEqual(t('N', '?'));
     expect(reshapeTags(t('N', 'C', 'H', 'W'), ['N', 8, 4, 6], ['N', 2, 4, 4, 6])).toEqual(t('N', '?', '?', 'H', 'W'));
   });
@@ -85,9 +104,15 @@ describe('axis labels', () => {
   });
 
   it('checks layout flags against the shape', () => {
-    expect(layoutFromFlags('l', ['N', 197, 768], { layout: 'tokens', prefixTokens: 1 }, {})).toEqual({ kind: 'tokens', prefixTokens: 1, grid: [14, 14] });
+    expect(layoutFromFlags('l', ['N', 197, 768], { layout: 'tokens', prefixTokens: 1 }, {})).toEqual({
+      kind: 'tokens',
+      prefixTokens: 1,
+      grid: [14, 14],
+    });
     expect(layoutFromFlags('l', ['N', 281, 768], { grid: [14, 20] }, {})).toEqual({ kind: 'tokens', prefixTokens: 1, grid: [14, 20] });
-    expect(() => layoutFromFlags('l', ['N', 197, 768], { layout: 'tokens', grid: [14, 15] }, {})).toThrow(/197 tokens are not -13 prefix tokens/);
+    expect(() => layoutFromFlags('l', ['N', 197, 768], { layout: 'tokens', grid: [14, 15] }, {})).toThrow(
+      /197 tokens are not -13 prefix tokens/,
+    );
     expect(() => layoutFromFlags('l', ['N', 197, 768], { layout: 'nhwc' }, {})).toThrow(/needs a 4-D tensor/);
     expect(layoutFromFlags('l', ['N', 7, 7, 96], { layout: 'nhwc' }, {})).toEqual({ kind: 'nhwc', grid: [7, 7] });
   });
@@ -103,21 +128,26 @@ describe('prepare on token and ambiguous layers', () => {
     expect(byName.patches!.layout).toEqual({ kind: 'nchw', grid: [4, 6] });
     expect(layers.filter((l) => l.default).map((l) => l.name)).toEqual(['ln']);
     const { manifest } = await prepare(bytes, {}, runner);
-    expect(manifest.layers).toMatchObject([{ name: 'ln', shape: ['N', 8, 4, 6], layout: { kind: 'tokens', prefixTokens: 2, grid: [4, 6] } }]);
+    expect(manifest.layers).toMatchObject([
+      { name: 'ln', shape: ['N', 8, 4, 6], layout: { kind: 'tokens', prefixTokens: 2, grid: [4, 6] } },
+    ]);
   });
 
   it('says when a layer is ambiguous and takes --layout', async () => {
     const bytes = encodeModel(ambiguousModel());
     const { layers } = await listLayers(bytes, runner);
     expect(layers.find((l) => l.name === 'r')!.layout).toBeUndefined();
-    await expect(prepare(bytes, { layers: ['r'] }, runner)).rejects.toThrow(/layout of layer "r" \[N, 4, 4, 4\] is ambiguous.*nchw 4x4 or nhwc 4x4.*--layout/);
+    await expect(prepare(bytes, { layers: ['r'] }, runner)).rejects.toThrow(
+      /layout of layer "r" \[N, 4, 4, 4\] is ambiguous.*nchw 4x4 or nhwc 4x4.*--layout/,
+    );
     const { manifest } = await prepare(bytes, { layers: ['r'], layout: 'nhwc' }, runner);
     expect(manifest.layers[0]).toMatchObject({ name: 'r', shape: ['N', 4, 4, 4], layout: { kind: 'nhwc', grid: [4, 4] } });
   });
 
   it('refuses, with advice, a model whose fixed batch 1 is baked into a reshape that folds it into another axis', async () => {
     const model = buildModel({
-      inputs: [valueInfo('x', [1, 3, 8, 8])], outputs: [valueInfo('logits', [1, 3])],
+      inputs: [valueInfo('x', [1, 3, 8, 8])],
+      outputs: [valueInfo('logits', [1, 3])],
       nodes: [
         makeNode('Conv', ['x', 'w'], ['c'], { strides: [2, 2], kernel_shape: [2, 2] }),
         makeNode('Reshape', ['c', 'rows_shape'], ['rows']), // [N * C, h * w] with N = 1 baked in
@@ -125,22 +155,38 @@ describe('prepare on token and ambiguous layers', () => {
         makeNode('Reshape', ['p', 'flat_shape'], ['f']),
         makeNode('Gemm', ['f', 'fc'], ['logits'], { transB: 1 }),
       ],
-      initializers: [randomTensor('w', [4, 3, 2, 2], 1), makeInt64Tensor('rows_shape', [2], [4, 16]), randomTensor('proj', [16, 5], 2),
-        makeInt64Tensor('flat_shape', [2], [1, 20]), randomTensor('fc', [3, 20], 3)],
+      initializers: [
+        randomTensor('w', [4, 3, 2, 2], 1),
+        makeInt64Tensor('rows_shape', [2], [4, 16]),
+        randomTensor('proj', [16, 5], 2),
+        makeInt64Tensor('flat_shape', [2], [1, 20]),
+        randomTensor('fc', [3, 20], 3),
+      ],
     });
-    await expect(prepare(encodeModel(model), {}, runner)).rejects.toThrow(/batch size is fixed at 1 and a reshape bakes it in .*dynamic_axes/s);
+    await expect(prepare(encodeModel(model), {}, runner)).rejects.toThrow(
+      /batch size is fixed at 1 and a reshape bakes it in .*dynamic_axes/s,
+    );
   });
 
   it('without any layout the graph shows, asks for --layer and --layout, and takes them', async () => {
     // flattened at once and reshaped to a cube: no tensor keeps spatial axis labels, and [N, 4, 4, 4] reads both ways
     const model = buildModel({
-      inputs: [valueInfo('x', ['N', 3, 8, 8])], outputs: [valueInfo('logits', ['N', 3])],
+      inputs: [valueInfo('x', ['N', 3, 8, 8])],
+      outputs: [valueInfo('logits', ['N', 3])],
       nodes: [
-        makeNode('Reshape', ['x', 'flat_shape'], ['v']), makeNode('MatMul', ['v', 'proj'], ['p']),
-        makeNode('Reshape', ['p', 'cube_shape'], ['cube']), makeNode('Relu', ['cube'], ['r']),
-        makeNode('ReduceMean', ['r'], ['m'], { axes: [2, 3], keepdims: 0 }), makeNode('Gemm', ['m', 'fc'], ['logits'], { transB: 1 }),
+        makeNode('Reshape', ['x', 'flat_shape'], ['v']),
+        makeNode('MatMul', ['v', 'proj'], ['p']),
+        makeNode('Reshape', ['p', 'cube_shape'], ['cube']),
+        makeNode('Relu', ['cube'], ['r']),
+        makeNode('ReduceMean', ['r'], ['m'], { axes: [2, 3], keepdims: 0 }),
+        makeNode('Gemm', ['m', 'fc'], ['logits'], { transB: 1 }),
       ],
-      initializers: [makeInt64Tensor('flat_shape', [2], [0, -1]), randomTensor('proj', [192, 64], 1), makeInt64Tensor('cube_shape', [4], [0, 4, 4, 4]), randomTensor('fc', [3, 4], 2)],
+      initializers: [
+        makeInt64Tensor('flat_shape', [2], [0, -1]),
+        randomTensor('proj', [192, 64], 1),
+        makeInt64Tensor('cube_shape', [4], [0, 4, 4, 4]),
+        randomTensor('fc', [3, 4], 2),
+      ],
     });
     const bytes = encodeModel(model);
     await expect(prepare(bytes, {}, runner)).rejects.toThrow(/ambiguous one.*--layer.*--layout/);
@@ -153,7 +199,8 @@ describe('prepare on token and ambiguous layers', () => {
 
   it('refuses a model without any spatial grid', async () => {
     const model = buildModel({
-      inputs: [valueInfo('x', ['N', 3, 8, 8])], outputs: [valueInfo('logits', ['N', 3])],
+      inputs: [valueInfo('x', ['N', 3, 8, 8])],
+      outputs: [valueInfo('logits', ['N', 3])],
       nodes: [makeNode('Flatten', ['x'], ['f']), makeNode('Gemm', ['f', 'fc'], ['logits'], { transB: 1 })],
       initializers: [randomTensor('fc', [3, 192], 1)],
     });

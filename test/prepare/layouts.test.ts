@@ -27,12 +27,22 @@ interface LayoutFixture {
   logits: { name: string; file: string; shape: number[] };
   top1: number;
   seeds: { file: string; shape: number[] }[];
-  layers: { tensor: string; role: string; layout: LayerSpec['layout']; shape: number[]; activation: string; gradients: string[]; gradcam: string[] }[];
+  layers: {
+    tensor: string;
+    role: string;
+    layout: LayerSpec['layout'];
+    shape: number[];
+    activation: string;
+    gradients: string[];
+    gradcam: string[];
+  }[];
 }
 
 const fixtures: LayoutFixture[] = existsSync(ROOT)
-  ? readdirSync(ROOT).filter((d) => existsSync(join(ROOT, d, 'fixture.json'))).sort()
-    .map((d) => ({ ...JSON.parse(readFileSync(join(ROOT, d, 'fixture.json'), 'utf8')), dir: join(ROOT, d) }))
+  ? readdirSync(ROOT)
+      .filter((d) => existsSync(join(ROOT, d, 'fixture.json')))
+      .sort()
+      .map((d) => ({ ...JSON.parse(readFileSync(join(ROOT, d, 'fixture.json'), 'utf8')), dir: join(ROOT, d) }))
   : [];
 
 function f32(f: LayoutFixture, file: string): Float32Array {
@@ -46,10 +56,22 @@ const modelBytes = (f: LayoutFixture) => new Uint8Array(readFileSync(join(f.dir,
 
 function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
-  let ma = 0, mb = 0;
-  for (let i = 0; i < n; i++) { ma += a[i]! / n; mb += b[i]! / n; }
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) { const x = a[i]! - ma, y = b[i]! - mb; sab += x * y; saa += x * x; sbb += y * y; }
+  let ma = 0,
+    mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]! / n;
+    mb += b[i]! / n;
+  }
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]! - ma,
+      y = b[i]! - mb;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
   return sab / Math.sqrt(saa * sbb);
 }
 

@@ -13,12 +13,17 @@ const isTriple = (v: unknown) => Array.isArray(v) && v.length === 3 && v.every((
 /** Problems found (empty when the manifest is valid for this model). */
 export function manifestProblems(m: Manifest, model: Uint8Array, source: Uint8Array): string[] {
   const p: string[] = [];
-  const need = (ok: boolean, what: string) => { if (!ok) p.push(what); };
+  const need = (ok: boolean, what: string) => {
+    if (!ok) p.push(what);
+  };
   need(m.format === 'gradcam-edge/1', 'format');
   need(typeof m.input?.name === 'string' && m.input.shape?.length === 4 && m.input.shape.every(isDim), 'input name/shape');
   need(m.input?.layout === 'NCHW' || m.input?.layout === 'NHWC', 'input layout');
   need(isTriple(m.input?.mean) && isTriple(m.input?.std) && m.input.std.every((s) => s > 0), 'mean/std');
-  need(typeof m.seed?.name === 'string' && m.seed.shape?.length === 2 && isDim(m.seed.shape[0]) && Number.isInteger(m.seed.shape[1]), 'seed');
+  need(
+    typeof m.seed?.name === 'string' && m.seed.shape?.length === 2 && isDim(m.seed.shape[0]) && Number.isInteger(m.seed.shape[1]),
+    'seed',
+  );
   need(typeof m.logits?.name === 'string', 'logits');
   need(Array.isArray(m.layers) && m.layers.length > 0, 'layers');
   need(m.layers.filter((l) => l.default).length === 1, 'exactly one default layer');

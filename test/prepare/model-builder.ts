@@ -13,14 +13,21 @@ export function valueInfo(name: string, dims: (number | string)[], elemType = 1)
 
 /** A model from its parts (ai.onnx opset 13 unless said). */
 export function buildModel(parts: {
-  inputs: ValueInfoProto[]; outputs: ValueInfoProto[]; nodes: NodeProto[]; initializers?: TensorProto[]; opset?: number;
+  inputs: ValueInfoProto[];
+  outputs: ValueInfoProto[];
+  nodes: NodeProto[];
+  initializers?: TensorProto[];
+  opset?: number;
 }): ModelProto {
   return onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'gradcam-edge-tests',
     opsetImport: [{ domain: '', version: parts.opset ?? 13 }],
     graph: {
-      name: 'test', node: parts.nodes, input: parts.inputs, output: parts.outputs,
+      name: 'test',
+      node: parts.nodes,
+      input: parts.inputs,
+      output: parts.outputs,
       initializer: parts.initializers ?? [],
     },
   });
@@ -42,7 +49,15 @@ export function randomFloats(n: number, seed: number, scale = 1): Float32Array {
 
 /** A random float initializer. */
 export function randomTensor(name: string, dims: number[], seed: number, scale = 0.5): TensorProto {
-  return makeFloatTensor(name, dims, randomFloats(dims.reduce((a, b) => a * b, 1), seed, scale));
+  return makeFloatTensor(
+    name,
+    dims,
+    randomFloats(
+      dims.reduce((a, b) => a * b, 1),
+      seed,
+      scale,
+    ),
+  );
 }
 
 export { encodeModel };

@@ -6,18 +6,58 @@ import { sha256Hex } from '../../src/prepare/sha256.js';
 
 describe('prepare command line', () => {
   it('parses every option', () => {
-    const a = parsePrepareArgs(['m.onnx', '--out', 'p.onnx', '--layer', 'a', '--layer', 'b', '--quantize', 'int8',
-      '--labels', 'l.txt', '--mean', '0.1, 0.2,0.3', '--std', '1,2,3', '--input-size', '224x192', '--crop', 'center', '--no-verify']);
+    const a = parsePrepareArgs([
+      'm.onnx',
+      '--out',
+      'p.onnx',
+      '--layer',
+      'a',
+      '--layer',
+      'b',
+      '--quantize',
+      'int8',
+      '--labels',
+      'l.txt',
+      '--mean',
+      '0.1, 0.2,0.3',
+      '--std',
+      '1,2,3',
+      '--input-size',
+      '224x192',
+      '--crop',
+      'center',
+      '--no-verify',
+    ]);
     expect(a).toEqual({
-      modelPath: 'm.onnx', outPath: 'p.onnx', listLayers: false, json: false, labelsPath: 'l.txt',
-      options: { layers: ['a', 'b'], quantize: 'int8', mean: [0.1, 0.2, 0.3], std: [1, 2, 3], inputSize: [224, 192], resize: undefined, crop: 'center', verify: false },
+      modelPath: 'm.onnx',
+      outPath: 'p.onnx',
+      listLayers: false,
+      json: false,
+      labelsPath: 'l.txt',
+      options: {
+        layers: ['a', 'b'],
+        quantize: 'int8',
+        mean: [0.1, 0.2, 0.3],
+        std: [1, 2, 3],
+        inputSize: [224, 192],
+        resize: undefined,
+        crop: 'center',
+        verify: false,
+      },
     });
     expect(parsePrepareArgs(['m.onnx', '--list-layers']).listLayers).toBe(true);
   });
 
   it('rejects malformed arguments with bad_option', () => {
-    for (const args of [['m.onnx'], ['--out', 'x.onnx'], ['a', 'b', '--out', 'x'], ['m', '--out', 'x', '--mean', '1,2'],
-      ['m', '--out', 'x', '--mean', '1,,2'], ['m', '--out', 'x', '--quantize', 'int4'], ['m', '--out', 'x', '--input-size', '224']]) {
+    for (const args of [
+      ['m.onnx'],
+      ['--out', 'x.onnx'],
+      ['a', 'b', '--out', 'x'],
+      ['m', '--out', 'x', '--mean', '1,2'],
+      ['m', '--out', 'x', '--mean', '1,,2'],
+      ['m', '--out', 'x', '--quantize', 'int4'],
+      ['m', '--out', 'x', '--input-size', '224'],
+    ]) {
       expect(() => parsePrepareArgs(args), args.join(' ')).toThrow(expect.objectContaining({ code: 'bad_option' }));
     }
   });
@@ -47,7 +87,15 @@ describe('labels', () => {
 
 describe('options', () => {
   it('fills defaults and checks values', () => {
-    expect(checkOptions({})).toMatchObject({ quantize: 'none', labels: null, mean: IMAGENET_MEAN, std: [0.229, 0.224, 0.225], resize: 'stretch', crop: 'none', verify: true });
+    expect(checkOptions({})).toMatchObject({
+      quantize: 'none',
+      labels: null,
+      mean: IMAGENET_MEAN,
+      std: [0.229, 0.224, 0.225],
+      resize: 'stretch',
+      crop: 'none',
+      verify: true,
+    });
     expect(() => checkOptions({ std: [1, 0, 1] })).toThrow(/positive/);
     expect(() => checkOptions({ layers: ['a', 'a'] })).toThrow(/twice/);
     expect(() => checkOptions({ quantize: 'fp16' as never })).toThrow(/int8 or none/);

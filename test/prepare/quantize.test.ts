@@ -19,11 +19,19 @@ function expectedScales(w: Float32Array, dims: number[], axis: number): number[]
 }
 
 describe('per-channel symmetric int8', () => {
-  for (const [dims, axis] of [[[6, 3, 3, 3], 0], [[5, 7], 1], [[4, 9], 0], [[2, 5, 6], 2], [[3, 4, 2, 2], 1]] as const) {
+  for (const [dims, axis] of [
+    [[6, 3, 3, 3], 0],
+    [[5, 7], 1],
+    [[4, 9], 0],
+    [[2, 5, 6], 2],
+    [[3, 4, 2, 2], 1],
+  ] as const) {
     it(`dims [${dims}] axis ${axis}: scale = max|w|/127, error <= scale/2`, () => {
       const n = dims.reduce((a, b) => a * b, 1);
       // Channels of very different magnitude, so a wrong axis shows up as a large error.
-      const w = randomFloats(n, 7 + axis, 1).map((v, i) => v * (1 + 10 * (Math.floor(i / dims.slice(axis + 1).reduce((a, b) => a * b, 1)) % dims[axis]!)));
+      const w = randomFloats(n, 7 + axis, 1).map(
+        (v, i) => v * (1 + 10 * (Math.floor(i / dims.slice(axis + 1).reduce((a, b) => a * b, 1)) % dims[axis]!)),
+      );
       const q = quantizePerChannel(w, dims, axis);
       const scales = expectedScales(w, [...dims], axis);
       expect(Array.from(q.scales)).toHaveLength(dims[axis]!);
@@ -62,7 +70,11 @@ describe('weight axis per op', () => {
 /** Conv -> Relu -> GAP -> Flatten -> Gemm(transB) -> MatMul([K,N]) -> Gemm(transB=0), plus a ConvTranspose sharing W. */
 function smallModel(): ModelProto {
   const colScaled = (name: string, k: number, n: number, seed: number) =>
-    makeFloatTensor(name, [k, n], randomFloats(k * n, seed, 0.3).map((v, i) => v * (1 + (i % n))));
+    makeFloatTensor(
+      name,
+      [k, n],
+      randomFloats(k * n, seed, 0.3).map((v, i) => v * (1 + (i % n))),
+    );
   return buildModel({
     inputs: [valueInfo('image', ['N', 3, 8, 8])],
     outputs: [valueInfo('logits', ['N', 5]), valueInfo('back', ['N', 3, 8, 8])],
@@ -77,10 +89,13 @@ function smallModel(): ModelProto {
       makeNode('Gemm', ['m', 'B2', 'c2'], ['logits']),
     ],
     initializers: [
-      randomTensor('W', [16, 3, 3, 3], 1), randomTensor('b', [16], 2, 0.1),
-      randomTensor('B1', [24, 16], 3), randomTensor('c1', [24], 4, 0.1),
+      randomTensor('W', [16, 3, 3, 3], 1),
+      randomTensor('b', [16], 2, 0.1),
+      randomTensor('B1', [24, 16], 3),
+      randomTensor('c1', [24], 4, 0.1),
       colScaled('M', 24, 12, 5),
-      colScaled('B2', 12, 5, 6), randomTensor('c2', [5], 7, 0.1),
+      colScaled('B2', 12, 5, 6),
+      randomTensor('c2', [5], 7, 0.1),
     ],
   });
 }

@@ -46,8 +46,11 @@ function mapOf(out: Record<string, RunTensor>, a: string, g: string, row: number
   const [, c, h, w] = out[a]!.dims as number[];
   const per = c! * h! * w!;
   return camMethod('gradcam')!.map({
-    activation: (out[a]!.data as Float32Array).subarray(0, per), gradient: (out[g]!.data as Float32Array).subarray(row * per, (row + 1) * per),
-    channels: c!, height: h!, width: w!,
+    activation: (out[a]!.data as Float32Array).subarray(0, per),
+    gradient: (out[g]!.data as Float32Array).subarray(row * per, (row + 1) * per),
+    channels: c!,
+    height: h!,
+    width: w!,
   });
 }
 
@@ -59,8 +62,13 @@ describe('in-graph target selection, K = 40', async () => {
   const layers = manifest.layers;
   const own = layers.find((l) => l.input)!;
   const empty = f32([0, K], new Float32Array(0));
-  const fetches = [manifest.logits.name, manifest.seed.select!.classes, ...layers.flatMap((l) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])])];
-  const run = (feeds: Record<string, RunTensor>) => session.run({ input, [own.seed!]: empty, [own.guidedSeed!]: empty, gradcam_top_k: topK(0), ...feeds }, fetches);
+  const fetches = [
+    manifest.logits.name,
+    manifest.seed.select!.classes,
+    ...layers.flatMap((l) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])]),
+  ];
+  const run = (feeds: Record<string, RunTensor>) =>
+    session.run({ input, [own.seed!]: empty, [own.guidedSeed!]: empty, gradcam_top_k: topK(0), ...feeds }, fetches);
   const base = await run({ gradcam_seed: f32([1, K], new Float32Array(K)) });
   const order = ranked(base.logits!.data as Float32Array);
 
@@ -89,7 +97,8 @@ describe('in-graph target selection, K = 40', async () => {
           expect(inGraph[name]!.data, name).toEqual(external[name]!.data);
         }
         if (l.input) continue;
-        for (let r = 0; r < c.k; r++) expect(mapOf(inGraph, l.activation, l.gradient, r)).toEqual(mapOf(external, l.activation, l.gradient, r));
+        for (let r = 0; r < c.k; r++)
+          expect(mapOf(inGraph, l.activation, l.gradient, r)).toEqual(mapOf(external, l.activation, l.gradient, r));
       }
     });
   }
@@ -97,12 +106,27 @@ describe('in-graph target selection, K = 40', async () => {
   it('N = 2 images, top-1 each: one row per image, as external rows', async () => {
     const other = randomFloats(3 * 16 * 16, 12, 2);
     const both = f32([2, 3, 16, 16], Float32Array.from([...image, ...other]));
-    const probe = await session.run({ input: both, gradcam_seed: f32([2, K], new Float32Array(2 * K)), [own.seed!]: empty, [own.guidedSeed!]: empty, gradcam_top_k: topK(0) }, [manifest.logits.name]);
+    const probe = await session.run(
+      {
+        input: both,
+        gradcam_seed: f32([2, K], new Float32Array(2 * K)),
+        [own.seed!]: empty,
+        [own.guidedSeed!]: empty,
+        gradcam_top_k: topK(0),
+      },
+      [manifest.logits.name],
+    );
     const l2 = probe.logits!.data as Float32Array;
     const classes = [ranked(l2.subarray(0, K))[0]!, ranked(l2.subarray(K))[0]!];
     const feeds = { input: both, [own.seed!]: empty, [own.guidedSeed!]: empty };
-    const inGraph = await session.run({ ...feeds, gradcam_seed: template(1), gradcam_top_k: topK(1) }, fetches.filter((f) => !f.includes('GG:') && f !== own.gradient));
-    const external = await session.run({ ...feeds, gradcam_seed: seedRows(classes, 1), gradcam_top_k: topK(0) }, fetches.filter((f) => !f.includes('GG:') && f !== own.gradient));
+    const inGraph = await session.run(
+      { ...feeds, gradcam_seed: template(1), gradcam_top_k: topK(1) },
+      fetches.filter((f) => !f.includes('GG:') && f !== own.gradient),
+    );
+    const external = await session.run(
+      { ...feeds, gradcam_seed: seedRows(classes, 1), gradcam_top_k: topK(0) },
+      fetches.filter((f) => !f.includes('GG:') && f !== own.gradient),
+    );
     expect(Array.from(inGraph.gradcam_top_classes!.data as BigInt64Array, Number)).toEqual(classes);
     for (const l of layers.filter((x) => !x.input)) expect(inGraph[l.gradient]!.data).toEqual(external[l.gradient]!.data);
   });
@@ -127,16 +151,23 @@ describe('in-graph target selection, K = 40', async () => {
 });
 
 describe('in-graph top-1 against PyTorch autograd', () => {
-  const fixtures = listFixtures().filter((f) => f.seeds[0]?.kind === 'onehot-top1').slice(0, 3);
+  const fixtures = listFixtures()
+    .filter((f) => f.seeds[0]?.kind === 'onehot-top1')
+    .slice(0, 3);
   it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, f) => {
     const layer = f.layers[0]!;
     const { model, manifest } = await prepare(readModel(f), { layers: [layer.tensor] }, runner);
     const session = await runner.createSession(model);
     const k = f.logits.shape[1]!;
     const tpl = new Float32Array(2 * k).fill(1, 0, k);
-    const out = await session.run({
-      [f.input.name]: f32(f.input.shape, readF32(f, f.input.file)), gradcam_seed: f32([2, k], tpl), gradcam_top_k: topK(1),
-    }, [manifest.layers[0]!.gradient]);
+    const out = await session.run(
+      {
+        [f.input.name]: f32(f.input.shape, readF32(f, f.input.file)),
+        gradcam_seed: f32([2, k], tpl),
+        gradcam_top_k: topK(1),
+      },
+      [manifest.layers[0]!.gradient],
+    );
     await session.release();
     expect(relL2(out[manifest.layers[0]!.gradient]!.data as Float32Array, readF32(f, layer.gradients[0]!))).toBeLessThanOrEqual(1e-4);
   });

@@ -27,11 +27,18 @@ describe('findTask', () => {
     const m = model(['y'], [makeNode('Flatten', ['x'], ['y'])]);
     const shapes = shapeMap({ x: [1, 3, 8, 8], y: [1, 192] });
     expect(findTask(m, shapes).spec).toEqual({ kind: 'classify' });
-    expect(findTask(m, shapes, { task: 'embed' })).toMatchObject({ spec: { kind: 'embed', dimensions: 192 }, logits: { name: 'y', classes: 192 } });
-    const norm = model(['e'], [
-      makeNode('Flatten', ['x'], ['f']), makeNode('ReduceL2', ['f'], ['n'], { axes: [1] }), makeNode('Div', ['f', 'n'], ['e']),
-    ]);
-    expect(findTask(norm, shapeMap({ x: [1, 3, 8, 8], f: [1, 192], n: [1, 1], e: [1, 192] })).spec).toEqual({ kind: 'embed', dimensions: 192 });
+    expect(findTask(m, shapes, { task: 'embed' })).toMatchObject({
+      spec: { kind: 'embed', dimensions: 192 },
+      logits: { name: 'y', classes: 192 },
+    });
+    const norm = model(
+      ['e'],
+      [makeNode('Flatten', ['x'], ['f']), makeNode('ReduceL2', ['f'], ['n'], { axes: [1] }), makeNode('Div', ['f', 'n'], ['e'])],
+    );
+    expect(findTask(norm, shapeMap({ x: [1, 3, 8, 8], f: [1, 192], n: [1, 1], e: [1, 192] })).spec).toEqual({
+      kind: 'embed',
+      dimensions: 192,
+    });
     const lp = model(['e'], [makeNode('Flatten', ['x'], ['f']), makeNode('LpNormalization', ['f'], ['e'])]);
     expect(findTask(lp, shapeMap({ x: [1, 3, 8, 8], f: [1, 192], e: [1, 192] })).spec.kind).toBe('embed');
   });
@@ -48,7 +55,12 @@ describe('findTask', () => {
 
   it('a 3-D YOLO output is detect; anchors-first objectness from the labels, the default or --detect-layout', () => {
     const m = model(['d'], [makeNode('Reshape', ['x', 'shape'], ['d'])]);
-    expect(findTask(m, shapeMap({ x: [1, 3, 8, 8], d: [1, 8, 24] })).spec).toEqual({ kind: 'detect', layout: 'channels-first', classes: 4, anchors: 24 });
+    expect(findTask(m, shapeMap({ x: [1, 3, 8, 8], d: [1, 8, 24] })).spec).toEqual({
+      kind: 'detect',
+      layout: 'channels-first',
+      classes: 4,
+      anchors: 24,
+    });
     const af = shapeMap({ x: [1, 3, 8, 8], d: [1, 24, 8] });
     expect(findTask(m, af).spec).toMatchObject({ layout: 'anchors-first-objectness', classes: 3 });
     expect(findTask(m, af).logits.notes.join(' ')).toMatch(/--detect-layout anchors-first/);
@@ -88,10 +100,15 @@ describe('default layer of dense-prediction models', () => {
     makeNode('Resize', ['s', '', '', 'shp'], ['y'], { mode: 'linear' }),
   ];
   const m = buildModel({
-    inputs: [valueInfo('x', [1, 3, 8, 8])], outputs: [valueInfo('y', [1, 2, 8, 8])], nodes,
+    inputs: [valueInfo('x', [1, 3, 8, 8])],
+    outputs: [valueInfo('y', [1, 2, 8, 8])],
+    nodes,
     initializers: [randomTensor('w', [4, 3, 2, 2], 1), randomTensor('w1', [2, 4, 1, 1], 2), randomTensor('w2', [2, 4, 1, 1], 3)],
   });
-  const shapes = shapeMap({ x: [1, 3, 8, 8], a: [1, 4, 4, 4], b: [1, 4, 4, 4], c1: [1, 2, 4, 4], c2: [1, 2, 4, 4], s: [1, 2, 4, 4], shp: [4], y: [1, 2, 8, 8] }, ['shp']);
+  const shapes = shapeMap(
+    { x: [1, 3, 8, 8], a: [1, 4, 4, 4], b: [1, 4, 4, 4], c1: [1, 2, 4, 4], c2: [1, 2, 4, 4], s: [1, 2, 4, 4], shp: [4], y: [1, 2, 8, 8] },
+    ['shp'],
+  );
 
   it('cuts are the tensors every path goes through (an integer Shape read does not count)', () => {
     expect(cutTensors(m, shapes, 'x', 'y')).toEqual(['a', 'b', 's', 'y']);
@@ -102,8 +119,13 @@ describe('default layer of dense-prediction models', () => {
     expect(sharedLayer(m, shapes, candidates, 'x', 'y')?.name).toBe('b');
     // without a fan-out: the last cut other than the output
     const chain = buildModel({
-      inputs: [valueInfo('x', [1, 3, 8, 8])], outputs: [valueInfo('y', [1, 2, 8, 8])],
-      nodes: [makeNode('Conv', ['x', 'w'], ['a']), makeNode('Relu', ['a'], ['b']), makeNode('Resize', ['b', '', 'sc'], ['y'], { mode: 'nearest' })],
+      inputs: [valueInfo('x', [1, 3, 8, 8])],
+      outputs: [valueInfo('y', [1, 2, 8, 8])],
+      nodes: [
+        makeNode('Conv', ['x', 'w'], ['a']),
+        makeNode('Relu', ['a'], ['b']),
+        makeNode('Resize', ['b', '', 'sc'], ['y'], { mode: 'nearest' }),
+      ],
       initializers: [randomTensor('w', [2, 3, 2, 2], 1), makeFloatTensor('sc', [4], [1, 1, 2, 2])],
     });
     const cs = shapeMap({ x: [1, 3, 8, 8], a: [1, 2, 4, 4], b: [1, 2, 4, 4], y: [1, 2, 8, 8] });

@@ -9,16 +9,25 @@ describe('baseline maps', () => {
     expect(argmax(g)).toBe(3 * 8 + 3); // first of the four centre pixels
     expect(g.data[3 * 8 + 3]).toBe(g.data[4 * 8 + 4]);
     expect(g.data[0]).toBeCloseTo(Math.exp(-(2 * 3.5 ** 2) / (2 * 2 ** 2)), 6);
-    const centre = { width: 8, height: 8, data: Uint8Array.from({ length: 64 }, (_, i) => +(Math.abs((i % 8) - 3.5) < 1 && Math.abs(Math.floor(i / 8) - 3.5) < 1)) };
+    const centre = {
+      width: 8,
+      height: 8,
+      data: Uint8Array.from({ length: 64 }, (_, i) => +(Math.abs((i % 8) - 3.5) < 1 && Math.abs(Math.floor(i / 8) - 3.5) < 1)),
+    };
     expect(energyInside(g, centre)).toBeGreaterThan(4 / 64);
   });
 
   it('the random map is a pure function of the seed, in [0, 1)', () => {
     const geometry = { channels: 4, height: 4, width: 4, size: 16 };
-    const a = randomMap(3, geometry), b = randomMap(3, geometry), c = randomMap(4, geometry);
+    const a = randomMap(3, geometry),
+      b = randomMap(3, geometry),
+      c = randomMap(4, geometry);
     expect(a.data).toEqual(b.data);
     expect(a.data).not.toEqual(c.data);
-    expect(a.data.findIndex((v) => !(v >= 0 && v < 1)), 'first value outside [0, 1)').toBe(-1);
+    expect(
+      a.data.findIndex((v) => !(v >= 0 && v < 1)),
+      'first value outside [0, 1)',
+    ).toBe(-1);
   });
 
   it('the input gradient map is the largest absolute value over channels, scaled to [0, 1)', () => {

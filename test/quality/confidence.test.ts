@@ -1,9 +1,18 @@
 /** Average drop / increase in confidence, the explanation-map input, Spearman, softmax and blur on hand-computed cases. */
 import { describe, expect, it } from 'vitest';
-import { averageRanks, confidenceChange, explanationInput, gaussianBlur, gaussianKernel, softmaxRows, spearman } from '../../src/quality/index.js';
+import {
+  averageRanks,
+  confidenceChange,
+  explanationInput,
+  gaussianBlur,
+  gaussianKernel,
+  softmaxRows,
+  spearman,
+} from '../../src/quality/index.js';
 
 describe('explanationInput', () => {
-  const mean = [0.5, 0.25], std = [0.25, 0.5];
+  const mean = [0.5, 0.25],
+    std = [0.25, 0.5];
   // Two channels, two pixels; normalised values whose pixel values are 0.75, 1 (channel 0) and 0.5, 0 (channel 1).
   const input = Float32Array.of(1, 2, 0.5, -0.5);
   it('keeps the image where the map is 1 and makes it black where the map is 0', () => {
@@ -22,12 +31,18 @@ describe('explanationInput', () => {
 
 describe('confidenceChange', () => {
   it('averages the relative drops and counts the increases, in percent', () => {
-    expect(confidenceChange([{ original: 0.8, explained: 0.4 }, { original: 0.5, explained: 0.6 }])).toEqual({ averageDrop: 25, increase: 50, count: 2 });
+    expect(
+      confidenceChange([
+        { original: 0.8, explained: 0.4 },
+        { original: 0.5, explained: 0.6 },
+      ]),
+    ).toEqual({ averageDrop: 25, increase: 50, count: 2 });
   });
   it('counts an unchanged probability as neither drop nor increase', () => {
     expect(confidenceChange([{ original: 0.3, explained: 0.3 }])).toEqual({ averageDrop: 0, increase: 0, count: 1 });
   });
-  it('rejects a zero probability on the image', () => expect(() => confidenceChange([{ original: 0, explained: 0.1 }])).toThrow(RangeError));
+  it('rejects a zero probability on the image', () =>
+    expect(() => confidenceChange([{ original: 0, explained: 0.1 }])).toThrow(RangeError));
 });
 
 describe('spearman', () => {
@@ -64,13 +79,19 @@ describe('gaussianBlur', () => {
     x[49 + 3 * 7 + 3] = 1; // channel 1, centre
     const out = gaussianBlur(x, 2, 7, 7, 3, 1);
     const k = gaussianKernel(3, 1);
-    expect(out.slice(0, 49).findIndex((v) => v !== 0), 'first non-zero value of the masked-out part').toBe(-1);
+    expect(
+      out.slice(0, 49).findIndex((v) => v !== 0),
+      'first non-zero value of the masked-out part',
+    ).toBe(-1);
     expect(out[49 + 2 * 7 + 4]).toBeCloseTo(k[0]! * k[2]!, 7);
     expect(out[49 + 3 * 7 + 3]).toBeCloseTo(k[1]! * k[1]!, 7);
     expect(out.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
   });
   it('leaves a constant image unchanged, edges included', () => {
     const out = gaussianBlur(new Float32Array(3 * 4 * 5).fill(0.25), 3, 4, 5);
-    expect(out.findIndex((v) => Math.abs(v - 0.25) >= 1e-7), 'first value other than 0.25').toBe(-1);
+    expect(
+      out.findIndex((v) => Math.abs(v - 0.25) >= 1e-7),
+      'first value other than 0.25',
+    ).toBe(-1);
   });
 });

@@ -11,7 +11,8 @@ const flat = (values: number[]) => ({ width: values.length, height: 1, data: Flo
 function model(channels: number, f: (x: Float32Array) => number, calls: number[] = []): Forward {
   return async (batch, count) => {
     calls.push(count);
-    const size = 4 * channels, out = new Float32Array(2 * count);
+    const size = 4 * channels,
+      out = new Float32Array(2 * count);
     for (let i = 0; i < count; i++) {
       const p = f(batch.subarray(i * size, (i + 1) * size));
       out[2 * i] = p;
@@ -49,10 +50,18 @@ describe('perturbationCurves', () => {
   const baseline = new Float32Array(8);
   // Evidence at pixel 2, in both channels: p = mean of the two channel values there.
   const evidence = (x: Float32Array) => (x[2]! + x[6]!) / 2;
-  const right = flat([0.1, 0.2, 0.9, 0.3]), wrong = flat([0.9, 0.5, 0, 0.7]);
+  const right = flat([0.1, 0.2, 0.9, 0.3]),
+    wrong = flat([0.9, 0.5, 0, 0.7]);
 
   it('deletion falls at once for a map that points at the evidence, and last for one that points away', async () => {
-    const [good, bad] = await perturbationCurves(model(2, evidence), { input, baseline, maps: [right, wrong], mode: 'deletion', steps: 4, classIndex: 0 });
+    const [good, bad] = await perturbationCurves(model(2, evidence), {
+      input,
+      baseline,
+      maps: [right, wrong],
+      mode: 'deletion',
+      steps: 4,
+      classIndex: 0,
+    });
     expect([...good!]).toEqual([1, 0, 0, 0, 0]);
     expect([...bad!]).toEqual([1, 1, 1, 1, 0]);
     expect(areaUnderCurve(good!)).toBe(0.125);
@@ -60,12 +69,26 @@ describe('perturbationCurves', () => {
   });
 
   it('insertion rises at once for the right map', async () => {
-    const [good] = await perturbationCurves(model(2, evidence), { input, baseline, maps: [right], mode: 'insertion', steps: 4, classIndex: 0 });
+    const [good] = await perturbationCurves(model(2, evidence), {
+      input,
+      baseline,
+      maps: [right],
+      mode: 'insertion',
+      steps: 4,
+      classIndex: 0,
+    });
     expect([...good!]).toEqual([0, 1, 1, 1, 1]);
   });
 
   it('tracks the requested class', async () => {
-    const [good] = await perturbationCurves(model(2, evidence), { input, baseline, maps: [right], mode: 'deletion', steps: 4, classIndex: 1 });
+    const [good] = await perturbationCurves(model(2, evidence), {
+      input,
+      baseline,
+      maps: [right],
+      mode: 'deletion',
+      steps: 4,
+      classIndex: 1,
+    });
     expect([...good!]).toEqual([0, 1, 1, 1, 1]);
   });
 
@@ -77,11 +100,21 @@ describe('perturbationCurves', () => {
 
   it('computes the shared end points once and batches the rest', async () => {
     const calls: number[] = [];
-    await perturbationCurves(model(2, evidence, calls), { input, baseline, maps: [right, wrong], mode: 'deletion', steps: 4, classIndex: 0, batchSize: 3 });
+    await perturbationCurves(model(2, evidence, calls), {
+      input,
+      baseline,
+      maps: [right, wrong],
+      mode: 'deletion',
+      steps: 4,
+      classIndex: 0,
+      batchSize: 3,
+    });
     expect(calls).toEqual([3, 3, 2]); // 2 end points + 2 maps x 3 inner steps
   });
 
   it('rejects maps that do not match the input', async () => {
-    await expect(perturbationCurves(model(2, evidence), { input, baseline, maps: [flat([1, 2, 3])], mode: 'deletion', steps: 4, classIndex: 0 })).rejects.toThrow(RangeError);
+    await expect(
+      perturbationCurves(model(2, evidence), { input, baseline, maps: [flat([1, 2, 3])], mode: 'deletion', steps: 4, classIndex: 0 }),
+    ).rejects.toThrow(RangeError);
   });
 });

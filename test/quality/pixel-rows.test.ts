@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { BASELINES, guidedGradCamBenchMap, smoothGradBenchMap } from '../../bench/quality/maps.js';
 
 const scaled = (v: number[]) => {
-  const lo = Math.min(...v), hi = Math.max(...v);
+  const lo = Math.min(...v),
+    hi = Math.max(...v);
   return v.map((x) => (x - lo) / (hi - lo + 1e-7));
 };
 

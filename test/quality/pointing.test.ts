@@ -16,7 +16,8 @@ describe('pointingHit', () => {
   const right = mask(5, [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, ...Array(15).fill(0)]);
   const diagonal = mask(5, [...Array(10).fill(0), 0, 0, 1, 0, 0, ...Array(10).fill(0)]); // (2, 2): sqrt(2) away
 
-  it('hits when the peak is inside the mask', () => expect(pointingHit(peak, mask(5, [0, 0, 0, 0, 0, 0, 1, ...Array(18).fill(0)]))).toBe(true));
+  it('hits when the peak is inside the mask', () =>
+    expect(pointingHit(peak, mask(5, [0, 0, 0, 0, 0, 0, 1, ...Array(18).fill(0)]))).toBe(true));
   it('misses when the peak is outside and there is no tolerance', () => expect(pointingHit(peak, right)).toBe(false));
   it('hits within a Euclidean tolerance and misses just below it', () => {
     expect(pointingHit(peak, right, 2)).toBe(true);
@@ -37,7 +38,8 @@ describe('energyInside', () => {
 });
 
 describe('massRatio and summariseRatios', () => {
-  const a = mask(4, [1, 1, 0, 0]), b = mask(4, [0, 0, 0, 1]);
+  const a = mask(4, [1, 1, 0, 0]),
+    b = mask(4, [0, 0, 0, 1]);
   it('divides mass on the explained object by mass on the other one', () => {
     expect(massRatio(map(4, [3, 1, 100, 2]), a, b)).toBe(2);
     expect(massRatio(map(4, [3, 1, 100, 2]), b, a)).toBe(0.5);

@@ -22,17 +22,29 @@ describe('unit ablation copy of the default model', () => {
     const input = preprocess({ width: 128, height: 128, data: scene.image }, preprocessSpecOf(manifest.input)).data;
     const run = await runTargets(feed, input, { layers: [layer] }, { classIndex: 5, top: 1, counterfactual: false, versus: null });
     const t = run.layers.get(layer.name)!;
-    const alpha = camMethod('gradcam')!.unitWeights({ activation: t.activation, gradient: t.gradients[0], channels, height: t.height, width: t.width })!;
+    const alpha = camMethod('gradcam')!.unitWeights({
+      activation: t.activation,
+      gradient: t.gradients[0],
+      channels,
+      height: t.height,
+      width: t.width,
+    })!;
     const plane = t.height * t.width;
     const units = [0, 1, 2].map((j) => [...alpha.keys()].sort((a, b) => alpha[b]! - alpha[a]!)[j]!);
     const masks = new Float32Array(4 * channels).fill(1);
-    units.forEach((k, j) => { masks[(j + 1) * channels + k] = 0; });
+    units.forEach((k, j) => {
+      masks[(j + 1) * channels + k] = 0;
+    });
     const images = new Float32Array(4 * input.length);
     for (let j = 0; j < 4; j++) images.set(input, j * input.length);
-    const out = await ablation.run({
-      [manifest.input.name]: ablation.images(images, 4), [manifest.seed.name]: ablation.zeroRows(4),
-      [UNIT_MASK]: { type: 'float32', dims: [4, channels, 1, 1], data: masks },
-    }, [manifest.logits.name]);
+    const out = await ablation.run(
+      {
+        [manifest.input.name]: ablation.images(images, 4),
+        [manifest.seed.name]: ablation.zeroRows(4),
+        [UNIT_MASK]: { type: 'float32', dims: [4, channels, 1, 1], data: masks },
+      },
+      [manifest.logits.name],
+    );
     const logits = ablation.floats(out, manifest.logits.name).data;
     const k = ablation.classes;
     Array.from(run.logits).forEach((v, c) => expect(logits[c], `class ${c} with every unit on`).toBeCloseTo(v, 4));

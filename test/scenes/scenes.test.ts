@@ -56,8 +56,12 @@ describe('masks', () => {
         expect(y + height).toBeLessThanOrEqual(SIZE);
         for (let i = 0; i < o.mask.length; i++) {
           if (!o.mask[i]) continue;
-          const px = i % SIZE, py = Math.floor(i / SIZE);
-          expect([px >= x && px < x + width, py >= y && py < y + height], `mask pixel (${px}, ${py}) inside the box ${x},${y} ${width}x${height}`).toEqual([true, true]);
+          const px = i % SIZE,
+            py = Math.floor(i / SIZE);
+          expect(
+            [px >= x && px < x + width, py >= y && py < y + height],
+            `mask pixel (${px}, ${py}) inside the box ${x},${y} ${width}x${height}`,
+          ).toEqual([true, true]);
         }
       }
     }
@@ -82,7 +86,7 @@ describe('masks', () => {
     for (let seed = 0; seed < 10; seed++) {
       const o = renderScene({ seed, size: 128, classes: [0] }).objects[0]!;
       const { radius, aspect } = o.placement;
-      const area = Math.PI * (0.9 * radius * aspect) * (0.9 * radius / aspect);
+      const area = Math.PI * (0.9 * radius * aspect) * ((0.9 * radius) / aspect);
       const count = o.mask.reduce((s, v) => s + v, 0);
       expect(Math.abs(count - area) / area).toBeLessThan(0.05);
     }

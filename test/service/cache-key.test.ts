@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { canonicalOptions, explanationId, isExplanationId, type CanonicalOptions } from '../../src/cache/key.js';
 
 const base: CanonicalOptions = {
-  modelId: 'default', modelSha256: 'a'.repeat(64), manifestSha256: 'b'.repeat(64), method: 'gradcam', layer: 'features', classIndex: null, output: 'overlay',
-  colormap: 'jet', alpha: 0.5, width: 100, height: 80,
+  modelId: 'default',
+  modelSha256: 'a'.repeat(64),
+  manifestSha256: 'b'.repeat(64),
+  method: 'gradcam',
+  layer: 'features',
+  classIndex: null,
+  output: 'overlay',
+  colormap: 'jet',
+  alpha: 0.5,
+  width: 100,
+  height: 80,
 };
 const image = new Uint8Array([1, 2, 3, 4]);
 
@@ -18,8 +27,15 @@ describe('explanation ids', () => {
 
   it('change with every option that changes the output', async () => {
     const changes: Partial<CanonicalOptions>[] = [
-      { modelSha256: 'b'.repeat(64) }, { method: 'other' }, { layer: 'x' }, { classIndex: 0 }, { output: 'heatmap' },
-      { colormap: 'gray' }, { alpha: 0.4 }, { width: 101 }, { height: 81 },
+      { modelSha256: 'b'.repeat(64) },
+      { method: 'other' },
+      { layer: 'x' },
+      { classIndex: 0 },
+      { output: 'heatmap' },
+      { colormap: 'gray' },
+      { alpha: 0.4 },
+      { width: 101 },
+      { height: 81 },
     ];
     const ids = await Promise.all(changes.map((c) => explanationId('s', image, { ...base, ...c })));
     expect(new Set([await explanationId('s', image, base), ...ids]).size).toBe(changes.length + 1);
@@ -27,8 +43,13 @@ describe('explanation ids', () => {
 
   it('change with the number of units listed (JSON) and with the sentence asked for (PNG header)', () => {
     const json = { ...base, output: 'json' as const };
-    const texts = [canonicalOptions(json), canonicalOptions({ ...json, extra: { units: 5 } }), canonicalOptions({ ...json, extra: { units: 2 } }),
-      canonicalOptions({ ...base, extra: { text: true } }), canonicalOptions(base)];
+    const texts = [
+      canonicalOptions(json),
+      canonicalOptions({ ...json, extra: { units: 5 } }),
+      canonicalOptions({ ...json, extra: { units: 2 } }),
+      canonicalOptions({ ...base, extra: { text: true } }),
+      canonicalOptions(base),
+    ];
     expect(new Set(texts).size).toBe(texts.length);
     expect(canonicalOptions({ ...base, extra: { text: false } })).toBe(canonicalOptions(base));
   });

@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { readExplanation, writeExplanation, type ExplanationMeta } from '../../src/cache/store.js';
 
 const meta: ExplanationMeta = {
-  contentType: 'image/png', model: 'default', method: 'gradcam', layer: 'features', classIndex: 1, label: 'x',
-  score: 0.5, timings: {}, created: '2026-01-01T00:00:00Z',
+  contentType: 'image/png',
+  model: 'default',
+  method: 'gradcam',
+  layer: 'features',
+  classIndex: 1,
+  label: 'x',
+  score: 0.5,
+  timings: {},
+  created: '2026-01-01T00:00:00Z',
 };
 
 const failing = {
@@ -22,7 +29,9 @@ describe('explanation cache', () => {
   });
 
   it('treats a value without metadata as a miss', async () => {
-    const kv = { getWithMetadata: async () => ({ value: new Blob([new Uint8Array(3)]).stream(), metadata: null }) } as unknown as KVNamespace;
+    const kv = {
+      getWithMetadata: async () => ({ value: new Blob([new Uint8Array(3)]).stream(), metadata: null }),
+    } as unknown as KVNamespace;
     expect(await readExplanation(kv, 'id')).toBeNull();
   });
 

@@ -34,10 +34,18 @@ function map(w: number, h: number, cx: number): FloatMap {
 }
 
 /** What the route sent before: renderCam per panel, the strip, then the streaming encoder (CompressionStream). */
-async function previousPng(maps: FloatMap[], image: RgbImage, o: { width: number; height: number; colormap: 'jet' | 'gray' | 'viridis'; alpha: number; overlay: boolean }): Promise<Uint8Array> {
+async function previousPng(
+  maps: FloatMap[],
+  image: RgbImage,
+  o: { width: number; height: number; colormap: 'jet' | 'gray' | 'viridis'; alpha: number; overlay: boolean },
+): Promise<Uint8Array> {
   const imageRegion = { x: 4, y: 2, width: image.width - 8, height: image.height - 4 };
   const output = o.overlay ? 'overlay' : 'heatmap';
-  return encodePng(horizontalStrip(maps.map((m) => renderCam(m, { width: o.width, height: o.height, colormap: o.colormap, alpha: o.alpha, output, image, imageRegion }))));
+  return encodePng(
+    horizontalStrip(
+      maps.map((m) => renderCam(m, { width: o.width, height: o.height, colormap: o.colormap, alpha: o.alpha, output, image, imageRegion })),
+    ),
+  );
 }
 
 describe('explanationPng', () => {
@@ -45,9 +53,17 @@ describe('explanationPng', () => {
   const source = { image, region: { x: 4, y: 2, width: 82, height: 66 } };
   const cases = [
     { name: 'overlay', maps: [map(7, 7, 2)], o: { width: 90, height: 70, colormap: 'jet' as const, alpha: 0.5, overlay: true } },
-    { name: 'overlay, top=3 strip, alpha 0.3', maps: [map(7, 7, 1), map(7, 7, 4), map(7, 7, 6)], o: { width: 45, height: 35, colormap: 'viridis' as const, alpha: 0.3, overlay: true } },
+    {
+      name: 'overlay, top=3 strip, alpha 0.3',
+      maps: [map(7, 7, 1), map(7, 7, 4), map(7, 7, 6)],
+      o: { width: 45, height: 35, colormap: 'viridis' as const, alpha: 0.3, overlay: true },
+    },
     { name: 'heatmap', maps: [map(8, 6, 3)], o: { width: 64, height: 48, colormap: 'jet' as const, alpha: 0.5, overlay: false } },
-    { name: 'heatmap, top=2 strip, gray', maps: [map(8, 6, 1), map(8, 6, 6)], o: { width: 33, height: 21, colormap: 'gray' as const, alpha: 0.5, overlay: false } },
+    {
+      name: 'heatmap, top=2 strip, gray',
+      maps: [map(8, 6, 1), map(8, 6, 6)],
+      o: { width: 33, height: 21, colormap: 'gray' as const, alpha: 0.5, overlay: false },
+    },
   ];
   for (const c of cases) {
     it(`decodes to exactly the pixels the previous encoder sent (${c.name})`, async () => {

@@ -22,7 +22,8 @@ describe('serialSession', () => {
     const log: string[] = [];
     let active = 0;
     const fake: ModelSession = {
-      inputNames: [], outputNames: [],
+      inputNames: [],
+      outputNames: [],
       async run(feeds) {
         const name = Object.keys(feeds)[0];
         active++;

@@ -18,10 +18,18 @@ import { folderAssets, harness, type Harness } from '../hardening/app-harness.js
 import { discPng } from '../explain-options/setup.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/tasks');
-interface Served { h: Harness; manifest: Manifest; model: Uint8Array }
+interface Served {
+  h: Harness;
+  manifest: Manifest;
+  model: Uint8Array;
+}
 
 async function serve(name: string, options: { task?: 'embed'; labels?: string[] } = {}): Promise<Served> {
-  const { model, manifest } = await prepare(new Uint8Array(readFileSync(join(FIXTURES, name, 'model.onnx'))), { ...options, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }, nodeRunner());
+  const { model, manifest } = await prepare(
+    new Uint8Array(readFileSync(join(FIXTURES, name, 'model.onnx'))),
+    { ...options, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+    nodeRunner(),
+  );
   const dir = mkdtempSync(join(tmpdir(), `task-${name}-`));
   writeFileSync(join(dir, 'default.onnx'), model);
   writeFileSync(join(dir, 'default.json'), JSON.stringify(manifest));
@@ -29,8 +37,15 @@ async function serve(name: string, options: { task?: 'embed'; labels?: string[] 
 }
 
 const png = discPng(3, 96);
-const post = (s: Served, query: string) => s.h.request(`/v1/explain?${query}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
-type Json = { task: string; class: { index: number; label: string | null; score: number }; target: Record<string, unknown>; map: { shape: [number, number]; data: number[] }; runs: number };
+const post = (s: Served, query: string) =>
+  s.h.request(`/v1/explain?${query}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+type Json = {
+  task: string;
+  class: { index: number; label: string | null; score: number };
+  target: Record<string, unknown>;
+  map: { shape: [number, number]; data: number[] };
+  runs: number;
+};
 async function json(s: Served, query: string): Promise<{ body: Json; id: string; cache: string | null }> {
   const res = await post(s, `${query}&output=json`);
   expect(res.status, await res.clone().text()).toBe(200);
@@ -66,12 +81,18 @@ async function directMap(s: Served, request: Parameters<typeof resolveTaskTarget
     const row = s.manifest.seed.shape.slice(1).map(Number);
     const zeros = { type: 'float32' as const, dims: [1, ...row], data: new Float32Array(row.reduce((a, b) => a * b, 1)) };
     const input = { type: 'float32' as const, dims: [1, 3, 64, 64], data: pre.data };
-    const out = (await session.run({ [s.manifest.input.name]: input, [s.manifest.seed.name]: zeros }, [s.manifest.logits.name]))[s.manifest.logits.name]!.data as Float32Array;
+    const out = (await session.run({ [s.manifest.input.name]: input, [s.manifest.seed.name]: zeros }, [s.manifest.logits.name]))[
+      s.manifest.logits.name
+    ]!.data as Float32Array;
     const geometry = { region: pre.region, inputWidth: 64, inputHeight: 64, imageWidth: image.width, imageHeight: image.height };
     const seed = denseSeed(resolveTaskTarget(s.manifest.task!, out, request, { labels: s.manifest.labels, geometry }).target!);
     const layer = s.manifest.layers.find((l) => l.default)!;
-    const r = await session.run({ [s.manifest.input.name]: input, [s.manifest.seed.name]: { ...zeros, data: seed } }, [layer.activation, layer.gradient]);
-    const a = r[layer.activation]!, g = r[layer.gradient]!;
+    const r = await session.run({ [s.manifest.input.name]: input, [s.manifest.seed.name]: { ...zeros, data: seed } }, [
+      layer.activation,
+      layer.gradient,
+    ]);
+    const a = r[layer.activation]!,
+      g = r[layer.gradient]!;
     const [, c, h, w] = a.dims as number[];
     const map = new Array<number>(h! * w!).fill(0);
     for (let j = 0; j < c! * h! * w!; j++) {
@@ -86,12 +107,17 @@ async function directMap(s: Served, request: Parameters<typeof resolveTaskTarget
 
 describe('explaining a detector', () => {
   let s: Served;
-  beforeAll(async () => { s = await serve('yolo', { labels: ['cat', 'dog', 'car'] }); });
+  beforeAll(async () => {
+    s = await serve('yolo', { labels: ['cat', 'dog', 'car'] });
+  });
 
   it('the top detection by default; detections in image pixels; the map equals LayerCAM from a direct run', async () => {
     const { body, id, cache } = await json(s, 'colormap=jet');
     expect(body.task).toBe('detect');
-    const t = body.target as { box: number; detections: { classIndex: number; label: string; score: number; box: { x0: number; x1: number } }[] };
+    const t = body.target as {
+      box: number;
+      detections: { classIndex: number; label: string; score: number; box: { x0: number; x1: number } }[];
+    };
     expect(t.box).toBe(0);
     expect(t.detections.length).toBeGreaterThan(1);
     expect(body.class).toEqual({ index: t.detections[0]!.classIndex, label: t.detections[0]!.label, score: t.detections[0]!.score });

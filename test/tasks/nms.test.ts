@@ -12,14 +12,36 @@ import { detect } from '../../src/tasks/detections.js';
 import { denseSeed, targetValue } from '../../src/tasks/target.js';
 import { fieldIndex, type DetectLayout } from '../../src/tasks/detect-format.js';
 
-interface NmsCase { boxes: number[][]; scores: number[]; classes: number[]; iou: number; keep: number[]; keepBatched: number[] }
+interface NmsCase {
+  boxes: number[][];
+  scores: number[];
+  classes: number[];
+  iou: number;
+  keep: number[];
+  keepBatched: number[];
+}
 interface DecodeCase {
-  layout: DetectLayout; classes: number; anchors: number; conf: number; iou: number; maxDet: number; output: number[];
+  layout: DetectLayout;
+  classes: number;
+  anchors: number;
+  conf: number;
+  iou: number;
+  maxDet: number;
+  output: number[];
   expected: { anchor: number; classIndex: number; score: number; box: number[] }[];
 }
-const fx = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/tasks/nms.json'), 'utf8')) as { nms: NmsCase[]; decode: DecodeCase[] };
+const fx = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/tasks/nms.json'), 'utf8')) as {
+  nms: NmsCase[];
+  decode: DecodeCase[];
+};
 const corners = (b: number[]): Corners => ({ x0: b[0]!, y0: b[1]!, x1: b[2]!, y1: b[3]! });
-const identity = (w: number, h: number) => ({ region: { x: 0, y: 0, width: w, height: h }, inputWidth: w, inputHeight: h, imageWidth: w, imageHeight: h });
+const identity = (w: number, h: number) => ({
+  region: { x: 0, y: 0, width: w, height: h },
+  inputWidth: w,
+  inputHeight: h,
+  imageWidth: w,
+  imageHeight: h,
+});
 
 describe('nms against torchvision', () => {
   it.each(fx.nms.map((c, i) => [i, c] as const))('case %i: nms and batched_nms keep the same boxes in the same order', (_, c) => {

@@ -23,7 +23,15 @@ const FIXTURES = join(import.meta.dirname, '../fixtures/tasks');
 /** The full-width lraspp_mobilenet_v3_large at 224 x 224, when exported (tools/make_task_fixtures.py --full-lraspp build/tasks/lraspp_full; not committed, 12.9 MB). */
 const FULL = join(import.meta.dirname, '../../build/tasks');
 const dirOf = (name: string) => (name === 'lraspp_full' ? join(FULL, name) : join(FIXTURES, name));
-interface Seed { kind: string; pixels?: number; classIndex?: number; region?: number[] | null; anchor?: number; vector?: number[]; index?: number }
+interface Seed {
+  kind: string;
+  pixels?: number;
+  classIndex?: number;
+  region?: number[] | null;
+  anchor?: number;
+  vector?: number[];
+  index?: number;
+}
 interface Fixture {
   task: 'segment' | 'detect' | 'embed';
   input: { name: string; shape: number[]; file: string };
@@ -66,10 +74,23 @@ function targetsFromOutput(fx: Fixture, m: Manifest, output: Float32Array): Spar
   if (task.kind === 'detect') {
     const format: DetectFormat = { layout: task.layout, classes: task.classes, anchors: task.anchors };
     const [, , h, w] = fx.input.shape;
-    const dets = detect(output, format, DEFAULT_DETECT_OPTIONS, { region: { x: 0, y: 0, width: w!, height: h! }, inputWidth: w!, inputHeight: h!, imageWidth: w!, imageHeight: h! });
+    const dets = detect(output, format, DEFAULT_DETECT_OPTIONS, {
+      region: { x: 0, y: 0, width: w!, height: h! },
+      inputWidth: w!,
+      inputHeight: h!,
+      imageWidth: w!,
+      imageHeight: h!,
+    });
     expect([dets[0]!.anchor, dets[0]!.classIndex]).toEqual([fx.seeds[0]!.anchor, fx.seeds[0]!.classIndex]);
     const second = fx.seeds[1]!;
-    return [dets[0]!.target, { size: output.length, indices: Int32Array.of(fieldIndex(format, second.anchor!, 4 + second.classIndex!)), weights: Float32Array.of(1) }];
+    return [
+      dets[0]!.target,
+      {
+        size: output.length,
+        indices: Int32Array.of(fieldIndex(format, second.anchor!, 4 + second.classIndex!)),
+        weights: Float32Array.of(1),
+      },
+    ];
   }
   if (task.kind !== 'embed') throw new Error(`unexpected task ${task.kind}`);
   return [vectorTarget(fx.seeds[0]!.vector!, task.dimensions), indexTarget(String(fx.seeds[1]!.index), task.dimensions)];
@@ -86,7 +107,12 @@ function fixtureSeeds(fx: Fixture, perRow: number): Float32Array[] {
   });
 }
 
-const cases: (readonly [string, 'segment' | 'detect' | 'embed'])[] = [['lraspp', 'segment'], ['deeplab', 'segment'], ['yolo', 'detect'], ['embed', 'embed']];
+const cases: (readonly [string, 'segment' | 'detect' | 'embed'])[] = [
+  ['lraspp', 'segment'],
+  ['deeplab', 'segment'],
+  ['yolo', 'detect'],
+  ['embed', 'embed'],
+];
 if (existsSync(join(FULL, 'lraspp_full', 'fixture.json'))) cases.push(['lraspp_full', 'segment']);
 
 describe('prepared segmentation, detection and embedding models against PyTorch autograd', () => {
@@ -106,7 +132,11 @@ describe('prepared segmentation, detection and embedding models against PyTorch 
     it.each(cases)(`%s (%s), ${quantize}: A, G and Grad-CAM at both layers match autograd (r >= ${min})`, async (name, kind) => {
       const fx = load(name);
       const bytes = new Uint8Array(readFileSync(join(dirOf(name), 'model.onnx')));
-      const { model, manifest } = await prepare(bytes, { quantize, layers: fx.layers.map((l) => l.tensor), task: kind === 'embed' ? 'embed' : undefined }, runner);
+      const { model, manifest } = await prepare(
+        bytes,
+        { quantize, layers: fx.layers.map((l) => l.tensor), task: kind === 'embed' ? 'embed' : undefined },
+        runner,
+      );
       expect(manifest.task?.kind).toBe(kind);
       const perRow = size(fx.output.shape.slice(1));
       expect(manifest.seed.shape.slice(1)).toEqual(fx.output.shape.slice(1));
@@ -118,7 +148,9 @@ describe('prepared segmentation, detection and embedding models against PyTorch 
           seeds.forEach((s, i) => data.set(s, i * perRow));
           return { type: 'float32', dims: [seeds.length, ...fx.output.shape.slice(1)], data };
         };
-        const forward = await session.run({ [fx.input.name]: input, [manifest.seed.name]: rows([new Float32Array(perRow)]) }, [manifest.logits.name]);
+        const forward = await session.run({ [fx.input.name]: input, [manifest.seed.name]: rows([new Float32Array(perRow)]) }, [
+          manifest.logits.name,
+        ]);
         const output = forward[manifest.logits.name]!.data as Float32Array;
         if (fx.output.file) expect(pearson(output, f32(name, fx.output.file))).toBeGreaterThan(quantize === 'none' ? 0.99999 : 0.99);
         const targets = targetsFromOutput(fx, manifest, output).map(denseSeed);
@@ -141,9 +173,15 @@ describe('prepared segmentation, detection and embedding models against PyTorch 
           layer.gradients.forEach((file, row) => {
             const gRef = f32(name, file);
             const gRow = g.subarray(row * n, (row + 1) * n);
-            expect(gRef.some((v) => v !== 0), `${layer.role} G${row} is not all zero`).toBe(true);
+            expect(
+              gRef.some((v) => v !== 0),
+              `${layer.role} G${row} is not all zero`,
+            ).toBe(true);
             expect(pearson(gRow, gRef), `${layer.role} G${row}`).toBeGreaterThanOrEqual(min);
-            expect(pearson(camLinear(a, g, layer.shape, row), camLinear(aRef, gRef, layer.shape, 0)), `${layer.role} Grad-CAM ${row}`).toBeGreaterThanOrEqual(min);
+            expect(
+              pearson(camLinear(a, g, layer.shape, row), camLinear(aRef, gRef, layer.shape, 0)),
+              `${layer.role} Grad-CAM ${row}`,
+            ).toBeGreaterThanOrEqual(min);
           });
         }
       } finally {

@@ -18,17 +18,30 @@ describe('uploads of segmentation, detection and embedding models', () => {
   const runner = nodeRunner();
 
   it('plain models are prepared in the Worker with their task', async () => {
-    expect((await acceptModel({ model: model('deeplab'), options: {} }, runner, DEFAULT_UPLOAD_LIMITS)).manifest.task?.kind).toBe('segment');
-    expect((await acceptModel({ model: model('yolo'), options: {} }, runner, DEFAULT_UPLOAD_LIMITS)).manifest.task).toEqual({ kind: 'detect', layout: 'channels-first', classes: 3, anchors: 84 });
+    expect((await acceptModel({ model: model('deeplab'), options: {} }, runner, DEFAULT_UPLOAD_LIMITS)).manifest.task?.kind).toBe(
+      'segment',
+    );
+    expect((await acceptModel({ model: model('yolo'), options: {} }, runner, DEFAULT_UPLOAD_LIMITS)).manifest.task).toEqual({
+      kind: 'detect',
+      layout: 'channels-first',
+      classes: 3,
+      anchors: 84,
+    });
   });
 
   it('a task the service does not know is a 422 naming it; classifier manifests with or without a task pass', () => {
     expect(() => checkServedTask({}, 'Model x')).not.toThrow();
     expect(() => checkServedTask({ task: { kind: 'classify' } }, 'Model x')).not.toThrow();
     let err: unknown;
-    try { checkServedTask({ task: { kind: 'pose' } as unknown as TaskSpec }, "Model 'x'"); } catch (e) { err = e; }
+    try {
+      checkServedTask({ task: { kind: 'pose' } as unknown as TaskSpec }, "Model 'x'");
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(422);
-    expect((err as ApiError).detail).toMatch(/Model 'x' was prepared for task 'pose'; this service explains only task 'classify', 'segment', 'detect', 'embed'/);
+    expect((err as ApiError).detail).toMatch(
+      /Model 'x' was prepared for task 'pose'; this service explains only task 'classify', 'segment', 'detect', 'embed'/,
+    );
   });
 });

@@ -16,11 +16,13 @@ import { ApiError } from '../../src/errors.js';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function badOption(f: () => unknown, option: string, words: RegExp): void {
-  try { f(); } catch (e) {
+  try {
+    f();
+  } catch (e) {
     expect(e).toBeInstanceOf(ApiError);
     expect((e as ApiError).status).toBe(400);
     expect((e as ApiError).code).toBe('bad_option');
@@ -49,9 +51,25 @@ describe('segmentation targets', () => {
     expect(shares[0]!.classIndex).toBe(2);
     expect(shares[0]!.share).toBeCloseTo(shares[0]!.pixels / 48, 12);
     expect(defaultSegmentClass(shares, 0)).toBe(2);
-    expect(defaultSegmentClass([{ classIndex: 0, pixels: 40, share: 0.8 }, { classIndex: 3, pixels: 8, share: 0.2 }], 0)).toBe(3);
+    expect(
+      defaultSegmentClass(
+        [
+          { classIndex: 0, pixels: 40, share: 0.8 },
+          { classIndex: 3, pixels: 8, share: 0.2 },
+        ],
+        0,
+      ),
+    ).toBe(3);
     expect(defaultSegmentClass([{ classIndex: 0, pixels: 48, share: 1 }], 0)).toBe(0);
-    expect(defaultSegmentClass([{ classIndex: 0, pixels: 40, share: 0.8 }, { classIndex: 3, pixels: 8, share: 0.2 }], null)).toBe(0);
+    expect(
+      defaultSegmentClass(
+        [
+          { classIndex: 0, pixels: 40, share: 0.8 },
+          { classIndex: 3, pixels: 8, share: 0.2 },
+        ],
+        null,
+      ),
+    ).toBe(0);
   });
 
   it('matches SemanticSegmentationTarget, whole image and inside a region (input twice the output size)', () => {
@@ -59,12 +77,16 @@ describe('segmentation targets', () => {
     for (const region of [null, { x0: 2, y0: 4, x1: 10, y1: 12 }]) {
       for (const c of classShares(argmax, 4).map((s) => s.classIndex)) {
         let expected = 0;
-        for (let y = 0; y < 6; y++) for (let x = 0; x < 8; x++) {
-          // output cell (x, y) covers input pixels [2x, 2x + 2); centre 2x + 1
-          const inside = !region || (2 * x + 1 >= region.x0 && 2 * x + 1 < region.x1 && 2 * y + 1 >= region.y0 && 2 * y + 1 < region.y1);
-          if (inside && argmax[y * 8 + x] === c) expected += logits[c * 48 + y * 8 + x]!;
+        for (let y = 0; y < 6; y++)
+          for (let x = 0; x < 8; x++) {
+            // output cell (x, y) covers input pixels [2x, 2x + 2); centre 2x + 1
+            const inside = !region || (2 * x + 1 >= region.x0 && 2 * x + 1 < region.x1 && 2 * y + 1 >= region.y0 && 2 * y + 1 < region.y1);
+            if (inside && argmax[y * 8 + x] === c) expected += logits[c * 48 + y * 8 + x]!;
+          }
+        if (expected === 0) {
+          expect(() => segmentTarget(argmax, shape, c, region, 16, 12)).toThrow(ApiError);
+          continue;
         }
-        if (expected === 0) { expect(() => segmentTarget(argmax, shape, c, region, 16, 12)).toThrow(ApiError); continue; }
         const t = segmentTarget(argmax, shape, c, region, 16, 12);
         expect(targetValue(t, logits)).toBeCloseTo(expected, 4);
         const seed = denseSeed(t);
@@ -128,7 +150,14 @@ describe('detection options, formats and geometry', () => {
     badOption(() => parseDetectOptions({ max_det: '0' }), 'max_det', /1 to 1000/);
     badOption(() => parseDetectOptions({ max_det: '2.5' }), 'max_det', /whole number/);
     const opts = parseDetectOptions({});
-    const det = { classIndex: 0, score: 0.9, anchor: 3, inputBox: { x0: 0, y0: 0, x1: 1, y1: 1 }, box: { x0: 0, y0: 0, x1: 1, y1: 1 }, target: { size: 1, indices: Int32Array.of(0), weights: Float32Array.of(1) } };
+    const det = {
+      classIndex: 0,
+      score: 0.9,
+      anchor: 3,
+      inputBox: { x0: 0, y0: 0, x1: 1, y1: 1 },
+      box: { x0: 0, y0: 0, x1: 1, y1: 1 },
+      target: { size: 1, indices: Int32Array.of(0), weights: Float32Array.of(1) },
+    };
     expect(pickDetection([det], undefined, opts)).toBe(det);
     badOption(() => pickDetection([det], '1', opts), 'box', /1 detection\(s\)/);
     badOption(() => pickDetection([det], '-1', opts), 'box', /detection index/);
@@ -163,7 +192,13 @@ describe('detection options, formats and geometry', () => {
     expect(b.y0).toBeCloseTo(10 * (480 / 64), 9);
     expect(b.y1).toBeCloseTo(480, 9);
     // clipped to the image
-    const stretch = { region: { x: 0, y: 0, width: 640, height: 480 }, inputWidth: 320, inputHeight: 320, imageWidth: 640, imageHeight: 480 };
+    const stretch = {
+      region: { x: 0, y: 0, width: 640, height: 480 },
+      inputWidth: 320,
+      inputHeight: 320,
+      imageWidth: 640,
+      imageHeight: 480,
+    };
     expect(toImageBox({ x0: -5, y0: 10, x1: 330, y1: 20 }, stretch)).toEqual({ x0: 0, y0: 15, x1: 640, y1: 30 });
   });
 });

@@ -18,7 +18,13 @@ beforeAll(() => {
   const layer = manifest.layers.find((l) => l.default)!;
   const channels = Number(layer.shape[1]);
   layer.units = {
-    source: 'made up', images: 1, quantile: 0.005, iouThreshold: 0.04, resolution: [128, 128], date: '2026-01-01T00:00:00.000Z', kinds: {},
+    source: 'made up',
+    images: 1,
+    quantile: 0.005,
+    iouThreshold: 0.04,
+    resolution: [128, 128],
+    date: '2026-01-01T00:00:00.000Z',
+    kinds: {},
     names: Array.from({ length: channels }, (_, k) => (k % 3 === 0 ? `concept${k % 7}` : null)),
     iou: Array.from({ length: channels }, (_, k) => k / 10000),
   };
@@ -27,10 +33,15 @@ beforeAll(() => {
 });
 
 const post = (query: string) => h.request(`/v1/explain?${query}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: star });
-type Json = { id: string; class: { label: string }; units: { index: number; weight: number; name: string | null; iou: number | null; share: number }[] | null; text: string };
+type Json = {
+  id: string;
+  class: { label: string };
+  units: { index: number; weight: number; name: string | null; iou: number | null; share: number }[] | null;
+  text: string;
+};
 
 describe('units and text in explanations', () => {
-  it('JSON lists the top 5 units by weight with the manifest\'s names, and a sentence naming the named ones', async () => {
+  it("JSON lists the top 5 units by weight with the manifest's names, and a sentence naming the named ones", async () => {
     const res = await post('output=json');
     expect(res.status).toBe(200);
     const body = (await res.json()) as Json;

@@ -73,7 +73,9 @@ describe('GET /v1/explanations/{id}/badge.svg', () => {
     expect(body.embed.image).toBeNull();
     // Stored JSON bodies never carry the request's Host: relative paths unless PUBLIC_URL is configured.
     expect(body.embed.badge.url).toBe(`/v1/explanations/${body.id}/badge.svg`);
-    expect(body.embed.badge.markdown).toMatch(/^\[!\[gradcam: .+\]\(\/v1\/explanations\/[\w-]{43}\/badge\.svg\)\]\(\/v1\/explanations\/[\w-]{43}\.json\)$/);
+    expect(body.embed.badge.markdown).toMatch(
+      /^\[!\[gradcam: .+\]\(\/v1\/explanations\/[\w-]{43}\/badge\.svg\)\]\(\/v1\/explanations\/[\w-]{43}\.json\)$/,
+    );
     expect(body.embed.badge.html).toContain(`<img src="${body.embed.badge.url}"`);
     const svgRes = await badge(body.id);
     expect(svgRes.status).toBe(200);
@@ -85,7 +87,9 @@ describe('GET /v1/explanations/{id}/badge.svg', () => {
     const res = await explain(testPng(50, 50, 14));
     const id = res.headers.get('x-explanation-id')!;
     await res.arrayBuffer();
-    const meta = (await (await waitForStored(id, 'json')).json()) as { embed: { image: { url: string; markdown: string }; badge: { url: string } } };
+    const meta = (await (await waitForStored(id, 'json')).json()) as {
+      embed: { image: { url: string; markdown: string }; badge: { url: string } };
+    };
     expect(meta.embed.image.url).toBe(`http://local.test/v1/explanations/${id}.png`);
     expect(meta.embed.image.markdown).toContain(`(http://local.test/v1/explanations/${id}.png)`);
     expect(meta.embed.badge.url).toBe(`http://local.test/v1/explanations/${id}/badge.svg`);

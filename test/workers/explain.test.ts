@@ -58,7 +58,12 @@ describe('POST /v1/explain', () => {
   it('returns JSON with logits, top-k and the raw low-resolution map', async () => {
     const res = await png(testPng(50, 50, 4), '?output=json');
     expect(res.headers.get('content-type')).toBe('application/json');
-    const json = await res.json<{ logits: number[]; top: { probability: number }[]; map: { shape: number[]; data: number[] }; class: { index: number } }>();
+    const json = await res.json<{
+      logits: number[];
+      top: { probability: number }[];
+      map: { shape: number[]; data: number[] };
+      class: { index: number };
+    }>();
     expect(json.logits).toHaveLength(10);
     expect(json.top[0].probability).toBeGreaterThan(0);
     expect(json.map.shape).toEqual([8, 8]);

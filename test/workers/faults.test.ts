@@ -19,7 +19,12 @@ const base = env as unknown as TestEnv;
 /** An execution context whose waitUntil work can be awaited. */
 function createExecutionContext(): ExecutionContext & { waits: Promise<unknown>[] } {
   const waits: Promise<unknown>[] = [];
-  return { waits, waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext & { waits: Promise<unknown>[] };
+  return {
+    waits,
+    waitUntil: (p: Promise<unknown>) => void waits.push(p),
+    passThroughOnException: () => undefined,
+    props: {},
+  } as unknown as ExecutionContext & { waits: Promise<unknown>[] };
 }
 
 async function waitOnExecutionContext(ctx: { waits: Promise<unknown>[] }): Promise<void> {
@@ -37,7 +42,8 @@ async function send(app: Fetchable, path: string, init: RequestInit, bindings: P
   return new Response(body, res);
 }
 
-const explain = (seed: number, query = '') => ['/v1/explain' + query, { method: 'POST', headers: { 'content-type': 'image/png' }, body: testPng(48, 40, seed) }] as const;
+const explain = (seed: number, query = '') =>
+  ['/v1/explain' + query, { method: 'POST', headers: { 'content-type': 'image/png' }, body: testPng(48, 40, seed) }] as const;
 
 async function expectPng(res: Response, width = 48, height = 40): Promise<void> {
   if (res.status !== 200) expect.fail(`status ${res.status}: ${(await res.text()).slice(0, 200)}`);
@@ -129,10 +135,16 @@ describe('faults: models', () => {
     const flaky = (): ModelRunner => ({
       async createSession(bytes) {
         const session = await ortRunner().createSession(bytes);
-        return { ...session, inputNames: session.inputNames, outputNames: session.outputNames, run: async (f, o) => {
-          if (failOn.has(++runs)) throw new Error('RuntimeError: memory access out of bounds (injected)');
-          return session.run(f, o);
-        }, release: () => session.release() };
+        return {
+          ...session,
+          inputNames: session.inputNames,
+          outputNames: session.outputNames,
+          run: async (f, o) => {
+            if (failOn.has(++runs)) throw new Error('RuntimeError: memory access out of bounds (injected)');
+            return session.run(f, o);
+          },
+          release: () => session.release(),
+        };
       },
     });
     const registry = new ModelRegistry({ runner: flaky });
@@ -167,7 +179,12 @@ describe('faults: clients that go away', () => {
         controller.enqueue(png.subarray(0, 100));
       },
     });
-    const res = await send(worker, '/v1/explain', { method: 'POST', headers: { 'content-type': 'image/png' }, body, duplex: 'half' } as RequestInit);
+    const res = await send(worker, '/v1/explain', {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
     await expectProblem(res, 400, 'bad_request');
     expect((await base.EXPLANATIONS.list({ prefix: 'explanation:' })).keys.length).toBe(before);
     await expectPng(await send(worker, ...explain(112)));

@@ -27,10 +27,13 @@ describe('every CAM method on the default model in workerd', () => {
     const json = await res.json<{ method: string; map: { shape: number[]; data: number[] } }>();
     expect(json.method).toBe(method);
     expect(json.map.data).toHaveLength(json.map.shape[0] * json.map.shape[1]);
-    expect(json.map.data.findIndex((v) => !(Number.isFinite(v) && v >= 0)), 'first negative or non-finite value').toBe(-1);
+    expect(
+      json.map.data.findIndex((v) => !(Number.isFinite(v) && v >= 0)),
+      'first negative or non-finite value',
+    ).toBe(-1);
   });
 
-  it('runs the noisy copies and Score-CAM\'s masked inputs in batches of the default model\'s limit (it has input gradients)', async () => {
+  it("runs the noisy copies and Score-CAM's masked inputs in batches of the default model's limit (it has input gradients)", async () => {
     const body = testPng(40, 40, 99);
     const counter = async (query: string) => {
       const res = await explain(body, `${query}&output=json`);

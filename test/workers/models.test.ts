@@ -27,13 +27,19 @@ describe('models', () => {
       { name: 'relu2', shape: ['N', 16, 16, 16], default: true },
     ]);
     const res = await call('/v1/explain?model=tiny&layer=relu1&class=star&output=json', {
-      method: 'POST', headers: { 'content-type': 'image/png' }, body: testPng(64, 64, 9),
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: testPng(64, 64, 9),
     });
     expect(res.status).toBe(200);
     const json = await res.json<{ class: { index: number; label: string }; map: { shape: number[] } }>();
     expect(json.class).toMatchObject({ index: 3, label: 'star' });
     expect(json.map.shape).toEqual([32, 32]);
-    const png = await call('/v1/explain?model=tiny', { method: 'POST', headers: { 'content-type': 'image/png' }, body: testPng(20, 30, 9) });
+    const png = await call('/v1/explain?model=tiny', {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: testPng(20, 30, 9),
+    });
     expect((await decodePng(png)).width).toBe(20);
   });
 
@@ -42,7 +48,11 @@ describe('models', () => {
     const manifest = JSON.parse(new TextDecoder().decode(e.TINY_JSON));
     await e.MODELS.put('stale.onnx', e.TINY_ONNX);
     await e.MODELS.put('stale.json', JSON.stringify({ ...manifest, sha256: '0'.repeat(64) }));
-    const res = await call('/v1/explain?model=stale', { method: 'POST', headers: { 'content-type': 'image/png' }, body: testPng(20, 20, 10) });
+    const res = await call('/v1/explain?model=stale', {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: testPng(20, 20, 10),
+    });
     expect(res.status).toBe(503);
     expect((await res.json<{ code: string }>()).code).toBe('model_unavailable');
   });
@@ -65,10 +75,21 @@ describe('models', () => {
   });
 
   it('generates an OpenAPI 3.1 document from the routes', async () => {
-    const doc = await (await call('/openapi.json')).json<{ openapi: string; paths: Record<string, Record<string, { parameters?: { name: string }[] }>> }>();
+    const doc = await (await call('/openapi.json')).json<{
+      openapi: string;
+      paths: Record<string, Record<string, { parameters?: { name: string }[] }>>;
+    }>();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/healthz', '/v1/classify', '/v1/explain', '/v1/explanations/{file}', '/v1/explanations/{id}/badge.svg', '/v1/models', '/v1/models/{id}'].sort(),
+      [
+        '/healthz',
+        '/v1/classify',
+        '/v1/explain',
+        '/v1/explanations/{file}',
+        '/v1/explanations/{id}/badge.svg',
+        '/v1/models',
+        '/v1/models/{id}',
+      ].sort(),
     );
     expect(doc.paths['/v1/explain'].post.parameters?.map((p) => p.name)).toEqual(
       expect.arrayContaining(['model', 'class', 'method', 'layer', 'output', 'colormap', 'alpha', 'width', 'height']),

@@ -42,18 +42,12 @@ function answerOf(json: Record<string, unknown>): unknown {
 
 /** Request query -> [explanation id, sha256 of the PNG's pixels (pixelsOf) or of the JSON answer]. */
 const PINNED: Record<string, [string, string]> = {
-  '': [
-    'XK036kfBIa1sOi8w2C0c90F_ggZsOgw_lYMj8IO-TcI',
-    '27a8e36e6d3f23288f9a5da8e2137f610b72c4776f7c3e457eb9807614652be4',
-  ],
+  '': ['XK036kfBIa1sOi8w2C0c90F_ggZsOgw_lYMj8IO-TcI', '27a8e36e6d3f23288f9a5da8e2137f610b72c4776f7c3e457eb9807614652be4'],
   'class=ring&output=heatmap&colormap=viridis': [
     't7zxbzpIhKJD4zewOc8wNTzO07DScP0n4GPP2s2GhBA',
     '85f9b9ecb9cfa7e782ab96e27f0586fb4f277c975c7a7cef3dcdbd64847d442b',
   ],
-  'top=2&width=80': [
-    'nEgRSdmh8JpznnXCCxKfqFNOBvOzoumNIoGgk3uraMk',
-    'c893ad7f224d5dcb09cf16ae4d345b25d315266779810b19a3f00f68101daa59',
-  ],
+  'top=2&width=80': ['nEgRSdmh8JpznnXCCxKfqFNOBvOzoumNIoGgk3uraMk', 'c893ad7f224d5dcb09cf16ae4d345b25d315266779810b19a3f00f68101daa59'],
   'method=guided-gradcam&output=heatmap': [
     'pR1po6fyZcKIOof57aJF1tBz1o0y4APEti7oe_fjMk8',
     'f7c2ceac250a97c87ceaf72c37c6e0574c84e25f79c47232bcdba93748c4407d',
@@ -78,10 +72,7 @@ const PINNED: Record<string, [string, string]> = {
     'D575spbc7ZVy2VY3xpsWU_IbE1uqjsFalsuJ-3t1H44',
     'cb7d3877ac75348f7ed7799ab17db6cb4750521357efc9bddc1a57c9b3a28cf1',
   ],
-  'aug=flip&alpha=0.3': [
-    'LhooAvZW8Fb7Rj727-YS8d-BiXCLRse8UHdHTkKLiU8',
-    '9973ea2db9269969a023254dee848c642298ccf4ce1ee5cc1c5d3b11fe23aada',
-  ],
+  'aug=flip&alpha=0.3': ['LhooAvZW8Fb7Rj727-YS8d-BiXCLRse8UHdHTkKLiU8', '9973ea2db9269969a023254dee848c642298ccf4ce1ee5cc1c5d3b11fe23aada'],
   'class=star&versus=ring&output=json': [
     'dps9jgpDW4MdpFhq3Cf9G6N2aGMfHqzTF-dq3Ua83rg',
     '53fbc92767f06369d936dd213e1ff0e1652caf36f15d630f49e12a8e72045288',
@@ -94,14 +85,8 @@ const PINNED: Record<string, [string, string]> = {
     'Sqw2448OCdStRlH3dEzNMwSTbpfkcF4mo94dDGP4RUo',
     '1942208ff419bb941c8a66c47f4238c10ab5afda0ad7ae3824a407a3f6c74763',
   ],
-  'output=json': [
-    'KX4YqTaHJShFQdf1Glkp-NfAZWpgvyu3ttITO0X-FgM',
-    '07d35ceed56ba3c00c74461ee9de3dd611893b161fecf0421e2bc6dee43e8361',
-  ],
-  'top=3&output=json': [
-    'gXCRCuCQRDZg1OLLr7NI512ZxhunOOQJbhampMOFHLo',
-    'e08a506462c63d2dd31b0ceb20162d2ee7b06ebe454401827a719c7c1f2b10dd',
-  ],
+  'output=json': ['KX4YqTaHJShFQdf1Glkp-NfAZWpgvyu3ttITO0X-FgM', '07d35ceed56ba3c00c74461ee9de3dd611893b161fecf0421e2bc6dee43e8361'],
+  'top=3&output=json': ['gXCRCuCQRDZg1OLLr7NI512ZxhunOOQJbhampMOFHLo', 'e08a506462c63d2dd31b0ceb20162d2ee7b06ebe454401827a719c7c1f2b10dd'],
 };
 
 describe('pinned answers of the default model', () => {
@@ -109,7 +94,13 @@ describe('pinned answers of the default model', () => {
   for (const [query, pinned] of Object.entries(PINNED)) {
     it(`POST /v1/explain?${query} gives the recorded id and answer`, async () => {
       const res = await call(`/v1/explain?${query}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body });
-      expect(res.status, await res.clone().text().then((t) => t.slice(0, 300))).toBe(200);
+      expect(
+        res.status,
+        await res
+          .clone()
+          .text()
+          .then((t) => t.slice(0, 300)),
+      ).toBe(200);
       const id = res.headers.get('x-explanation-id');
       expect(res.headers.get('x-cache'), 'computed, not served from the cache').toBe('miss');
       const hash = query.includes('output=json')

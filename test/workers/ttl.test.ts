@@ -5,7 +5,11 @@ import { call, testPng, waitForStored } from './helpers.js';
 describe('stored explanations expire', () => {
   it('are written with a 30-day expirationTtl by default (real KV binding), and the 404 says so', async () => {
     const before = Date.now() / 1000;
-    const res = await call('/v1/explain?output=json', { method: 'POST', headers: { 'content-type': 'image/png' }, body: testPng(40, 40, 77) });
+    const res = await call('/v1/explain?output=json', {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: testPng(40, 40, 77),
+    });
     expect(res.status).toBe(200);
     const { id } = (await res.json()) as { id: string };
     await (await waitForStored(id, 'json')).arrayBuffer();

@@ -23,17 +23,27 @@ async function sha(text: string): Promise<string> {
 async function send(path: string, init: RequestInit = {}, extra: Partial<TestEnv> = {}): Promise<Response> {
   const keys = { API_KEYS: await sha(USER), ADMIN_KEYS: await sha(ADMIN) };
   const waits: Promise<unknown>[] = [];
-  const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void waits.push(p),
+    passThroughOnException: () => undefined,
+    props: {},
+  } as unknown as ExecutionContext;
   const res = await worker.fetch(new Request(`http://local.test${path}`, init), { ...base, ...keys, ...extra }, ctx);
   const body = await res.arrayBuffer();
   await Promise.allSettled(waits);
   return new Response(body, res);
 }
 
-const as = (key: string, init: RequestInit = {}) => ({ ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` } });
+const as = (key: string, init: RequestInit = {}) => ({
+  ...init,
+  headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` },
+});
 const octets = (body: BodyInit) => ({ method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body });
 const explain = (model: string) =>
-  [`/v1/explain?model=${model}`, as(USER, { method: 'POST', headers: { 'content-type': 'image/png' }, body: testPng(40, 30, 77) })] as const;
+  [
+    `/v1/explain?model=${model}`,
+    as(USER, { method: 'POST', headers: { 'content-type': 'image/png' }, body: testPng(40, 30, 77) }),
+  ] as const;
 
 async function problem(res: Response, status: number, code: string): Promise<string> {
   expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -90,17 +100,25 @@ describe('model uploads', () => {
     const wrong = new FormData();
     wrong.set('model', new Blob([base.TINY_ONNX]), 'tiny.onnx');
     wrong.set('manifest', JSON.stringify({ ...manifest, sha256: '0'.repeat(64) }));
-    expect(await problem(await send('/v1/models/tiny-up', as(ADMIN, { method: 'PUT', body: wrong })), 422, 'invalid_model')).toContain('sha256');
+    expect(await problem(await send('/v1/models/tiny-up', as(ADMIN, { method: 'PUT', body: wrong })), 422, 'invalid_model')).toContain(
+      'sha256',
+    );
     const bare = await send('/v1/models/tiny-bare', as(ADMIN, octets(base.TINY_ONNX)));
     expect(await problem(bare, 422, 'invalid_model')).toContain('manifest');
   });
 
   it('refuses what it cannot take, saying what to change', async () => {
-    expect(await problem(await send('/v1/models/junk', as(ADMIN, octets(new Uint8Array(1000).fill(7)))), 422, 'invalid_model')).toContain('ONNX');
+    expect(await problem(await send('/v1/models/junk', as(ADMIN, octets(new Uint8Array(1000).fill(7)))), 422, 'invalid_model')).toContain(
+      'ONNX',
+    );
     await problem(await send('/v1/models/big', as(ADMIN, octets(base.PLAIN_ONNX)), { MAX_MODEL_BYTES: '1000' }), 413, 'payload_too_large');
     const tooBigToPrepare = await send('/v1/models/big', as(ADMIN, octets(base.PLAIN_ONNX)), { MAX_PREPARE_BYTES: '1000' });
     expect(await problem(tooBigToPrepare, 413, 'payload_too_large')).toContain('manifest');
-    await problem(await send('/v1/models/x', as(ADMIN, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'x' })), 415, 'unsupported_media_type');
+    await problem(
+      await send('/v1/models/x', as(ADMIN, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: 'x' })),
+      415,
+      'unsupported_media_type',
+    );
     await problem(await send('/v1/models/x?quantize=fp4', as(ADMIN, octets(base.PLAIN_ONNX))), 400, 'bad_option');
     await problem(await send('/v1/models/x?layer=nope', as(ADMIN, octets(base.PLAIN_ONNX))), 400, 'unknown_layer');
     await problem(await send('/v1/models/default', as(ADMIN, octets(base.PLAIN_ONNX))), 403, 'forbidden');

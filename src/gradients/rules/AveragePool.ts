@@ -21,7 +21,17 @@ export const AveragePool: GradRule = (ctx) => {
   const kernelSize = w.kernel.reduce((a, b) => a * b, 1);
   const uniform = counts.every((c) => c === counts[0]);
   const ones = new Float32Array(channels * kernelSize).fill(uniform ? 1 / counts[0]! : 1);
-  const g = uniform ? ctx.dY() : mul(ctx.e, ctx.dY(), constF(ctx.e, outSize, counts.map((c) => 1 / c)));
+  const g = uniform
+    ? ctx.dY()
+    : mul(
+        ctx.e,
+        ctx.dY(),
+        constF(
+          ctx.e,
+          outSize,
+          counts.map((c) => 1 / c),
+        ),
+      );
   const kernel = constF(ctx.e, [channels, 1, ...w.kernel], ones);
   return [op(ctx.e, 'ConvTranspose', [g, kernel], { ...transposeAttrs(w, inSize, outSize), group: channels })];
 };

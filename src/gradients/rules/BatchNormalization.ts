@@ -8,7 +8,8 @@ import { attrFloat, attrInt } from '../../onnx/attributes.js';
 import { constF, mul } from '../emit.js';
 
 export const BatchNormalization: GradRule = (ctx) => {
-  if (attrInt(ctx.node, 'training_mode', 0) !== 0 || ctx.node.output.filter(Boolean).length > 1) throw ctx.unsupported('only inference mode (training_mode = 0, one output) is supported.');
+  if (attrInt(ctx.node, 'training_mode', 0) !== 0 || ctx.node.output.filter(Boolean).length > 1)
+    throw ctx.unsupported('only inference mode (training_mode = 0, one output) is supported.');
   const eps = attrFloat(ctx.node, 'epsilon', 1e-5);
   const gamma = ctx.constFloats(1, 'scale');
   const variance = ctx.constFloats(4, 'input_var');

@@ -16,7 +16,9 @@ export const Gather: GradRule = (ctx) => {
   if (typeof size !== 'number') throw ctx.unsupported('gathering along the batch axis is not supported.');
   const indices = ctx.constInts(1, 'the indices').map((i) => (i < 0 ? i + size : i));
   const oneHot = new Float32Array(indices.length * size);
-  indices.forEach((d, j) => { oneHot[j * size + d]! += 1; });
+  indices.forEach((d, j) => {
+    oneHot[j * size + d]! += 1;
+  });
   const flat = x.map((d, i) => (i === axis ? indices.length : d));
   let g = reshape(e, ctx.dY(), flat);
   const last = axis === x.length - 1;

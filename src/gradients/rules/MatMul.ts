@@ -9,7 +9,8 @@ import type { Dim } from '../../onnx/shapes.js';
 import { unbroadcast } from '../broadcast.js';
 import { op, reshape } from '../emit.js';
 
-const swapLast = (rank: number): number[] => [...Array(rank).keys()].map((i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
+const swapLast = (rank: number): number[] =>
+  [...Array(rank).keys()].map((i) => (i === rank - 2 ? rank - 1 : i === rank - 1 ? rank - 2 : i));
 
 function broadcastBatch(a: Dim[], b: Dim[]): Dim[] {
   const [ba, bb] = [a.slice(0, -2), b.slice(0, -2)];

@@ -15,7 +15,19 @@ export const Pow: GradRule = (ctx) => {
   let factor: string;
   if (p.length === 1 && p[0] === 1) factor = '';
   else if (p.length === 1 && p[0] === 2) factor = scale(ctx.e, x, 2);
-  else factor = mul(ctx.e, op(ctx.e, 'Pow', [x, constF(ctx.e, dims, p.map((v) => v - 1))]), constF(ctx.e, dims, p));
+  else
+    factor = mul(
+      ctx.e,
+      op(ctx.e, 'Pow', [
+        x,
+        constF(
+          ctx.e,
+          dims,
+          p.map((v) => v - 1),
+        ),
+      ]),
+      constF(ctx.e, dims, p),
+    );
   const g = factor ? mul(ctx.e, ctx.dY(), factor) : ctx.dY();
   return [unbroadcast(ctx.e, g, ctx.shape(x), ctx.shape(ctx.output()))];
 };

@@ -19,12 +19,17 @@ export const Resize: GradRule = (ctx) => {
   const mode = attrString(ctx.node, 'mode', 'nearest');
   if (mode !== 'linear' && mode !== 'nearest') throw ctx.unsupported(`mode "${mode}" is not supported (linear and nearest are).`);
   if (attrInt(ctx.node, 'antialias', 0) !== 0) throw ctx.unsupported('antialias=1 is not supported.');
-  if (x.length !== 4 || x[1] !== y[1]) throw ctx.unsupported(`only resizing H and W of a 4-D tensor is supported (input [${x.join(', ')}], output [${y.join(', ')}]).`);
+  if (x.length !== 4 || x[1] !== y[1])
+    throw ctx.unsupported(`only resizing H and W of a 4-D tensor is supported (input [${x.join(', ')}], output [${y.join(', ')}]).`);
   const [h, w, ho, wo] = [x[2], x[3], y[2], y[3]];
-  if (typeof h !== 'number' || typeof w !== 'number' || typeof ho !== 'number' || typeof wo !== 'number') throw ctx.unsupported('spatial sizes must be known.');
+  if (typeof h !== 'number' || typeof w !== 'number' || typeof ho !== 'number' || typeof wo !== 'number')
+    throw ctx.unsupported('spatial sizes must be known.');
   const scales = givenScales(ctx, x.length);
   const axis = (input: number, output: number, scale: number | undefined): AxisResize => ({
-    input, output, scale: scale ?? output / input, mode,
+    input,
+    output,
+    scale: scale ?? output / input,
+    mode,
     coordinates: attrString(ctx.node, 'coordinate_transformation_mode', 'half_pixel'),
     nearest: attrString(ctx.node, 'nearest_mode', 'round_prefer_floor'),
   });
@@ -50,7 +55,8 @@ function givenScales(ctx: Parameters<GradRule>[0], rank: number): number[] | und
   if (values.length === 0) return undefined;
   const axes = attrInts(ctx.node, 'axes');
   const full = axes ? Array.from({ length: rank }, (_, i) => (axes.includes(i) ? values[axes.indexOf(i)]! : 1)) : values;
-  if (full[0] !== 1 || full[1] !== 1) throw ctx.unsupported(`scales on the batch or channel axis are not supported (scales ${values.join(', ')}).`);
+  if (full[0] !== 1 || full[1] !== 1)
+    throw ctx.unsupported(`scales on the batch or channel axis are not supported (scales ${values.join(', ')}).`);
   return full;
 }
 

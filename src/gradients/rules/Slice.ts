@@ -10,7 +10,13 @@ import type { Dim } from '../../onnx/shapes.js';
 import { normAxis } from '../axes.js';
 import { padZeros, reshape, slice, unsqueeze } from '../emit.js';
 
-interface AxisSlice { axis: number; first: number; count: number; step: number; reversed: boolean }
+interface AxisSlice {
+  axis: number;
+  first: number;
+  count: number;
+  step: number;
+  reversed: boolean;
+}
 
 function readSlices(ctx: GradContext, x: Dim[]): AxisSlice[] {
   const v10 = ctx.opset >= 10;
@@ -46,7 +52,11 @@ export const Slice: GradRule = (ctx) => {
       const interleave = Array<number>(2 * rank).fill(0);
       interleave[rank + s.axis + 1] = s.step - 1; // zeros after each element, along the new axis
       const padded = padZeros(e, unsqueeze(e, g, [s.axis + 1]), interleave);
-      g = reshape(e, padded, cur.map((d, i) => (i === s.axis ? s.count * s.step : d)));
+      g = reshape(
+        e,
+        padded,
+        cur.map((d, i) => (i === s.axis ? s.count * s.step : d)),
+      );
       g = slice(e, g, [0], [(s.count - 1) * s.step + 1], [s.axis]);
     }
     const span = (s.count - 1) * s.step + 1;

@@ -40,7 +40,7 @@ export function decodeJpeg(bytes: Uint8Array, options: JpegDecodeOptions): RgbIm
   if (width * height > options.maxPixels) throw imageTooLarge(width, height, options.maxPixels);
   const budget = options.budget ?? new DecodeBudget();
   const memory = jpegMemory(info, bytes.length);
-  budget.charge(memory.library, 'the JPEG decoder\'s coefficient blocks, sample lines and output');
+  budget.charge(memory.library, "the JPEG decoder's coefficient blocks, sample lines and output");
   budget.charge(memory.ours, 'colour conversion and orientation');
   const threeComponents = components.length === 3;
   const data = runJpegJs(threeComponents ? withoutAdobeTransform(bytes, info) : bytes, {

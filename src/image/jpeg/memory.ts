@@ -38,8 +38,8 @@ export function jpegMemory(info: JpegInfo, fileBytes: number): JpegMemory {
   let plane = 0;
   for (const c of components) {
     blocks += mcusX * c.h * mcusY * c.v;
-    const samplesPerLine = Math.ceil(Math.ceil(width / 8) * c.h / maxH) * 8;
-    const blockRows = Math.ceil(Math.ceil(height / 8) * c.v / maxV);
+    const samplesPerLine = Math.ceil((Math.ceil(width / 8) * c.h) / maxH) * 8;
+    const blockRows = Math.ceil((Math.ceil(height / 8) * c.v) / maxV);
     lines += (samplesPerLine + 64) * blockRows * 8; // + per-line typed-array overhead
     plane = Math.max(plane, Math.ceil((width * c.h) / maxH) * Math.ceil((height * c.v) / maxV));
   }

@@ -22,7 +22,13 @@ export type Deflater = (raw: Uint8Array, content: DeflateContent) => Uint8Array;
 /** An 8-bit image: RGB or RGBA pixels, or palette indices with their palette. */
 export type WholeImage =
   | { readonly kind?: 'colour'; readonly width: number; readonly height: number; readonly data: Uint8Array; readonly channels?: 3 | 4 }
-  | { readonly kind: 'indexed'; readonly width: number; readonly height: number; readonly indices: Uint8Array; readonly palette: Uint8Array };
+  | {
+      readonly kind: 'indexed';
+      readonly width: number;
+      readonly height: number;
+      readonly indices: Uint8Array;
+      readonly palette: Uint8Array;
+    };
 
 /**
  * Encode to PNG bytes with `deflate`; rows filtered with 'sub' (default) or `filter`.

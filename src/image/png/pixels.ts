@@ -38,7 +38,7 @@ export function createRowWriter(header: PngHeader, colour: PngColourInfo): RowWr
 /** Composite an 8-bit colour value with alpha over a background value, rounding half up. */
 export function compositeOver(c: number, a: number, bg: number): number {
   if (a === 255) return c;
-  return ((c * a + bg * (255 - a)) * 2 + 255) / 510 | 0;
+  return (((c * a + bg * (255 - a)) * 2 + 255) / 510) | 0;
 }
 
 function writeRgb8(buf: Uint8Array, start: number, pass: PngPass, rowIndex: number, image: RgbImage): void {

@@ -17,7 +17,14 @@ const TYPES = { none: 0, sub: 1, up: 2, paeth: 4 } as const;
  * @param row the raw scanline; `prev` the previous raw scanline or null for the first row
  * @param bpp bytes per pixel (3 for RGB, 4 for RGBA)
  */
-export function filterRow(strategy: FilterStrategy, row: Uint8Array, prev: Uint8Array | null, bpp: number, out: Uint8Array, at: number): void {
+export function filterRow(
+  strategy: FilterStrategy,
+  row: Uint8Array,
+  prev: Uint8Array | null,
+  bpp: number,
+  out: Uint8Array,
+  at: number,
+): void {
   if (strategy !== 'adaptive') {
     applyFilter(TYPES[strategy], row, prev, bpp, out, at);
     return;

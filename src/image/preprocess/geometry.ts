@@ -42,7 +42,11 @@ export function planResize(srcWidth: number, srcHeight: number, policy: ResizePo
   }
   const short = policy.resizeShorterTo ?? Math.max(width, height);
   if (short < Math.max(width, height)) {
-    throw new ApiError(500, 'invalid_model', `The model's preprocessing resizes the shorter side to ${short}, less than its ${width}x${height} crop.`);
+    throw new ApiError(
+      500,
+      'invalid_model',
+      `The model's preprocessing resizes the shorter side to ${short}, less than its ${width}x${height} crop.`,
+    );
   }
   const [resizedWidth, resizedHeight] = shorterSideTo(srcWidth, srcHeight, short);
   return finish(srcWidth, srcHeight, resizedWidth, resizedHeight, width, height);
@@ -62,7 +66,14 @@ export function centreOffset(size: number, crop: number): number {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
-function finish(srcWidth: number, srcHeight: number, resizedWidth: number, resizedHeight: number, width: number, height: number): ResizePlan {
+function finish(
+  srcWidth: number,
+  srcHeight: number,
+  resizedWidth: number,
+  resizedHeight: number,
+  width: number,
+  height: number,
+): ResizePlan {
   const left = centreOffset(resizedWidth, width);
   const top = centreOffset(resizedHeight, height);
   const sx = srcWidth / resizedWidth;

@@ -35,8 +35,7 @@ export interface PreprocessedImage {
 export function preprocess(image: RgbImage, spec: PreprocessSpec): PreprocessedImage {
   const plan = planResize(image.width, image.height, spec);
   const resized = resizeRgb(image, plan.resizedWidth, plan.resizedHeight, plan);
-  const dims: [number, number, number, number] =
-    spec.layout === 'NHWC' ? [1, spec.height, spec.width, 3] : [1, 3, spec.height, spec.width];
+  const dims: [number, number, number, number] = spec.layout === 'NHWC' ? [1, spec.height, spec.width, 3] : [1, 3, spec.height, spec.width];
   return { data: toTensor(resized, spec), dims, region: plan.region, resized };
 }
 

@@ -80,7 +80,10 @@ export interface IndexedHeatmap {
  * @example
  * const { indices, palette } = renderHeatmapIndexed({ width: 7, height: 7, data: cam }, { width: 224, height: 224 });
  */
-export function renderHeatmapIndexed(map: FloatMap | readonly FloatMap[], options: Pick<RenderOptions, 'width' | 'height' | 'colormap'>): IndexedHeatmap {
+export function renderHeatmapIndexed(
+  map: FloatMap | readonly FloatMap[],
+  options: Pick<RenderOptions, 'width' | 'height' | 'colormap'>,
+): IndexedHeatmap {
   const { width, height } = options;
   const maps = Array.isArray(map) ? (map as readonly FloatMap[]) : [map as FloatMap];
   const indices = quantizeMap(unitMap(maps, width, height));

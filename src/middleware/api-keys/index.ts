@@ -35,7 +35,13 @@ export interface ApiKeysOptions {
 const REALM = 'Bearer realm="gradcam-edge"';
 
 function missingKey(): ApiError {
-  return new ApiError(401, 'unauthorized', 'This request needs an API key: send Authorization: Bearer <key>.', {}, { 'WWW-Authenticate': REALM });
+  return new ApiError(
+    401,
+    'unauthorized',
+    'This request needs an API key: send Authorization: Bearer <key>.',
+    {},
+    { 'WWW-Authenticate': REALM },
+  );
 }
 
 function refused(detail: string, error: 'invalid_token' | 'insufficient_scope'): ApiError {
@@ -71,7 +77,10 @@ export function apiKeys(options: ApiKeysOptions): MiddlewareHandler {
     const user = hashesOf(config.user);
     if (access === 'user' && admin.length === 0 && user.length === 0) return next();
     if (access === 'admin' && admin.length === 0) {
-      throw refused('Writes are disabled on this deployment: configure ADMIN_KEYS (hashes of admin keys) to enable them.', 'insufficient_scope');
+      throw refused(
+        'Writes are disabled on this deployment: configure ADMIN_KEYS (hashes of admin keys) to enable them.',
+        'insufficient_scope',
+      );
     }
     const token = bearerToken(c.req.header('authorization'));
     if (token === null) throw missingKey();
@@ -79,7 +88,9 @@ export function apiKeys(options: ApiKeysOptions): MiddlewareHandler {
     const isAdmin = digestIn(digest, admin);
     const isUser = digestIn(digest, user);
     if (access === 'admin' && !isAdmin) {
-      throw isUser ? refused('This request needs an admin key.', 'insufficient_scope') : refused('The API key is not valid.', 'invalid_token');
+      throw isUser
+        ? refused('This request needs an admin key.', 'insufficient_scope')
+        : refused('The API key is not valid.', 'invalid_token');
     }
     if (!isAdmin && !isUser) throw refused('The API key is not valid.', 'invalid_token');
     options.onPrincipal?.(c, `key:${toHex(digest).slice(0, 16)}`);

@@ -10,9 +10,22 @@ import { cors } from 'hono/cors';
 
 /** Response headers a browser script may read. */
 export const EXPOSED_HEADERS = [
-  'X-Explanation-Id', 'X-Explanation-Class', 'X-Explanation-Label', 'X-Explanation-Score', 'X-Explanation-Method',
-  'X-Explanation-Model', 'X-Explanation-Layer', 'X-Explanation-Url', 'X-Explanation-Classes', 'X-Explanation-Metrics',
-  'X-Cache', 'ETag', 'Link', 'Server-Timing', 'Retry-After', 'WWW-Authenticate',
+  'X-Explanation-Id',
+  'X-Explanation-Class',
+  'X-Explanation-Label',
+  'X-Explanation-Score',
+  'X-Explanation-Method',
+  'X-Explanation-Model',
+  'X-Explanation-Layer',
+  'X-Explanation-Url',
+  'X-Explanation-Classes',
+  'X-Explanation-Metrics',
+  'X-Cache',
+  'ETag',
+  'Link',
+  'Server-Timing',
+  'Retry-After',
+  'WWW-Authenticate',
 ];
 
 /** Options of {@link configuredCors}. */
@@ -22,7 +35,10 @@ export interface ConfiguredCorsOptions {
 }
 
 function allowedOrigin(configured: string | undefined, origin: string): string | null {
-  const list = (configured ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const list = (configured ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   if (list.includes('*')) return '*';
   return list.includes(origin) ? origin : null;
 }

@@ -27,7 +27,13 @@ export interface RateLimitOptions {
 
 /** The 429 of a client over its rate. */
 export function limited(retryAfter: number): ApiError {
-  return new ApiError(429, 'rate_limited', `Too many requests; retry after ${retryAfter} s.`, { retryAfter }, { 'Retry-After': String(retryAfter) });
+  return new ApiError(
+    429,
+    'rate_limited',
+    `Too many requests; retry after ${retryAfter} s.`,
+    { retryAfter },
+    { 'Retry-After': String(retryAfter) },
+  );
 }
 
 /** The client address of a request: CF-Connecting-IP (set by Cloudflare's edge), else "unknown". */

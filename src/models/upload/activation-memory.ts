@@ -20,8 +20,30 @@ interface Bound {
 }
 
 const SAME_SHAPE = new Set([
-  'Relu', 'Clip', 'Sigmoid', 'Tanh', 'HardSigmoid', 'HardSwish', 'LeakyRelu', 'PRelu', 'BatchNormalization', 'Identity',
-  'Cast', 'Erf', 'Sqrt', 'Neg', 'Softmax', 'LogSoftmax', 'LayerNormalization', 'Dropout', 'Abs', 'Exp', 'Log', 'Gelu', 'Elu', 'Selu',
+  'Relu',
+  'Clip',
+  'Sigmoid',
+  'Tanh',
+  'HardSigmoid',
+  'HardSwish',
+  'LeakyRelu',
+  'PRelu',
+  'BatchNormalization',
+  'Identity',
+  'Cast',
+  'Erf',
+  'Sqrt',
+  'Neg',
+  'Softmax',
+  'LogSoftmax',
+  'LayerNormalization',
+  'Dropout',
+  'Abs',
+  'Exp',
+  'Log',
+  'Gelu',
+  'Elu',
+  'Selu',
 ]);
 const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Where', 'Max', 'Min', 'Sum', 'Equal', 'Less', 'Greater']);
 
@@ -36,7 +58,16 @@ function broadcast(shapes: (number[] | null)[]): number[] | null {
 }
 
 /** Spatial output size of a sliding window (Conv, pooling). */
-function windowed(size: number, kernel: number, stride: number, padBegin: number, padEnd: number, dilation: number, ceil: boolean, autoPad: string): number {
+function windowed(
+  size: number,
+  kernel: number,
+  stride: number,
+  padBegin: number,
+  padEnd: number,
+  dilation: number,
+  ceil: boolean,
+  autoPad: string,
+): number {
   if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') return Math.ceil(size / stride);
   const span = size + padBegin + padEnd - dilation * (kernel - 1) - 1;
   return (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
@@ -146,7 +177,8 @@ function inferNode(node: NodeProto, ins: (Bound | undefined)[], values: (number[
     const w = ins[1]!.shape!;
     return [exact(windowShape(node, xs, w[0], w.slice(2)))];
   }
-  if ((op === 'MaxPool' || op === 'AveragePool') && known(xs)) return [exact(windowShape(node, xs, xs[1], attrInts(node, 'kernel_shape', [])))];
+  if ((op === 'MaxPool' || op === 'AveragePool') && known(xs))
+    return [exact(windowShape(node, xs, xs[1], attrInts(node, 'kernel_shape', [])))];
   if ((op === 'GlobalAveragePool' || op === 'GlobalMaxPool') && known(xs)) return [exact([xs[0], xs[1], ...xs.slice(2).map(() => 1)])];
   if (op === 'Flatten' && known(xs)) {
     const axis = attrInt(node, 'axis', 1);
@@ -174,7 +206,11 @@ function inferNode(node: NodeProto, ins: (Bound | undefined)[], values: (number[
     return [{ shape: null, elements }];
   }
   if (op === 'Transpose' && known(xs)) {
-    const perm = attrInts(node, 'perm', xs.map((_, i) => xs.length - 1 - i));
+    const perm = attrInts(
+      node,
+      'perm',
+      xs.map((_, i) => xs.length - 1 - i),
+    );
     return [exact(perm.map((p) => xs[p]))];
   }
   if (op === 'Reshape' && x && values[1]) return [reshape(values[1], x)];
@@ -229,7 +265,10 @@ function foldValues(node: NodeProto, ins: (Bound | undefined)[], v: (number[] | 
   if ((op === 'Unsqueeze' || op === 'Squeeze' || op === 'Identity' || op === 'Cast') && v[0]) return [...v[0]];
   if (op === 'Concat' && v.length > 0 && v.every((x) => x)) return v.flatMap((x) => x!);
   const arith: Record<string, (a: number, b: number) => number> = {
-    Add: (a, b) => a + b, Sub: (a, b) => a - b, Mul: (a, b) => a * b, Div: (a, b) => Math.trunc(a / b),
+    Add: (a, b) => a + b,
+    Sub: (a, b) => a - b,
+    Mul: (a, b) => a * b,
+    Div: (a, b) => Math.trunc(a / b),
   };
   if (arith[op] && v[0] && v[1] && (v[0].length === v[1].length || v[0].length === 1 || v[1].length === 1)) {
     const n = Math.max(v[0].length, v[1].length);

@@ -33,7 +33,11 @@ export interface UploadLimits {
  * 64 MiB of activations (the default model needs 33 MB for its shape probe, 11 MB per forward pass).
  */
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
-  maxModelBytes: 25 << 20, maxPrepareBytes: 8 << 20, maxInputSide: 1024, maxClasses: 10_000, maxActivationBytes: 64 << 20,
+  maxModelBytes: 25 << 20,
+  maxPrepareBytes: 8 << 20,
+  maxInputSide: 1024,
+  maxClasses: 10_000,
+  maxActivationBytes: 64 << 20,
 };
 
 /**
@@ -41,8 +45,18 @@ export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
  * (the shape probe holds 3: every tensor at batch 1 and 2; one explanation of a plain model's prepared
  * form about 2: activations and gradients; a prepared graph already contains its backward pass: 1).
  */
-export function checkActivationMemory(model: ModelProto, inputName: string, inputShape: readonly (number | string)[], passes: number, limits: UploadLimits): void {
-  const memory = activationMemory(model, inputName, inputShape.map((d, i) => (i === 0 ? 1 : Number(d))));
+export function checkActivationMemory(
+  model: ModelProto,
+  inputName: string,
+  inputShape: readonly (number | string)[],
+  passes: number,
+  limits: UploadLimits,
+): void {
+  const memory = activationMemory(
+    model,
+    inputName,
+    inputShape.map((d, i) => (i === 0 ? 1 : Number(d))),
+  );
   const needed = memory.totalBytes * passes;
   if (needed <= limits.maxActivationBytes) return;
   const mb = (n: number) => (n / 2 ** 20).toFixed(1);
@@ -62,7 +76,9 @@ function invalid(detail: string): ApiError {
 export function checkSource(model: ModelProto, limits: UploadLimits, inputSize?: readonly [number, number]): ImageInput {
   const opset = defaultOpset(model);
   if (opset < TESTED_OPSETS.min || opset > TESTED_OPSETS.max) {
-    throw invalid(`The model uses opset ${opset}; uploads need opset ${TESTED_OPSETS.min}-${TESTED_OPSETS.max}. Re-export it with opset_version=17.`);
+    throw invalid(
+      `The model uses opset ${opset}; uploads need opset ${TESTED_OPSETS.min}-${TESTED_OPSETS.max}. Re-export it with opset_version=17.`,
+    );
   }
   const input = findImageInput(model, inputSize);
   checkInputSize(input.shape, input.layout, limits);
@@ -72,7 +88,9 @@ export function checkSource(model: ModelProto, limits: UploadLimits, inputSize?:
 function checkInputSize(shape: readonly (string | number)[], layout: 'NCHW' | 'NHWC', limits: UploadLimits): void {
   const [h, w] = layout === 'NCHW' ? [shape[2], shape[3]] : [shape[1], shape[2]];
   if (typeof h !== 'number' || typeof w !== 'number' || h > limits.maxInputSide || w > limits.maxInputSide || h < 8 || w < 8) {
-    throw invalid(`The input is ${String(h)}x${String(w)}; uploads take fixed inputs from 8x8 to ${limits.maxInputSide}x${limits.maxInputSide}. Export the model with such an input size (e.g. 224x224).`);
+    throw invalid(
+      `The input is ${String(h)}x${String(w)}; uploads take fixed inputs from 8x8 to ${limits.maxInputSide}x${limits.maxInputSide}. Export the model with such an input size (e.g. 224x224).`,
+    );
   }
 }
 
@@ -86,29 +104,51 @@ function isStringArray(v: unknown): v is string[] {
  */
 export function checkPreparedManifest(value: unknown, model: ModelProto, sha256: string, limits: UploadLimits): Manifest {
   const m = value as Partial<Manifest> | null;
-  if (!m || typeof m !== 'object' || m.format !== 'gradcam-edge/1') throw invalid('The manifest is not a gradcam-edge/1 manifest (the .json written by `gradcam-edge prepare`).');
-  if (m.sha256 !== sha256) throw invalid("The manifest's sha256 does not match the uploaded model file: upload the model the manifest was written for.");
-  if (!m.input || typeof m.input.name !== 'string' || !Array.isArray(m.input.shape) || m.input.shape.length !== 4 || !['NCHW', 'NHWC'].includes(m.input.layout)) {
+  if (!m || typeof m !== 'object' || m.format !== 'gradcam-edge/1')
+    throw invalid('The manifest is not a gradcam-edge/1 manifest (the .json written by `gradcam-edge prepare`).');
+  if (m.sha256 !== sha256)
+    throw invalid("The manifest's sha256 does not match the uploaded model file: upload the model the manifest was written for.");
+  if (
+    !m.input ||
+    typeof m.input.name !== 'string' ||
+    !Array.isArray(m.input.shape) ||
+    m.input.shape.length !== 4 ||
+    !['NCHW', 'NHWC'].includes(m.input.layout)
+  ) {
     throw invalid('The manifest has no valid input (name, 4-D shape, layout).');
   }
   checkInputSize(m.input.shape, m.input.layout, limits);
-  const triple = (v: unknown, positive: boolean) => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0));
-  if (!triple(m.input.mean, false) || !triple(m.input.std, true)) throw invalid("The manifest's input mean and std must be three numbers each (std positive).");
+  const triple = (v: unknown, positive: boolean) =>
+    Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0));
+  if (!triple(m.input.mean, false) || !triple(m.input.std, true))
+    throw invalid("The manifest's input mean and std must be three numbers each (std positive).");
   const classes = Number(m.seed?.shape?.[1]);
   if (!m.seed || typeof m.seed.name !== 'string' || !Number.isInteger(classes) || classes < 1 || classes > limits.maxClasses) {
     throw invalid(`The manifest's seed must be [S, K] with 1 <= K <= ${limits.maxClasses}.`);
   }
   if (!m.logits || typeof m.logits.name !== 'string') throw invalid('The manifest names no logits output.');
   const layers = m.layers;
-  if (!Array.isArray(layers) || layers.length === 0 || !layers.every((l) => l && typeof l.name === 'string' && typeof l.activation === 'string' && typeof l.gradient === 'string' && Array.isArray(l.shape))) {
+  if (
+    !Array.isArray(layers) ||
+    layers.length === 0 ||
+    !layers.every(
+      (l) =>
+        l && typeof l.name === 'string' && typeof l.activation === 'string' && typeof l.gradient === 'string' && Array.isArray(l.shape),
+    )
+  ) {
     throw invalid('The manifest has no valid layers (name, activation, gradient, shape).');
   }
-  if (m.labels != null && (!isStringArray(m.labels) || m.labels.length !== classes)) throw invalid(`The manifest's labels must be ${classes} strings or null.`);
+  if (m.labels != null && (!isStringArray(m.labels) || m.labels.length !== classes))
+    throw invalid(`The manifest's labels must be ${classes} strings or null.`);
   const inputs = new Set(model.graph!.input.map((i) => i.name));
   const outputs = new Set(model.graph!.output.map((o) => o.name));
   const seeds = [m.seed.name, ...layers.flatMap((l) => [l.seed, l.guidedSeed])].filter((s): s is string => typeof s === 'string');
-  for (const name of [m.input.name, ...seeds]) if (!inputs.has(name)) throw invalid(`The model has no input "${name}" named by the manifest.`);
-  for (const name of [m.logits.name, ...layers.flatMap((l) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])])]) {
+  for (const name of [m.input.name, ...seeds])
+    if (!inputs.has(name)) throw invalid(`The model has no input "${name}" named by the manifest.`);
+  for (const name of [
+    m.logits.name,
+    ...layers.flatMap((l) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])]),
+  ]) {
     if (!outputs.has(name)) throw invalid(`The model has no output "${name}" named by the manifest.`);
   }
   return { quantization: { weights: 'none' }, labels: null, ...m } as Manifest;

@@ -70,21 +70,45 @@ export async function acceptModel(input: UploadInput, runner: ModelRunner, limit
     checkActivationMemory(model, manifest.input.name, manifest.input.shape.map(Number), 1, limits);
     const start = performance.now();
     const imageInput = { name: manifest.input.name, shape: manifest.input.shape, layout: manifest.input.layout };
-    await runtimeChecked(() => verifyPrepared(input.model, runner, imageInput, { name: manifest.seed.name, classes: Number(manifest.seed.shape[1]), topK: manifest.seed.select?.topK }, manifest.layers));
+    await runtimeChecked(() =>
+      verifyPrepared(
+        input.model,
+        runner,
+        imageInput,
+        { name: manifest.seed.name, classes: Number(manifest.seed.shape[1]), topK: manifest.seed.select?.topK },
+        manifest.layers,
+      ),
+    );
     return { model: input.model, manifest, prepared: 'uploaded', notes: [], timings: { verify: performance.now() - start } };
   }
   if (model.graph!.input.some((i) => i.name === 'gradcam_seed')) {
-    throw new ApiError(422, 'invalid_model', 'This model is already prepared: upload it as a form with its manifest (fields `model` and `manifest`).');
+    throw new ApiError(
+      422,
+      'invalid_model',
+      'This model is already prepared: upload it as a form with its manifest (fields `model` and `manifest`).',
+    );
   }
   if (input.model.byteLength > limits.maxPrepareBytes) {
-    throw tooLarge(input.model.byteLength, limits.maxPrepareBytes, 'a plain model prepared in the Worker (prepare larger ones locally and upload the result with its manifest)');
+    throw tooLarge(
+      input.model.byteLength,
+      limits.maxPrepareBytes,
+      'a plain model prepared in the Worker (prepare larger ones locally and upload the result with its manifest)',
+    );
   }
   const source = checkSource(model, limits, input.options.inputSize);
   checkActivationMemory(model, source.name, source.shape.map(Number), 3, limits);
   const result = await runtimeChecked(() => prepare(input.model, { ...input.options, verify: true }, runner));
   checkServedTask(result.manifest, 'This upload');
   const classes = Number(result.manifest.seed.shape[1]);
-  if (classes > limits.maxClasses) throw new ApiError(422, 'invalid_model', `The model has ${classes} classes; uploads take at most ${limits.maxClasses}.`);
-  if (result.model.byteLength > limits.maxModelBytes) throw tooLarge(result.model.byteLength, limits.maxModelBytes, 'a prepared model (try quantize=int8)');
-  return { model: result.model, manifest: result.manifest, prepared: 'in-worker', notes: result.report.notes, timings: result.report.timings };
+  if (classes > limits.maxClasses)
+    throw new ApiError(422, 'invalid_model', `The model has ${classes} classes; uploads take at most ${limits.maxClasses}.`);
+  if (result.model.byteLength > limits.maxModelBytes)
+    throw tooLarge(result.model.byteLength, limits.maxModelBytes, 'a prepared model (try quantize=int8)');
+  return {
+    model: result.model,
+    manifest: result.manifest,
+    prepared: 'in-worker',
+    notes: result.report.notes,
+    timings: result.report.timings,
+  };
 }

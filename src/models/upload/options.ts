@@ -11,19 +11,41 @@ import { parseLabels } from '../../prepare/labels.js';
 const triple = z.string().regex(/^\s*-?[\d.eE+-]+\s*,\s*-?[\d.eE+-]+\s*,\s*-?[\d.eE+-]+\s*$/, 'three numbers r,g,b');
 
 /** Upload options. */
-export const UploadOptionsSchema = z.object({
-  layer: z.string().min(1).max(2000).optional().openapi({ description: 'Layers to explain (tensor names, comma-separated); default: the detected default layer.' }),
-  labels: z.string().max(200_000).optional().openapi({ description: 'Class labels: a JSON array, or one per line.' }),
-  mean: triple.optional().openapi({ description: 'Per-channel mean after scaling to [0, 1], "r,g,b" (default ImageNet).' }),
-  std: triple.optional().openapi({ description: 'Per-channel std, "r,g,b" (default ImageNet).' }),
-  input_size: z.string().regex(/^\d{1,4}x\d{1,4}$/, 'HxW, e.g. 224x224').optional().openapi({ description: 'Input size HxW for a model with a symbolic input size.' }),
-  resize: z.enum(['stretch', 'shorter-side']).optional(),
-  crop: z.enum(['none', 'center']).optional(),
-  quantize: z.enum(['none', 'int8']).optional().openapi({ description: 'Store weights as int8 (default none).' }),
-  layout: z.enum(['nchw', 'nhwc', 'tokens']).optional().openapi({ description: 'Layout of the explained layers when prepare reports it ambiguous (default: read off the graph).' }),
-  prefix_tokens: z.string().regex(/^\d{1,3}$/, 'a whole number').optional().openapi({ description: 'With layout=tokens: tokens before the patch grid (ViT 1, DeiT 2).' }),
-  grid: z.string().regex(/^\d{1,4}x\d{1,4}$/, 'HxW, e.g. 14x14').optional().openapi({ description: 'With layout=tokens: the patch grid HxW.' }),
-}).strict();
+export const UploadOptionsSchema = z
+  .object({
+    layer: z
+      .string()
+      .min(1)
+      .max(2000)
+      .optional()
+      .openapi({ description: 'Layers to explain (tensor names, comma-separated); default: the detected default layer.' }),
+    labels: z.string().max(200_000).optional().openapi({ description: 'Class labels: a JSON array, or one per line.' }),
+    mean: triple.optional().openapi({ description: 'Per-channel mean after scaling to [0, 1], "r,g,b" (default ImageNet).' }),
+    std: triple.optional().openapi({ description: 'Per-channel std, "r,g,b" (default ImageNet).' }),
+    input_size: z
+      .string()
+      .regex(/^\d{1,4}x\d{1,4}$/, 'HxW, e.g. 224x224')
+      .optional()
+      .openapi({ description: 'Input size HxW for a model with a symbolic input size.' }),
+    resize: z.enum(['stretch', 'shorter-side']).optional(),
+    crop: z.enum(['none', 'center']).optional(),
+    quantize: z.enum(['none', 'int8']).optional().openapi({ description: 'Store weights as int8 (default none).' }),
+    layout: z
+      .enum(['nchw', 'nhwc', 'tokens'])
+      .optional()
+      .openapi({ description: 'Layout of the explained layers when prepare reports it ambiguous (default: read off the graph).' }),
+    prefix_tokens: z
+      .string()
+      .regex(/^\d{1,3}$/, 'a whole number')
+      .optional()
+      .openapi({ description: 'With layout=tokens: tokens before the patch grid (ViT 1, DeiT 2).' }),
+    grid: z
+      .string()
+      .regex(/^\d{1,4}x\d{1,4}$/, 'HxW, e.g. 14x14')
+      .optional()
+      .openapi({ description: 'With layout=tokens: the patch grid HxW.' }),
+  })
+  .strict();
 
 /** Parsed upload options. */
 export type UploadOptions = z.infer<typeof UploadOptionsSchema>;
@@ -42,7 +64,9 @@ export function prepareOptionsOf(o: UploadOptions): PrepareOptions {
     try {
       labels = parseLabels(o.labels);
     } catch (err) {
-      throw err instanceof ApiError ? err : new ApiError(400, 'bad_option', 'Labels: give a JSON array of strings or one label per line.', { option: 'labels' });
+      throw err instanceof ApiError
+        ? err
+        : new ApiError(400, 'bad_option', 'Labels: give a JSON array of strings or one label per line.', { option: 'labels' });
     }
   }
   return {

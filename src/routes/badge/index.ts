@@ -31,7 +31,12 @@ const route = createRoute({
   path: '/explanations/{id}/badge.svg',
   summary: 'A badge of a stored explanation (SVG with a heatmap thumbnail)',
   request: {
-    params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{43}$/).openapi({ param: { name: 'id', in: 'path' }, example: 'A'.repeat(43) }) }),
+    params: z.object({
+      id: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{43}$/)
+        .openapi({ param: { name: 'id', in: 'path' }, example: 'A'.repeat(43) }),
+    }),
   },
   responses: {
     200: {
@@ -73,8 +78,12 @@ export const badgeApp = new OpenAPIHono<AppEnv>({
   const { meta } = stored;
   const thumb = await thumbnailOf(stored, limitsOf(c.env).maxPixels);
   const svg = renderBadge({
-    method: meta.method, label: meta.label ?? `#${meta.classIndex}`, score: meta.score,
-    thumbnail: thumb.dataUri, thumbWidth: Math.round(BADGE_HEIGHT * thumb.aspect), ...(meta.text ? { title: meta.text } : {}),
+    method: meta.method,
+    label: meta.label ?? `#${meta.classIndex}`,
+    score: meta.score,
+    thumbnail: thumb.dataUri,
+    thumbWidth: Math.round(BADGE_HEIGHT * thumb.aspect),
+    ...(meta.text ? { title: meta.text } : {}),
   });
   return new Response(svg, {
     headers: { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Content-Security-Policy': BADGE_CSP, ...cacheHeaders },

@@ -31,7 +31,7 @@ const MAX_LABEL = 32;
 function textWidth(text: string): number {
   let width = 0;
   for (const ch of text) {
-    if ('ijl.,:;\'!|'.includes(ch)) width += 3.2;
+    if ("ijl.,:;'!|".includes(ch)) width += 3.2;
     else if ('frt()[]{} -/'.includes(ch)) width += 4.6;
     else if ('mwMW%'.includes(ch)) width += 10.5;
     else if (/[A-Z]/.test(ch)) width += 7.6;

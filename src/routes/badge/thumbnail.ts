@@ -43,8 +43,14 @@ export async function thumbnailOfPng(bytes: Uint8Array, maxPixels: number): Prom
 export async function thumbnailOfMap(map: { shape: [number, number]; data: number[] }): Promise<Thumbnail> {
   const [height, width] = map.shape;
   const aspect = clampAspect(width, height);
-  const picture = renderCam({ width, height, data: Float32Array.from(map.data) }, {
-    width: Math.round(THUMB_PIXELS * aspect), height: THUMB_PIXELS, output: 'heatmap', colormap: 'jet',
-  });
+  const picture = renderCam(
+    { width, height, data: Float32Array.from(map.data) },
+    {
+      width: Math.round(THUMB_PIXELS * aspect),
+      height: THUMB_PIXELS,
+      output: 'heatmap',
+      colormap: 'jet',
+    },
+  );
   return toThumbnail(picture, aspect);
 }

@@ -31,7 +31,11 @@ const ADVICE: Record<keyof RequestCost['parts'], string> = {
 export function checkCost(cost: RequestCost, budget: number): void {
   if (cost.units <= budget) return;
   const order = (Object.keys(cost.parts) as (keyof RequestCost['parts'])[]).sort((a, b) => cost.parts[b] - cost.parts[a]);
-  const advice = order.filter((p) => cost.parts[p] > 0).slice(0, 2).map((p) => ADVICE[p]).join('; or ');
+  const advice = order
+    .filter((p) => cost.parts[p] > 0)
+    .slice(0, 2)
+    .map((p) => ADVICE[p])
+    .join('; or ');
   throw new ApiError(
     400,
     'request_too_costly',

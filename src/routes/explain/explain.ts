@@ -56,7 +56,9 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   if (hit) return respond(c, { id: p.id, meta: hit.meta, body: hit.body, cache: 'hit' });
   await chargeRequestCost(c, p.cost.units);
 
-  const image = await watch.time('decode', () => decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels, limitsOf(c.env).maxDecodeBytes));
+  const image = await watch.time('decode', () =>
+    decodeOrThrow(input.bytes, p.manifest.input.background, limitsOf(c.env).maxPixels, limitsOf(c.env).maxDecodeBytes),
+  );
   const pre = await watch.time('preprocess', () => preprocess(image, preprocessSpecOf(p.manifest.input)));
   const model = await watch.time('load', () => c.get('registry').load(c.env, opts.model, p.manifest));
   if (p.task) return finish(c, p.id, await taskResponse(c, { ...p, task: p.task }, opts, watch, model.feed, image, pre));
@@ -65,13 +67,18 @@ export async function explain(c: Context<AppEnv>, input: ImageInput, opts: Expla
   const text = p.compute.units ? targetSentence(p.manifest, p.compute, e.explained[0], e.probabilities) : undefined;
   const meta: ExplanationMeta = {
     contentType: opts.output === 'json' ? 'application/json' : 'image/png',
-    model: opts.model, method: opts.method, layer: p.compute.layers.map((l) => l.name).join(','), classIndex,
-    label: p.manifest.labels?.[classIndex] ?? null, score: e.probabilities[classIndex],
+    model: opts.model,
+    method: opts.method,
+    layer: p.compute.layers.map((l) => l.name).join(','),
+    classIndex,
+    label: p.manifest.labels?.[classIndex] ?? null,
+    score: e.probabilities[classIndex],
     ...(e.explained.length > 1 ? { classes: e.explained.map((x) => x.target.classIndex) } : {}),
     ...(e.metrics ? { metrics: e.metrics } : {}),
     ...(text ? { text } : {}),
     ...(opts.output === 'json' ? {} : { width: p.size.width * e.explained.length, height: p.size.height }),
-    timings: watch.timings, created: new Date().toISOString(),
+    timings: watch.timings,
+    created: new Date().toISOString(),
   };
   const body = opts.output === 'json' ? jsonBody(c, p, meta, e) : await pngBody(watch, p, opts, image, pre, e);
   return finish(c, p.id, { meta, body });
@@ -85,26 +92,63 @@ function finish(c: Context<AppEnv>, id: string, { meta, body }: TaskResponse): R
 
 function jsonBody(c: Context<AppEnv>, p: Plan, meta: ExplanationMeta, e: Explanation): Uint8Array {
   const targets = targetsJson(p.manifest, e.explained, e.probabilities);
-  return new TextEncoder().encode(JSON.stringify({
-    id: p.id, url: storedUrl(c.env, p.id, 'json'), model: meta.model, method: meta.method, layer: meta.layer,
-    class: { index: meta.classIndex, label: meta.label, score: meta.score },
-    top: topK(p.manifest, e.logits, 5), logits: [...e.logits],
-    map: mapJson(e.explained[0].map), versus: targets[0].versus, counterfactual: targets[0].counterfactual,
-    ...(targets.length > 1 ? { explanations: targets } : {}), ...(e.metrics ? { metrics: e.metrics } : {}),
-    units: e.explained[0].units?.slice(0, p.listUnits) ?? null, text: meta.text ?? null,
-    runs: e.runs, cost: p.cost.units, timings: meta.timings,
-    embed: embedSnippets({ base: publicBase(c.env), id: p.id, isPng: false, method: meta.method, label: meta.label, classIndex: meta.classIndex, score: meta.score }),
-  }));
+  return new TextEncoder().encode(
+    JSON.stringify({
+      id: p.id,
+      url: storedUrl(c.env, p.id, 'json'),
+      model: meta.model,
+      method: meta.method,
+      layer: meta.layer,
+      class: { index: meta.classIndex, label: meta.label, score: meta.score },
+      top: topK(p.manifest, e.logits, 5),
+      logits: [...e.logits],
+      map: mapJson(e.explained[0].map),
+      versus: targets[0].versus,
+      counterfactual: targets[0].counterfactual,
+      ...(targets.length > 1 ? { explanations: targets } : {}),
+      ...(e.metrics ? { metrics: e.metrics } : {}),
+      units: e.explained[0].units?.slice(0, p.listUnits) ?? null,
+      text: meta.text ?? null,
+      runs: e.runs,
+      cost: p.cost.units,
+      timings: meta.timings,
+      embed: embedSnippets({
+        base: publicBase(c.env),
+        id: p.id,
+        isPng: false,
+        method: meta.method,
+        label: meta.label,
+        classIndex: meta.classIndex,
+        score: meta.score,
+      }),
+    }),
+  );
 }
 
-async function pngBody(watch: Stopwatch, p: Plan, opts: ExplainOptions, image: RgbImage, pre: PreprocessedImage, e: Explanation): Promise<Uint8Array> {
+async function pngBody(
+  watch: Stopwatch,
+  p: Plan,
+  opts: ExplainOptions,
+  image: RgbImage,
+  pre: PreprocessedImage,
+  e: Explanation,
+): Promise<Uint8Array> {
   const overlay = opts.output === 'overlay';
-  return watch.time('render', () => explanationPng(e.explained.map(({ map }) => map), { image, region: pre.region },
-    { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay }));
+  return watch.time('render', () =>
+    explanationPng(
+      e.explained.map(({ map }) => map),
+      { image, region: pre.region },
+      { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay },
+    ),
+  );
 }
 
 function respond(c: Context<AppEnv>, r: ExplanationResponse): Response {
-  const headers = explanationHeaders(r, explanationUrl(c, r.id, r.meta.contentType === 'image/png' ? 'png' : 'json'), isKeyed(c.env, c.req.header('authorization')));
+  const headers = explanationHeaders(
+    r,
+    explanationUrl(c, r.id, r.meta.contentType === 'image/png' ? 'png' : 'json'),
+    isKeyed(c.env, c.req.header('authorization')),
+  );
   if (c.env.DEBUG_COUNTERS === '1') headers.set('X-Debug-Model-Runs', String(c.get('registry').runs));
   return new Response(r.body, { status: 200, headers });
 }

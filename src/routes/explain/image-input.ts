@@ -52,18 +52,27 @@ async function fromForm(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; type: 
 export async function readImageInput(c: Context<AppEnv>): Promise<ImageInput> {
   const declared = essence(c.req.header('content-type'));
   const { bytes, type, fields } =
-    declared === 'multipart/form-data' ? await fromForm(c) : { bytes: new Uint8Array(await c.req.arrayBuffer()), type: declared, fields: {} };
+    declared === 'multipart/form-data'
+      ? await fromForm(c)
+      : { bytes: new Uint8Array(await c.req.arrayBuffer()), type: declared, fields: {} };
   const header = readImageHeader(bytes, type);
   if (header.width === 0 || header.height === 0) throw new ApiError(422, 'corrupt_image', 'The image has no pixels.');
   const { maxPixels } = limitsOf(c.env);
   if (header.width * header.height > maxPixels) {
-    throw new ApiError(413, 'image_too_large', `The image is ${header.width}x${header.height}, more than ${maxPixels} pixels.`, { limit: maxPixels });
+    throw new ApiError(413, 'image_too_large', `The image is ${header.width}x${header.height}, more than ${maxPixels} pixels.`, {
+      limit: maxPixels,
+    });
   }
   return { bytes, header, fields };
 }
 
 /** Decode the image; decoder failures that are not already ApiErrors become 422 corrupt_image. */
-export async function decodeOrThrow(bytes: Uint8Array, background: [number, number, number] | undefined, maxPixels: number, maxDecodeBytes?: number): Promise<RgbImage> {
+export async function decodeOrThrow(
+  bytes: Uint8Array,
+  background: [number, number, number] | undefined,
+  maxPixels: number,
+  maxDecodeBytes?: number,
+): Promise<RgbImage> {
   try {
     return await decodeImage(bytes, { background, maxPixels, maxDecodeBytes });
   } catch (err) {

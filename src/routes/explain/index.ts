@@ -30,6 +30,10 @@ const route = createRoute({
 export const explainApp = new OpenAPIHono<AppEnv>({ defaultHook: openapiHook }).openapi(route, async (c) => {
   const input = await readImageInput(c);
   const layers = c.req.queries('layer');
-  const opts = parseOptions(ExplainOptionsSchema, { ...c.req.query(), ...input.fields, ...(layers && layers.length > 1 ? { layer: layers } : {}) });
+  const opts = parseOptions(ExplainOptionsSchema, {
+    ...c.req.query(),
+    ...input.fields,
+    ...(layers && layers.length > 1 ? { layer: layers } : {}),
+  });
   return explain(c, input, opts) as never;
 });

@@ -4,7 +4,16 @@
  * palette indices over the colormap's table (the same decoded pixels in a third of the bytes), compressed
  * with the service's native zlib (src/runtime/deflate.ts). k panels of top=k sit side by side.
  */
-import { encodePngWhole, renderCam, renderHeatmapIndexed, type Box, type ColormapName, type Deflater, type FloatMap, type RgbImage } from '../../image/index.js';
+import {
+  encodePngWhole,
+  renderCam,
+  renderHeatmapIndexed,
+  type Box,
+  type ColormapName,
+  type Deflater,
+  type FloatMap,
+  type RgbImage,
+} from '../../image/index.js';
 import { zlibDeflater } from '../../runtime/deflate.js';
 import { horizontalStrip } from './strip.js';
 
@@ -30,9 +39,26 @@ export interface RenderOptions {
  * @example
  * const png = explanationPng([map], { image, region }, { width: 224, height: 224, colormap: 'jet', alpha: 0.5, overlay: true });
  */
-export function explanationPng(maps: readonly FloatMap[], source: PreprocessedSource, o: RenderOptions, deflate: Deflater = zlibDeflater): Uint8Array {
+export function explanationPng(
+  maps: readonly FloatMap[],
+  source: PreprocessedSource,
+  o: RenderOptions,
+  deflate: Deflater = zlibDeflater,
+): Uint8Array {
   if (o.overlay) {
-    const strip = horizontalStrip(maps.map((m) => renderCam(m, { width: o.width, height: o.height, colormap: o.colormap, alpha: o.alpha, output: 'overlay', image: source.image, imageRegion: source.region })));
+    const strip = horizontalStrip(
+      maps.map((m) =>
+        renderCam(m, {
+          width: o.width,
+          height: o.height,
+          colormap: o.colormap,
+          alpha: o.alpha,
+          output: 'overlay',
+          image: source.image,
+          imageRegion: source.region,
+        }),
+      ),
+    );
     return encodePngWhole(strip, deflate);
   }
   const panels = maps.map((m) => renderHeatmapIndexed(m, o));

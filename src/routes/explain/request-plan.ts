@@ -50,9 +50,16 @@ function resolveMethod(manifest: Manifest, opts: ExplainOptions): { method: Meth
     throw bad(opts.fusion !== undefined ? 'fusion' : 'discard', "applies to method 'rollout' only.");
   }
   if (attention) {
-    if (!manifest.attention) throw bad('method', `'${opts.method}' needs the attention probabilities of a transformer; this model was prepared without them (prepare --attention).`);
+    if (!manifest.attention)
+      throw bad(
+        'method',
+        `'${opts.method}' needs the attention probabilities of a transformer; this model was prepared without them (prepare --attention).`,
+      );
     if (attention.needsGradient && !manifest.attention.blocks.every((b) => b.gradient)) {
-      throw bad('method', `'${opts.method}' needs the gradients of the attention probabilities; this model was prepared with probabilities only (prepare --attention gradients).`);
+      throw bad(
+        'method',
+        `'${opts.method}' needs the gradients of the attention probabilities; this model was prepared with probabilities only (prepare --attention gradients).`,
+      );
     }
     const p = { fusion: opts.fusion, discard: opts.discard };
     return { method: { kind: 'attention', attention, params: p }, key: attention.key(p) };
@@ -64,7 +71,10 @@ function resolveMethod(manifest: Manifest, opts: ExplainOptions): { method: Meth
   }
   const inputLayer = manifest.layers.find((l) => l.input);
   if (!inputLayer || (pixel.needs.guided && !inputLayer.guidedGradient)) {
-    throw bad('method', `'${opts.method}' needs gradients with respect to the image; this model was prepared without them (prepare --input-gradients).`);
+    throw bad(
+      'method',
+      `'${opts.method}' needs gradients with respect to the image; this model was prepared without them (prepare --input-gradients).`,
+    );
   }
   if (manifest.input.layout !== 'NCHW') throw bad('method', `'${opts.method}' supports NCHW models only.`);
   return { method: { kind: 'pixel', pixel }, inputLayer, key: pixel.key(params) };
@@ -94,7 +104,8 @@ function resolveTargets(manifest: Manifest, opts: ExplainOptions, method: Method
 function resolveMetrics(value: string | undefined): Metric[] {
   if (!value) return [];
   const names = value.split(',');
-  for (const n of names) if (!(METRICS as readonly string[]).includes(n)) throw bad('metrics', `'${n}' is not one of ${METRICS.join(', ')}.`);
+  for (const n of names)
+    if (!(METRICS as readonly string[]).includes(n)) throw bad('metrics', `'${n}' is not one of ${METRICS.join(', ')}.`);
   return [...new Set(names as Metric[])];
 }
 
@@ -122,7 +133,11 @@ function checkTaskRequest(spec: TaskSpec, opts: ExplainOptions, method: MethodCh
 const TASK_FIELDS = ['region', 'box', 'boxes', 'conf', 'iou', 'max_det', 'vector', 'index'] as const;
 
 /** The task target of a segment, detect or embed request; undefined for classifiers (which take no task options). */
-function taskPlan(manifest: Manifest, opts: ExplainOptions, method: MethodChoice): { spec: TaskSpec; request: TaskRequest; key?: Record<string, unknown> } | undefined {
+function taskPlan(
+  manifest: Manifest,
+  opts: ExplainOptions,
+  method: MethodChoice,
+): { spec: TaskSpec; request: TaskRequest; key?: Record<string, unknown> } | undefined {
   const spec = taskOf(manifest);
   const raw = Object.fromEntries(TASK_FIELDS.map((f) => [f, opts[f]]));
   checkTaskOptions(spec, [...TASK_FIELDS.filter((f) => opts[f] !== undefined), ...(opts.class !== undefined ? ['class'] : [])]);
@@ -141,31 +156,69 @@ function taskPlan(manifest: Manifest, opts: ExplainOptions, method: MethodChoice
  * @example
  * const p = planRequest(manifest, await manifestDigest(manifest), opts, input.header, 4096); // p.compute.targets.top, p.canonical
  */
-export function planRequest(manifest: Manifest, manifestSha256: string, opts: ExplainOptions, header: Size, maxOutputSide: number): RequestPlan {
+export function planRequest(
+  manifest: Manifest,
+  manifestSha256: string,
+  opts: ExplainOptions,
+  header: Size,
+  maxOutputSide: number,
+): RequestPlan {
   const { method, inputLayer, key } = resolveMethod(manifest, opts);
   const layers = resolveLayers(manifest, opts.layer);
   const task = taskPlan(manifest, opts, method);
-  const targets = task ? { classIndex: task.request.classIndex ?? null, top: 1, counterfactual: false, versus: null } : resolveTargets(manifest, opts, method);
+  const targets = task
+    ? { classIndex: task.request.classIndex ?? null, top: 1, counterfactual: false, versus: null }
+    : resolveTargets(manifest, opts, method);
   const metrics = resolveMetrics(opts.metrics);
   const size = panelSize(header, opts, maxOutputSide, targets.top);
   const json = opts.output === 'json';
   const text = json || opts.text === 'true' || opts.text === '1';
-  if (!json && opts.units !== undefined) throw bad('units', "units are listed in JSON only (output=json); a PNG can carry the sentence with text=true.");
+  if (!json && opts.units !== undefined)
+    throw bad('units', 'units are listed in JSON only (output=json); a PNG can carry the sentence with text=true.');
   const compute: ComputeRequest = {
-    method, layers, inputLayer, combine: opts.combine, aug: opts.aug, targets,
-    n: opts.n ?? DEFAULT_NOISY_COPIES, sigma: opts.sigma ?? DEFAULT_NOISE_SIGMA,
+    method,
+    layers,
+    inputLayer,
+    combine: opts.combine,
+    aug: opts.aug,
+    targets,
+    n: opts.n ?? DEFAULT_NOISY_COPIES,
+    sigma: opts.sigma ?? DEFAULT_NOISE_SIGMA,
     units: text ? Math.max(opts.units ?? DEFAULT_UNITS, DEFAULT_UNITS) : 0,
   };
   const combines = layers.length > 1 || (method.kind === 'pixel' && method.pixel.needs.gradcam);
   const canonical: CanonicalOptions = {
-    modelId: opts.model, modelSha256: manifest.sha256, manifestSha256, method: key, layer: layers[0].name, classIndex: targets.classIndex, output: opts.output,
-    colormap: opts.colormap, alpha: opts.alpha, width: size.width * targets.top, height: size.height,
+    modelId: opts.model,
+    modelSha256: manifest.sha256,
+    manifestSha256,
+    method: key,
+    layer: layers[0].name,
+    classIndex: targets.classIndex,
+    output: opts.output,
+    colormap: opts.colormap,
+    alpha: opts.alpha,
+    width: size.width * targets.top,
+    height: size.height,
     extra: {
-      layers: layers.map((l) => l.name), combine: combines ? opts.combine : undefined, top: targets.top,
-      counterfactual: targets.counterfactual, versus: targets.versus, aug: opts.aug, metrics,
+      layers: layers.map((l) => l.name),
+      combine: combines ? opts.combine : undefined,
+      top: targets.top,
+      counterfactual: targets.counterfactual,
+      versus: targets.versus,
+      aug: opts.aug,
+      metrics,
       ...(task ? { task: task.key } : {}),
-      units: json ? opts.units ?? DEFAULT_UNITS : undefined, text: !json && text,
+      units: json ? (opts.units ?? DEFAULT_UNITS) : undefined,
+      text: !json && text,
     },
   };
-  return { compute, methodKey: key, metrics, size, canonical, listUnits: opts.units ?? DEFAULT_UNITS, ...(task ? { task: { spec: task.spec, request: task.request } } : {}) };
+  return {
+    compute,
+    methodKey: key,
+    metrics,
+    size,
+    canonical,
+    listUnits: opts.units ?? DEFAULT_UNITS,
+    ...(task ? { task: { spec: task.spec, request: task.request } } : {}),
+  };
 }

@@ -32,7 +32,9 @@ export function resolveLayer(manifest: Manifest, name: string | undefined): Laye
   const layer = manifest.layers.find((l) => l.name === name);
   if (!layer) {
     const names = manifest.layers.map((l) => l.name).join(', ');
-    throw new ApiError(400, 'bad_option', `Option 'layer': '${name}' is not a layer of this model (layers: ${names}).`, { option: 'layer' });
+    throw new ApiError(400, 'bad_option', `Option 'layer': '${name}' is not a layer of this model (layers: ${names}).`, {
+      option: 'layer',
+    });
   }
   return layer;
 }

@@ -69,6 +69,12 @@ export function explanationHeaders(r: ExplanationResponse, url: string, keyed = 
   if (meta.label !== null) headers.set('X-Explanation-Label', encodeURIComponent(meta.label));
   if (meta.classes) headers.set('X-Explanation-Classes', meta.classes.join(','));
   if (meta.text && meta.contentType === 'image/png') headers.set('X-Explanation-Text', encodeURIComponent(meta.text));
-  if (meta.metrics) headers.set('X-Explanation-Metrics', Object.entries(meta.metrics).map(([k, v]) => `${k}=${v.toPrecision(6)}`).join(', '));
+  if (meta.metrics)
+    headers.set(
+      'X-Explanation-Metrics',
+      Object.entries(meta.metrics)
+        .map(([k, v]) => `${k}=${v.toPrecision(6)}`)
+        .join(', '),
+    );
   return headers;
 }

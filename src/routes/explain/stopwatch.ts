@@ -26,5 +26,7 @@ export class Stopwatch {
 
 /** A Server-Timing header value, e.g. `decode;dur=2.1, model;dur=14`. */
 export function serverTiming(timings: Record<string, number>): string {
-  return Object.entries(timings).map(([name, ms]) => `${name};dur=${ms}`).join(', ');
+  return Object.entries(timings)
+    .map(([name, ms]) => `${name};dur=${ms}`)
+    .join(', ');
 }

@@ -31,29 +31,57 @@ export interface TaskResponse {
  * const { meta, body } = await taskResponse(c, plan, opts, watch, model.feed, image, pre);
  */
 export async function taskResponse(
-  c: Context<AppEnv>, p: RequestPlan & { manifest: Manifest; id: string; task: { spec: TaskSpec; request: TaskRequest } },
-  opts: ExplainOptions, watch: Stopwatch, feed: ModelFeed, image: RgbImage, pre: PreprocessedImage,
+  c: Context<AppEnv>,
+  p: RequestPlan & { manifest: Manifest; id: string; task: { spec: TaskSpec; request: TaskRequest } },
+  opts: ExplainOptions,
+  watch: Stopwatch,
+  feed: ModelFeed,
+  image: RgbImage,
+  pre: PreprocessedImage,
 ): Promise<TaskResponse> {
   const { width: inputWidth, height: inputHeight } = feed.inputSize;
   const geometry = { region: pre.region, inputWidth, inputHeight, imageWidth: image.width, imageHeight: image.height };
-  const e = await watch.time('model', () => explainTaskImage(feed, pre.data, p.task.spec, p.compute, p.task.request, { labels: p.manifest.labels, geometry }));
-  const label = e.classIndex >= 0 ? p.manifest.labels?.[e.classIndex] ?? null : null;
+  const e = await watch.time('model', () =>
+    explainTaskImage(feed, pre.data, p.task.spec, p.compute, p.task.request, { labels: p.manifest.labels, geometry }),
+  );
+  const label = e.classIndex >= 0 ? (p.manifest.labels?.[e.classIndex] ?? null) : null;
   const meta: ExplanationMeta = {
     contentType: opts.output === 'json' ? 'application/json' : 'image/png',
-    model: opts.model, method: opts.method, layer: p.compute.layers.map((l) => l.name).join(','), classIndex: e.classIndex,
-    label, score: e.score, ...(opts.output === 'json' ? {} : { width: p.size.width, height: p.size.height }),
-    timings: watch.timings, created: new Date().toISOString(),
+    model: opts.model,
+    method: opts.method,
+    layer: p.compute.layers.map((l) => l.name).join(','),
+    classIndex: e.classIndex,
+    label,
+    score: e.score,
+    ...(opts.output === 'json' ? {} : { width: p.size.width, height: p.size.height }),
+    timings: watch.timings,
+    created: new Date().toISOString(),
   };
   if (opts.output === 'json') return { meta, body: jsonBody(c, p, meta, e) };
-  const body = await watch.time('render', async () => explanationPng([e.explained[0]!.map], { image, region: pre.region },
-    { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay: opts.output === 'overlay' }));
+  const body = await watch.time('render', async () =>
+    explanationPng(
+      [e.explained[0]!.map],
+      { image, region: pre.region },
+      { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay: opts.output === 'overlay' },
+    ),
+  );
   return { meta, body };
 }
 
 function jsonBody(c: Context<AppEnv>, p: { id: string; task: { spec: TaskSpec } }, meta: ExplanationMeta, e: TaskExplanation): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({
-    id: p.id, url: storedUrl(c.env, p.id, 'json'), model: meta.model, method: meta.method, layer: meta.layer,
-    task: p.task.spec.kind, class: { index: meta.classIndex, label: meta.label, score: meta.score },
-    target: e.summary, map: mapJson(e.explained[0]!.map), runs: e.runs, timings: meta.timings,
-  }));
+  return new TextEncoder().encode(
+    JSON.stringify({
+      id: p.id,
+      url: storedUrl(c.env, p.id, 'json'),
+      model: meta.model,
+      method: meta.method,
+      layer: meta.layer,
+      task: p.task.spec.kind,
+      class: { index: meta.classIndex, label: meta.label, score: meta.score },
+      target: e.summary,
+      map: mapJson(e.explained[0]!.map),
+      runs: e.runs,
+      timings: meta.timings,
+    }),
+  );
 }

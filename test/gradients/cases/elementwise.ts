@@ -24,16 +24,26 @@ export const elementwiseCases: OpCase[] = [
   one('Pow', 13, [{ x: [3, 4] }, scalar(2)]),
   one('Pow', 13, [{ x: [3, 4] }, scalar(3)]),
   one('Pow', 13, [{ x: [3, 4], range: [0.3, 2] }, scalar(0.5)]),
-  one('Pow', 13, [{ x: [3, 4], range: [0.3, 2] }, { c: [4], values: [1, 2, -1, 1.5] }]),
+  one('Pow', 13, [
+    { x: [3, 4], range: [0.3, 2] },
+    { c: [4], values: [1, 2, -1, 1.5] },
+  ]),
   one('Sqrt', 13, [{ x: [3, 4], range: [0.3, 2] }]),
   one('Neg', 13, [{ x: [3, 4] }]),
   one('Cast', 13, [{ x: [5] }], { to: 1 }, { name: 'Cast float to float' }),
   {
-    name: 'Cast float to double and back', opset: 13, inputs: { x: { x: [5] } },
-    nodes: [{ op: 'Cast', inputs: ['x'], outputs: ['d'], attrs: { to: 11 } }, { op: 'Cast', inputs: ['d'], outputs: ['y'], attrs: { to: 1 } }],
+    name: 'Cast float to double and back',
+    opset: 13,
+    inputs: { x: { x: [5] } },
+    nodes: [
+      { op: 'Cast', inputs: ['x'], outputs: ['d'], attrs: { to: 11 } },
+      { op: 'Cast', inputs: ['d'], outputs: ['y'], attrs: { to: 1 } },
+    ],
   },
   {
-    name: 'Cast to int64 stops the gradient', opset: 13, inputs: { x: { x: [5], range: [-3, 3], avoid: [-2, -1, 0, 1, 2] } },
+    name: 'Cast to int64 stops the gradient',
+    opset: 13,
+    inputs: { x: { x: [5], range: [-3, 3], avoid: [-2, -1, 0, 1, 2] } },
     nodes: [
       { op: 'Cast', inputs: ['x'], outputs: ['i'], attrs: { to: 7 } },
       { op: 'Cast', inputs: ['i'], outputs: ['r'], attrs: { to: 1 } },
@@ -41,7 +51,8 @@ export const elementwiseCases: OpCase[] = [
     ],
   },
   {
-    name: 'Where with a computed mask', opset: 13,
+    name: 'Where with a computed mask',
+    opset: 13,
     inputs: { a: { x: [3, 4] }, b: { x: [3, 4] }, t: { c: [4] }, zero: scalar(0) },
     nodes: [
       { op: 'Greater', inputs: ['t', 'zero'], outputs: ['m'] },
@@ -49,7 +60,8 @@ export const elementwiseCases: OpCase[] = [
     ],
   },
   {
-    name: 'GELU (Div, Erf, Add, Mul, Mul) and a reused tensor', opset: 13,
+    name: 'GELU (Div, Erf, Add, Mul, Mul) and a reused tensor',
+    opset: 13,
     inputs: { x: { x: [6], range: [-3, 3] }, s: scalar(Math.SQRT2), one: scalar(1), half: scalar(0.5) },
     nodes: [
       { op: 'Div', inputs: ['x', 's'], outputs: ['a'] },
@@ -60,7 +72,9 @@ export const elementwiseCases: OpCase[] = [
     ],
   },
   {
-    name: 'Neg, Sigmoid, Mul (SiLU-style reuse), Relu', opset: 13, inputs: { x: { x: [6], range: [-3, 3] } },
+    name: 'Neg, Sigmoid, Mul (SiLU-style reuse), Relu',
+    opset: 13,
+    inputs: { x: { x: [6], range: [-3, 3] } },
     nodes: [
       { op: 'Neg', inputs: ['x'], outputs: ['h'] },
       { op: 'Sigmoid', inputs: ['h'], outputs: ['s'] },

@@ -9,7 +9,8 @@ const f = (v: number) => ({ float: v });
 const scalar = (v: number) => ({ c: [] as number[], values: [v] });
 
 const decomposedLayerNorm: OpCase = {
-  name: 'LayerNorm decomposed (ReduceMean, Sub, Pow, Add, Sqrt, Div, Mul, Add) (opset 13)', opset: 13,
+  name: 'LayerNorm decomposed (ReduceMean, Sub, Pow, Add, Sqrt, Div, Mul, Add) (opset 13)',
+  opset: 13,
   inputs: { x: { x: [3, 5] }, two: scalar(2), eps: scalar(1e-5), w: { c: [5], range: [0.5, 1.5] }, b: { c: [5] } },
   nodes: [
     { op: 'ReduceMean', inputs: ['x'], outputs: ['m'], attrs: { axes: [-1] } },
@@ -25,7 +26,8 @@ const decomposedLayerNorm: OpCase = {
 };
 
 const squeezeExcitation: OpCase = {
-  name: 'squeeze-excitation block (GAP, Conv, Relu, Conv, HardSigmoid, Mul) (opset 15)', opset: 15,
+  name: 'squeeze-excitation block (GAP, Conv, Relu, Conv, HardSigmoid, Mul) (opset 15)',
+  opset: 15,
   inputs: { x: { x: [4, 3, 3] }, w1: { c: [2, 4, 1, 1] }, b1: { c: [2] }, w2: { c: [4, 2, 1, 1] }, b2: { c: [4] } },
   nodes: [
     { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'] },
@@ -49,7 +51,13 @@ export const linalgCases: OpCase[] = [
   one('LogSoftmax', 13, [{ x: [5] }]),
   one('LogSoftmax', 11, [{ x: [2, 3] }], { axis: 1 }),
   one('LayerNormalization', 17, [{ x: [3, 5] }, { c: [5], range: [0.5, 1.5] }, { c: [5] }], { epsilon: f(1e-5) }),
-  one('LayerNormalization', 17, [{ x: [3, 4] }, { c: [3, 4], range: [0.5, 1.5] }], { axis: -2 }, { name: 'LayerNormalization over two axes, no bias' }),
+  one(
+    'LayerNormalization',
+    17,
+    [{ x: [3, 4] }, { c: [3, 4], range: [0.5, 1.5] }],
+    { axis: -2 },
+    { name: 'LayerNormalization over two axes, no bias' },
+  ),
   decomposedLayerNorm,
   squeezeExcitation,
 ];

@@ -8,11 +8,14 @@ import { one, type OpCase } from '../support/op-case.js';
 const ints = (values: number[]) => ({ ints: [values.length], values });
 
 const splitConcat = (opset: number, split: 'attr' | 'input' | 'num', name: string): OpCase => ({
-  name: `${name} (opset ${opset})`, opset,
+  name: `${name} (opset ${opset})`,
+  opset,
   inputs: { x: { x: [5, 2] }, ...(split === 'input' ? { s: ints([2, 3]) } : {}) },
   nodes: [
     {
-      op: 'Split', inputs: split === 'input' ? ['x', 's'] : ['x'], outputs: ['a', 'b'],
+      op: 'Split',
+      inputs: split === 'input' ? ['x', 's'] : ['x'],
+      outputs: ['a', 'b'],
       attrs: { axis: 1, ...(split === 'attr' ? { split: [2, 3] } : {}), ...(split === 'num' ? { num_outputs: 2 } : {}) },
     },
     { op: 'Mul', inputs: ['a', 'a'], outputs: ['a2'] },
@@ -30,7 +33,13 @@ export const shapeCases: OpCase[] = [
   splitConcat(18, 'num', 'Split with num_outputs'),
   one('Split', 13, [{ x: [4, 2] }], { axis: 1 }, { name: 'Split with an output no gradient reaches', outputs: 2 }),
   one('Slice', 13, [{ x: [6, 5] }, ints([1, 0]), ints([5, 4]), ints([1, 2])]),
-  one('Slice', 13, [{ x: [7, 5] }, ints([1, -1]), ints([7, -6]), ints([1, 2]), ints([2, -2])], {}, { name: 'Slice steps 2 and -2, negative indices' }),
+  one(
+    'Slice',
+    13,
+    [{ x: [7, 5] }, ints([1, -1]), ints([7, -6]), ints([1, 2]), ints([2, -2])],
+    {},
+    { name: 'Slice steps 2 and -2, negative indices' },
+  ),
   one('Slice', 13, [{ x: [8, 3] }, ints([-7]), ints([1000]), ints([-2]), ints([3])], {}, { name: 'Slice step 3, clamped end' }),
   one('Slice', 13, [{ x: [6, 3] }, ints([4]), ints([-1000]), ints([1]), ints([-1])], {}, { name: 'Slice reversed to the start' }),
   one('Gather', 13, [{ x: [4, 3] }, ints([2, 0, 2])], { axis: 1 }, { name: 'Gather repeated indices' }),

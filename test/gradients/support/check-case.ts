@@ -12,7 +12,11 @@ import { buildModel, prng, xValues, type OpCase, type Precision, type XInput } f
 import { jacobian, relL2, toRun, vjp } from './finite-diff.js';
 
 /** Result of one case: the FD precision used and the worst relative L2 error over layers and modes. */
-export interface CaseResult { precision: Precision; worst: number; errors: Record<string, number> }
+export interface CaseResult {
+  precision: Precision;
+  worst: number;
+  errors: Record<string, number>;
+}
 
 const EPS: Record<Precision, number> = { float64: 1e-5, float32: 1e-2 };
 
@@ -36,7 +40,17 @@ export async function checkCase(runner: ModelRunner, c: OpCase): Promise<CaseRes
   const feeds: Record<string, { dims: number[]; data: Float64Array }> = {};
   for (const [name, spec] of xs) {
     const dims = [2, ...spec.x];
-    feeds[name] = { dims, data: Float64Array.from(xValues(spec, dims.reduce((a, b) => a * b, 1), rand), Math.fround) };
+    feeds[name] = {
+      dims,
+      data: Float64Array.from(
+        xValues(
+          spec,
+          dims.reduce((a, b) => a * b, 1),
+          rand,
+        ),
+        Math.fround,
+      ),
+    };
   }
   const logitDims = shapes.get(logits)!.dims;
   if (logitDims[0] !== 'N') throw new Error(`case ${c.name}: logits dim 0 must follow the batch`);
@@ -68,7 +82,12 @@ export async function checkCase(runner: ModelRunner, c: OpCase): Promise<CaseRes
 }
 
 /** The forward model for finite differences: float64 when ORT runs every op of the case in double. */
-async function fdSession(runner: ModelRunner, c: OpCase, consts: Map<string, Float64Array>, feeds: Record<string, { dims: number[]; data: Float64Array }>): Promise<{ session: ModelSession; precision: Precision }> {
+async function fdSession(
+  runner: ModelRunner,
+  c: OpCase,
+  consts: Map<string, Float64Array>,
+  feeds: Record<string, { dims: number[]; data: Float64Array }>,
+): Promise<{ session: ModelSession; precision: Precision }> {
   const double = encodeModel(buildModel(c, consts, 'float64'));
   try {
     const session = await runner.createSession(double);
@@ -81,7 +100,12 @@ async function fdSession(runner: ModelRunner, c: OpCase, consts: Map<string, Flo
   }
 }
 
-function feedsOf(feeds: Record<string, { dims: number[]; data: Float64Array }>, seed: Float64Array, seedDims: number[], batch: 1 | 2): Record<string, RunTensor> {
+function feedsOf(
+  feeds: Record<string, { dims: number[]; data: Float64Array }>,
+  seed: Float64Array,
+  seedDims: number[],
+  batch: 1 | 2,
+): Record<string, RunTensor> {
   const out: Record<string, RunTensor> = { gradcam_seed: toRun(seed, seedDims, 'float32') };
   for (const [k, v] of Object.entries(feeds)) {
     const data = batch === 2 ? v.data : v.data.subarray(0, v.data.length / 2);

@@ -20,14 +20,26 @@ export interface XInput {
   distinct?: boolean;
 }
 /** A float constant (initializer), random in range unless values are given. */
-export interface ConstInput { c: number[]; values?: number[]; range?: [number, number] }
+export interface ConstInput {
+  c: number[];
+  values?: number[];
+  range?: [number, number];
+}
 /** An int64 constant. */
-export interface IntInput { ints: number[]; values: number[] }
+export interface IntInput {
+  ints: number[];
+  values: number[];
+}
 /** One case input. */
 export type CaseInput = XInput | ConstInput | IntInput;
 
 /** One node of a case graph (input/output names refer to case inputs or earlier outputs). */
-export interface CaseNode { op: string; inputs: string[]; outputs: string[]; attrs?: Record<string, AttrValue> }
+export interface CaseNode {
+  op: string;
+  inputs: string[];
+  outputs: string[];
+  attrs?: Record<string, AttrValue>;
+}
 
 /** A gradient test case. */
 export interface OpCase {
@@ -45,7 +57,13 @@ export interface OpCase {
  * A one-node case: inputs named by their position ('' skips an optional input), output 'y'
  * (extra outputs 'y1', 'y2', ... when `outputs` > 1).
  */
-export function one(op: string, opset: number, inputs: (CaseInput | '')[], attrs: Record<string, AttrValue> = {}, opts: { name?: string; outputs?: number } = {}): OpCase {
+export function one(
+  op: string,
+  opset: number,
+  inputs: (CaseInput | '')[],
+  attrs: Record<string, AttrValue> = {},
+  opts: { name?: string; outputs?: number } = {},
+): OpCase {
   const named: Record<string, CaseInput> = {};
   const names = inputs.map((inp, i) => {
     if (inp === '') return '';
@@ -109,7 +127,12 @@ export function buildModel(c: OpCase, consts: Map<string, Float64Array>, precisi
   const node = c.nodes.map((n) => makeNode(n.op, n.inputs, n.outputs, castTo(n, precision), n.outputs[0]));
   const logits = c.logits ?? c.nodes[c.nodes.length - 1]!.outputs[0]!;
   const graph = onnx.GraphProto.create({ name: 'case', node, input, initializer, output: [onnx.ValueInfoProto.create({ name: logits })] });
-  return onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: c.opset }], graph, producerName: 'gradcam-edge-test' });
+  return onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: c.opset }],
+    graph,
+    producerName: 'gradcam-edge-test',
+  });
 }
 
 /** Cast nodes that target float32 target float64 in the double model. */
@@ -127,7 +150,9 @@ function valueInfo(name: string, elemType: number, dims: (number | string)[]): o
 function floatTensor(name: string, dims: number[], values: Float64Array, precision: Precision): TensorProto {
   const data = precision === 'float64' ? new Float64Array(values) : Float32Array.from(values);
   return onnx.TensorProto.create({
-    name, dims, dataType: precision === 'float64' ? DataType.DOUBLE : DataType.FLOAT,
+    name,
+    dims,
+    dataType: precision === 'float64' ? DataType.DOUBLE : DataType.FLOAT,
     rawData: new Uint8Array(data.buffer),
   });
 }
