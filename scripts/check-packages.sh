@@ -48,7 +48,7 @@ node -e 'const m = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"
 step "gradcam-edge serve (shipped default model)"
 PORT=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
 URL=http://127.0.0.1:$PORT
-(cd "$APP" && CACHE_SECRET=packages-check exec "$BIN" serve --port "$PORT" --threads 1 --cache-mb 16) >"$WORK/serve.log" 2>&1 &
+(cd "$APP" && CACHE_SECRET=packages-check-secret-0123 exec "$BIN" serve --port "$PORT" --threads 1 --cache-mb 16) >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 150); do
   healthy "$URL" && break
