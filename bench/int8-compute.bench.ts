@@ -30,6 +30,7 @@ import { ownSeedFeeds } from '../src/explain/model-feed.js';
 import type { RgbImage } from '../src/image/types.js';
 import type { Manifest } from '../src/manifest.js';
 import type { ModelSession, RunTensor } from '../src/runtime/runner.js';
+import { mapCorrelation } from '../src/quality/rank-correlation.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const runner = nodeRunner();
@@ -90,29 +91,6 @@ async function timeRun(v: Variant, image: RunTensor, kind: 'classify' | 'top1' |
   const t = performance.now();
   await v.session.run(f, fetches);
   return performance.now() - t;
-}
-
-function pearson(a: Float32Array, b: Float32Array): number {
-  const n = a.length;
-  let ma = 0,
-    mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let sab = 0,
-    saa = 0,
-    sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]! - ma,
-      y = b[i]! - mb;
-    sab += x * y;
-    saa += x * x;
-    sbb += y * y;
-  }
-  return saa === 0 || sbb === 0 ? (saa === sbb ? 1 : 0) : sab / Math.sqrt(saa * sbb);
 }
 
 /** Logits and the Grad-CAM map of `cls` (external one-hot seed). */
@@ -180,7 +158,7 @@ async function benchModel(
     ] as const) {
       const e = await explain(v, image, ref.top);
       if (e.top === ref.top) stats[key].agree++;
-      stats[key].r.push(pearson(e.map, refMap));
+      stats[key].r.push(mapCorrelation(e.map, refMap));
     }
   }
   // Speed, interleaved.
@@ -246,7 +224,7 @@ async function calibrationSweep(): Promise<void> {
     for (const [i, t] of tensors.entries()) {
       const e = await explain(v, t, refs[i]!.top);
       if (e.top === refs[i]!.top) agree++;
-      rs.push(pearson(e.map, refs[i]!.map));
+      rs.push(mapCorrelation(e.map, refs[i]!.map));
     }
     console.log(
       `  ${String(n).padStart(3)} images: top-1 agreement ${agree}/${tensors.length}, map r min ${Math.min(...rs).toFixed(3)} mean ${(rs.reduce((a, b) => a + b, 0) / rs.length).toFixed(3)}`,

@@ -8,32 +8,10 @@
 import { DataType, type ModelProto } from '../onnx/proto.js';
 import { activationName, gradientName } from '../gradients/graph.js';
 import type { ModelRunner, ModelSession, RunTensor } from '../runtime/runner.js';
+import { mapCorrelation } from '../quality/rank-correlation.js';
 
 /** The smallest Pearson r of Grad-CAM maps (int8 trunk vs float) that prepare accepts. */
 export const MIN_MAP_CORRELATION = 0.99;
-
-function pearson(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let ma = 0,
-    mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let ab = 0,
-    aa = 0,
-    bb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]! - ma,
-      y = b[i]! - mb;
-    ab += x * y;
-    aa += x * x;
-    bb += y * y;
-  }
-  return aa === 0 || bb === 0 ? (aa === bb ? 1 : 0) : ab / Math.sqrt(aa * bb);
-}
 
 /** ReLU(sum_c mean(G_c) A_c) of one image. */
 function gradCam(a: Float32Array, g: Float32Array, dims: readonly number[]): Float64Array {
@@ -92,7 +70,7 @@ export async function minMapCorrelation(
     for (const l of io.layers) {
       const map = (o: Record<string, RunTensor>) =>
         gradCam(o[activationName(l)]!.data as Float32Array, o[gradientName(l)]!.data as Float32Array, o[activationName(l)]!.dims);
-      min = Math.min(min, pearson(map(ref), map(cand)));
+      min = Math.min(min, mapCorrelation(map(ref), map(cand)));
     }
   }
   return min;

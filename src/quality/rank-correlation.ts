@@ -58,3 +58,16 @@ export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return pearson(averageRanks(a), averageRanks(b));
 }
+
+/**
+ * {@link pearson} for comparing two maps of one image, where a constant map has no correlation to speak of:
+ * two constant maps count as the same (1), one constant map against a varying one as unrelated (0).
+ *
+ * @example
+ * mapCorrelation(int8Map, floatMap) >= 0.99; // the int8 trunk keeps the explanation
+ */
+export function mapCorrelation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const r = pearson(a, b);
+  if (!Number.isNaN(r)) return r;
+  return Number.isNaN(pearson(a, a)) && Number.isNaN(pearson(b, b)) ? 1 : 0;
+}

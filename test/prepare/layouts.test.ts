@@ -16,6 +16,7 @@ import { camMethod } from '../../src/cam/registry.js';
 import type { LayerSpec, Manifest } from '../../src/manifest.js';
 import { relL2 } from '../gradients/support/finite-diff.js';
 import { ownSeedFeeds } from '../../src/explain/model-feed.js';
+import { pearson } from '../../src/quality/rank-correlation.js';
 
 const ROOT = new URL('../fixtures/layouts/', import.meta.url).pathname;
 const runner = nodeRunner();
@@ -53,27 +54,6 @@ function f32(f: LayoutFixture, file: string): Float32Array {
 }
 
 const modelBytes = (f: LayoutFixture) => new Uint8Array(readFileSync(join(f.dir, 'model.onnx')));
-
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0,
-    mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]! / n;
-    mb += b[i]! / n;
-  }
-  let sab = 0,
-    saa = 0,
-    sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]! - ma,
-      y = b[i]! - mb;
-    sab += x * y;
-    saa += x * x;
-    sbb += y * y;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 /** Run a prepared model on the fixture's image with both seeds as S = 2 rows. */
 async function runPrepared(f: LayoutFixture, model: Uint8Array, manifest: Manifest) {
