@@ -231,7 +231,8 @@ function backward(
   return grads;
 }
 
-function allTensorNames(graph: onnx.IGraphProto): Set<string> {
+/** Every tensor name the graph uses (inputs, initializers, node outputs): what new tensors must avoid. */
+export function allTensorNames(graph: onnx.IGraphProto): Set<string> {
   const names = new Set<string>();
   for (const v of graph.input ?? []) names.add(v.name!);
   for (const t of graph.initializer ?? []) names.add(t.name!);

@@ -35,6 +35,21 @@ export class GraphIndex {
     return undefined;
   }
 
+  /** Every tensor computed from `start` (through any op), `start` included. */
+  descendants(start: string): Set<string> {
+    const seen = new Set<string>([start]);
+    const stack = [start];
+    while (stack.length > 0) {
+      for (const n of this.consumers.get(stack.pop()!) ?? [])
+        for (const o of n.output)
+          if (o && !seen.has(o)) {
+            seen.add(o);
+            stack.push(o);
+          }
+    }
+    return seen;
+  }
+
   /** Nodes in topological order (the ONNX spec requires graphs to be sorted; this checks and sorts). */
   topologicalOrder(): NodeProto[] {
     const known = new Set<string>([...this.initializers.keys(), ...this.graph.input.map((v) => v.name), '']);

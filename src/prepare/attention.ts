@@ -13,7 +13,7 @@ import { makeNode } from '../onnx/nodes.js';
 import { GraphIndex } from '../onnx/graph-index.js';
 import type { ShapeMap } from '../onnx/shapes.js';
 import { ApiError } from '../errors.js';
-import type { PreparedLayer } from '../gradients/graph.js';
+import { allTensorNames, type PreparedLayer } from '../gradients/graph.js';
 import { Emitter, op, constI } from '../gradients/emit.js';
 import type { CandidateLayer } from './layers.js';
 
@@ -35,20 +35,6 @@ export interface AttentionSpec {
   blocks: AttentionBlockSpec[];
 }
 
-function descendants(index: GraphIndex, start: string): Set<string> {
-  const seen = new Set<string>([start]);
-  const stack = [start];
-  while (stack.length > 0) {
-    for (const n of index.consumers.get(stack.pop()!) ?? [])
-      for (const o of n.output)
-        if (o && !seen.has(o)) {
-          seen.add(o);
-          stack.push(o);
-        }
-  }
-  return seen;
-}
-
 /** Consumers of `name`, looking through Dropout and Identity. */
 function readers(index: GraphIndex, name: string): { node: NodeProto; via: string }[] {
   return (index.consumers.get(name) ?? []).flatMap((n) =>
@@ -64,7 +50,7 @@ export function findAttention(
   onPath: ReadonlySet<string>,
 ): { name: string; heads: number; tokens: number }[] {
   const index = new GraphIndex(model.graph!);
-  const derived = descendants(index, input);
+  const derived = index.descendants(input);
   return index.topologicalOrder().flatMap((node) => {
     const name = node.output[0]!;
     if (node.opType !== 'Softmax' || !onPath.has(name)) return [];
@@ -139,12 +125,7 @@ export function addProbabilityOutputs(
 /** Reshape the probabilities and gradient outputs of folded [N * heads, T, T] blocks to [N, heads, T, T], in place. */
 export function attentionOutputs(model: ModelProto, blocks: readonly AttentionBlockSpec[]): void {
   const graph = model.graph!;
-  const taken = new Set<string>([
-    ...graph.input.map((v) => v.name),
-    ...graph.initializer.map((t) => t.name),
-    ...graph.node.flatMap((n) => n.output),
-  ]);
-  const e = new Emitter(defaultOpset(model), taken, graph.input[0]!.name);
+  const e = new Emitter(defaultOpset(model), allTensorNames(graph), graph.input[0]!.name);
   for (const b of blocks) {
     for (const out of [b.probabilities, b.gradient]) {
       if (!out) continue;

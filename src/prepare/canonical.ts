@@ -10,7 +10,7 @@
  */
 import { onnx, defaultOpset, type ModelProto } from '../onnx/proto.js';
 import { Emitter, op, slice, constI } from '../gradients/emit.js';
-import type { PreparedLayer } from '../gradients/graph.js';
+import { allTensorNames, type PreparedLayer } from '../gradients/graph.js';
 import type { Dim } from '../onnx/shapes.js';
 import type { LayerLayout } from './layout.js';
 
@@ -43,12 +43,7 @@ export function canonicalOutputs(
   layouts: ReadonlyMap<string, LayerLayout>,
 ): PreparedLayer[] {
   const graph = model.graph!;
-  const taken = new Set<string>([
-    ...graph.input.map((v) => v.name),
-    ...graph.initializer.map((t) => t.name),
-    ...graph.node.flatMap((n) => n.output),
-  ]);
-  const e = new Emitter(defaultOpset(model), taken, graph.input[0]!.name);
+  const e = new Emitter(defaultOpset(model), allTensorNames(graph), graph.input[0]!.name);
   const result = layers.map((l) => {
     const layout = layouts.get(l.name);
     if (!layout || layout.kind === 'nchw') return l;

@@ -111,20 +111,6 @@ function ancestors(index: GraphIndex, start: readonly string[]): Set<string> {
   return seen;
 }
 
-function descendants(index: GraphIndex, start: string): Set<string> {
-  const seen = new Set<string>([start]);
-  const stack = [start];
-  while (stack.length > 0) {
-    for (const n of index.consumers.get(stack.pop()!) ?? [])
-      for (const o of n.output)
-        if (o && !seen.has(o)) {
-          seen.add(o);
-          stack.push(o);
-        }
-  }
-  return seen;
-}
-
 /** The default for a class-token read-out (see the module comment). */
 function tokenDefault(
   readout: NodeProto,
@@ -133,7 +119,7 @@ function tokenDefault(
   candidates: readonly CandidateLayer[],
 ): CandidateLayer | undefined {
   const image = [...index.graphInputs][0];
-  const derived = image ? descendants(index, image) : new Set<string>();
+  const derived = image ? index.descendants(image) : new Set<string>();
   const before = ancestors(index, [readout.input[0]!]);
   const mixers = order.filter((n) => n.opType === 'MatMul' && before.has(n.output[0]!) && n.input.every((i) => derived.has(i)));
   const last = mixers[mixers.length - 1];
