@@ -22,12 +22,12 @@ import type { Manifest } from '../../manifest.js';
 import type { AppEnv } from '../app-env.js';
 import { embedSnippets } from '../embed.js';
 import { decodeOrThrow, type ImageInput } from './image-input.js';
-import { mapJson, targetsJson } from './json-body.js';
+import { explanationHead, mapJson, targetsJson } from './json-body.js';
 import type { ExplainOptions } from './options.js';
 import { explanationPng } from './png-output.js';
 import { planRequest, type RequestPlan } from './request-plan.js';
 import { explanationHeaders, explanationUrl, isKeyed, type ExplanationResponse } from './response.js';
-import { publicBase, storedUrl } from './stored-url.js';
+import { publicBase } from './stored-url.js';
 import { Stopwatch } from './stopwatch.js';
 import { taskResponse, type TaskResponse } from './task-response.js';
 
@@ -94,11 +94,7 @@ function jsonBody(c: Context<AppEnv>, p: Plan, meta: ExplanationMeta, e: Explana
   const targets = targetsJson(p.manifest, e.explained, e.probabilities);
   return new TextEncoder().encode(
     JSON.stringify({
-      id: p.id,
-      url: storedUrl(c.env, p.id, 'json'),
-      model: meta.model,
-      method: meta.method,
-      layer: meta.layer,
+      ...explanationHead(c.env, p.id, meta),
       class: { index: meta.classIndex, label: meta.label, score: meta.score },
       top: topK(p.manifest, e.logits, 5),
       logits: [...e.logits],

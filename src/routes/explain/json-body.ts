@@ -7,6 +7,8 @@
 import type { FloatMap } from '../../image/index.js';
 import type { Manifest } from '../../manifest.js';
 import type { ExplainedTarget } from '../../explain/compute.js';
+import type { ExplanationMeta } from '../../cache/store.js';
+import { storedUrl } from './stored-url.js';
 
 /** One explained target in the JSON output. */
 export interface TargetJson {
@@ -30,4 +32,9 @@ export function targetsJson(manifest: Manifest, explained: readonly ExplainedTar
     counterfactual: target.counterfactual,
     map: mapJson(map),
   }));
+}
+
+/** The fields every JSON explanation starts with: its id, stored URL (never from the request's Host), model, method and layer. */
+export function explanationHead(env: { PUBLIC_URL?: string }, id: string, meta: ExplanationMeta) {
+  return { id, url: storedUrl(env, id, 'json'), model: meta.model, method: meta.method, layer: meta.layer };
 }

@@ -13,11 +13,10 @@ import type { PreprocessedImage, RgbImage } from '../../image/index.js';
 import type { Manifest, TaskSpec } from '../../manifest.js';
 import type { TaskRequest } from '../../tasks/resolve.js';
 import type { AppEnv } from '../app-env.js';
-import { mapJson } from './json-body.js';
+import { explanationHead, mapJson } from './json-body.js';
 import { explanationPng } from './png-output.js';
 import type { ExplainOptions } from './options.js';
 import type { RequestPlan } from './request-plan.js';
-import { storedUrl } from './stored-url.js';
 import type { Stopwatch } from './stopwatch.js';
 
 /** The computed body and its metadata. */
@@ -71,11 +70,7 @@ export async function taskResponse(
 function jsonBody(c: Context<AppEnv>, p: { id: string; task: { spec: TaskSpec } }, meta: ExplanationMeta, e: TaskExplanation): Uint8Array {
   return new TextEncoder().encode(
     JSON.stringify({
-      id: p.id,
-      url: storedUrl(c.env, p.id, 'json'),
-      model: meta.model,
-      method: meta.method,
-      layer: meta.layer,
+      ...explanationHead(c.env, p.id, meta),
       task: p.task.spec.kind,
       class: { index: meta.classIndex, label: meta.label, score: meta.score },
       target: e.summary,
