@@ -9,8 +9,11 @@ import { createRng, deriveSeed, type Rng } from './prng.js';
 import { composite, shapeCoverage, type Placement } from './raster.js';
 import { SHAPES } from './shapes.js';
 
-/** Scene kinds: one object, or two objects of different classes that do not overlap. */
-export type SceneKind = 'single' | 'pair';
+/**
+ * Scene kinds: one object; two objects of different classes that do not overlap; or one to
+ * three objects of different classes that do not overlap ('multi', for detectors and segmenters).
+ */
+export type SceneKind = 'single' | 'pair' | 'multi';
 
 /** Options of {@link renderScene}. */
 export interface SceneOptions {
@@ -18,9 +21,12 @@ export interface SceneOptions {
   seed: number;
   /** Width and height in pixels (default 160). */
   size?: number;
-  /** 'single' (default) or 'pair'. */
+  /** 'single' (default), 'pair' or 'multi'. */
   kind?: SceneKind;
-  /** Class indices to draw (one for 'single', two different ones for 'pair'); random when omitted. */
+  /**
+   * Class indices to draw (one for 'single', two different ones for 'pair', one to three different
+   * ones for 'multi'); random when omitted ('multi' then draws one to three objects).
+   */
   classes?: readonly number[];
   /**
    * Test aid: the same objects at the same places, drawn solid white on flat black with no
@@ -80,7 +86,7 @@ export function renderScene(options: SceneOptions): Scene {
   const size = options.size ?? 160;
   const kind = options.kind ?? 'single';
   const layoutRng = createRng(deriveSeed(options.seed, STREAM.layout));
-  const classes = options.classes ?? drawClasses(layoutRng, kind === 'pair' ? 2 : 1);
+  const classes = options.classes ?? drawClasses(layoutRng, objectCount(layoutRng, kind));
   checkClasses(classes, kind);
   const placements = placeObjects(layoutRng, classes, size, kind);
   const canvas = new Float32Array(size * size * 3);
@@ -95,22 +101,38 @@ export function renderScene(options: SceneOptions): Scene {
   return { image: toBytes(canvas), width: size, height: size, objects, ...(options.record && painted ? { painted } : {}) };
 }
 
+/** How many objects a scene of this kind draws when its classes are not given. */
+function objectCount(rng: Rng, kind: SceneKind): number {
+  if (kind === 'multi') return 1 + rng.int(3);
+  return kind === 'pair' ? 2 : 1;
+}
+
+/** `count` different classes; the first two draws are the ones 'single' and 'pair' always made. */
 function drawClasses(rng: Rng, count: number): number[] {
   const first = rng.int(SHAPES.length);
   if (count === 1) return [first];
-  return [first, (first + 1 + rng.int(SHAPES.length - 1)) % SHAPES.length];
+  const out = [first, (first + 1 + rng.int(SHAPES.length - 1)) % SHAPES.length];
+  while (out.length < count) {
+    const next = rng.int(SHAPES.length);
+    if (!out.includes(next)) out.push(next);
+  }
+  return out;
 }
 
 function checkClasses(classes: readonly number[], kind: SceneKind): void {
-  const expected = kind === 'pair' ? 2 : 1;
-  if (classes.length !== expected) throw new RangeError(`a '${kind}' scene needs ${expected} class(es)`);
+  if (kind === 'multi') {
+    if (classes.length < 1 || classes.length > 3) throw new RangeError(`a 'multi' scene needs 1 to 3 classes`);
+  } else {
+    const expected = kind === 'pair' ? 2 : 1;
+    if (classes.length !== expected) throw new RangeError(`a '${kind}' scene needs ${expected} class(es)`);
+  }
   for (const c of classes) if (!Number.isInteger(c) || c < 0 || c >= SHAPES.length) throw new RangeError(`no class ${c}`);
-  if (kind === 'pair' && classes[0] === classes[1]) throw new RangeError('a pair needs two different classes');
+  if (new Set(classes).size !== classes.length) throw new RangeError(`a '${kind}' scene needs different classes`);
 }
 
-/** Random placements fully inside the image; in pairs the objects' bounding discs do not touch. */
+/** Random placements fully inside the image; with several objects their bounding discs do not touch. */
 function placeObjects(rng: Rng, classes: readonly number[], size: number, kind: SceneKind): Placement[] {
-  const [lo, hi] = kind === 'pair' ? [0.1, 0.2] : [0.13, 0.3];
+  const [lo, hi] = kind === 'single' ? [0.13, 0.3] : [0.1, 0.2];
   const out: Placement[] = [];
   for (const c of classes) {
     const extent = SHAPES[c]!.extent;

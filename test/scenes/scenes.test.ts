@@ -132,3 +132,34 @@ describe('pairs and classes', () => {
     expect(() => renderScene({ seed: 1, classes: [99] })).toThrow(RangeError);
   });
 });
+
+describe('multi-object scenes', () => {
+  it('hold one to three objects of different classes whose masks do not overlap, each count drawn', () => {
+    const counts = [0, 0, 0, 0];
+    for (let seed = 0; seed < 60; seed++) {
+      // plain: the same objects and masks without the clutter (faster)
+      const scene = renderScene({ seed, size: SIZE, kind: 'multi', plain: true });
+      const n = scene.objects.length;
+      counts[n] = counts[n]! + 1;
+      expect(n).toBeGreaterThanOrEqual(1);
+      expect(n).toBeLessThanOrEqual(3);
+      expect(new Set(scene.objects.map((o) => o.classIndex)).size).toBe(n);
+      let overlapping = 0;
+      for (let i = 0; i < SIZE * SIZE; i++) {
+        let covering = 0;
+        for (const o of scene.objects) covering += o.mask[i]!;
+        if (covering > 1) overlapping++;
+      }
+      expect(overlapping).toBe(0);
+      for (const o of scene.objects) expect(o.mask.reduce((s, v) => s + v, 0)).toBeGreaterThan(30);
+    }
+    expect(counts.slice(1).every((c) => c >= 10)).toBe(true);
+  });
+
+  it('take given classes (one to three, different) and reject others', () => {
+    expect(renderScene({ seed: 5, kind: 'multi', classes: [4, 1, 7] }).objects.map((o) => o.classIndex)).toEqual([4, 1, 7]);
+    expect(() => renderScene({ seed: 5, kind: 'multi', classes: [] })).toThrow(RangeError);
+    expect(() => renderScene({ seed: 5, kind: 'multi', classes: [1, 2, 3, 4] })).toThrow(RangeError);
+    expect(() => renderScene({ seed: 5, kind: 'multi', classes: [1, 1] })).toThrow(RangeError);
+  });
+});
