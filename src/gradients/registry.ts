@@ -35,6 +35,7 @@ import { Relu } from './rules/Relu.js';
 import { Reshape } from './rules/Reshape.js';
 import { Resize } from './rules/Resize.js';
 import { Sigmoid } from './rules/Sigmoid.js';
+import { Softplus } from './rules/Softplus.js';
 import { Slice } from './rules/Slice.js';
 import { Softmax } from './rules/Softmax.js';
 import { Split } from './rules/Split.js';
@@ -78,6 +79,7 @@ const RULES: Record<string, GradRule> = {
   Reshape,
   Resize,
   Sigmoid,
+  Softplus,
   Slice,
   Softmax,
   Split,

@@ -17,6 +17,7 @@ export const elementwiseCases: OpCase[] = [
   one('PRelu', 13, [{ x: [3, 2, 2] }, { c: [3, 1, 1], range: [0.05, 0.5] }]),
   one('Sigmoid', 13, [{ x: [3, 4], range: [-3, 3] }]),
   one('Tanh', 13, [{ x: [3, 4], range: [-2, 2] }]),
+  one('Softplus', 13, [{ x: [3, 4], range: [-4, 4] }]),
   one('HardSigmoid', 13, [{ x: [4, 4], range: [-4, 4], avoid: [-2.5, 2.5] }]),
   one('HardSigmoid', 13, [{ x: [4, 4], range: [-4, 4], avoid: [-3, 3] }], { alpha: f(1 / 6), beta: f(0.5) }),
   one('HardSwish', 14, [{ x: [4, 4], range: [-5, 5], avoid: [-3, 3] }]),
