@@ -5,7 +5,7 @@
  * Each benchmark interleaves its candidate with its baseline inside one run and reports ratios, so the
  * figures stay comparable on a noisy machine.
  *
- * Usage: npm run bench [-- --quick] [-- --only image,prepare,service,fixedcosts,zoo]
+ * Usage: npm run bench [-- --quick] [-- --only image,prepare,service,fixedcosts,zoo,scenetasks]
  * `--quick` passes the benchmarks' own short modes where they have one (fewer rounds or models).
  */
 import { spawnSync } from 'node:child_process';
@@ -33,6 +33,7 @@ const BENCHES: Bench[] = [
   { name: 'int8', file: 'bench/int8-compute.bench.ts', args: [], quickArgs: ['--rounds', '5'] },
   { name: 'fixedcosts', file: 'bench/fixed-costs.bench.ts', args: [], quickArgs: ['--rounds', '8'] },
   { name: 'zoo', file: 'bench/zoo.bench.ts', args: [], quickArgs: ['--quick'] },
+  { name: 'scenetasks', file: 'bench/scene-tasks.bench.ts', args: [], quickArgs: ['--rounds', '8'] },
 ];
 
 function selected(argv: string[]): Bench[] {

@@ -5,7 +5,7 @@
  * with seeds 3,000,000 + i and class i mod 10 (balanced, as the training split), and two-object scenes with
  * seeds 3,500,000 + i and random classes. Training used seeds 1,000,000+ and validation 2,000,000+.
  */
-import { renderScene, type SceneKind } from '../../src/scenes/index.js';
+import { renderScene } from '../../src/scenes/index.js';
 import { toTensor } from '../../src/image/preprocess/tensor.js';
 import type { Manifest } from '../../src/manifest.js';
 import type { Mask } from '../../src/quality/index.js';
@@ -25,7 +25,7 @@ export interface BenchScene {
 }
 
 /** Scene `index` of the single or pair set, preprocessed for `manifest`. */
-export function benchScene(kind: SceneKind, index: number, manifest: Manifest, classCount: number): BenchScene {
+export function benchScene(kind: keyof typeof BENCH_SEEDS, index: number, manifest: Manifest, classCount: number): BenchScene {
   const size = Number(manifest.input.shape[2]);
   if (Number(manifest.input.shape[3]) !== size) throw new Error('the benchmark renders square scenes; the model input is not square');
   const seed = BENCH_SEEDS[kind] + index;
