@@ -46,7 +46,15 @@ export class TaskTally {
     this.absent++;
   }
 
-  accuracy(objects: number, detections: number, matched: number): void {
+  /** At conf 0.5: detections and matched ones. */
+  readonly confident = { detections: 0, matched: 0 };
+
+  accuracy(objects: number, detections: number, matched: number, conf = 0.25): void {
+    if (conf !== 0.25) {
+      this.confident.detections += detections;
+      this.confident.matched += matched;
+      return;
+    }
     this.objects += objects;
     this.detections += detections;
     this.matched += matched;
@@ -99,7 +107,9 @@ export class TaskTally {
       hit: mean(s.map((x) => (x.hit ? 1 : 0))),
       ownArea: mean(s.map((x) => x.ownArea)),
       otherArea: mean(withOthers.map((x) => x.otherArea!)),
-      ratio: mean(withOthers.map((x) => x.own / Math.max(x.other!, 1e-6))),
+      areaContrast: mean(withOthers.map((x) => x.ownArea / (x.ownArea + x.otherArea!))),
+      // own / (own + other): 1 when the map avoids the other objects entirely, 0.5 when it does not tell them apart
+      contrast: mean(withOthers.map((x) => (x.own + x.other! > 0 ? x.own / (x.own + x.other!) : 0.5))),
     };
   }
 }
@@ -124,17 +134,17 @@ export function detectionLines(m: ModelInfo, t: TaskTally): string[] {
   return [
     `### Detection: \`models/${m.id}.onnx\` (sha256 \`${m.sha.slice(0, 16)}…\`, ${layerText(m)})`,
     '',
-    `Service decoding (score > 0.25, per-class NMS at IoU 0.45): ${t.detections} detections for ${t.objects} objects, ${t.matched} matched (same class, IoU >= 0.5): precision ${f3(t.matched / t.detections)}, recall ${f3(t.matched / t.objects)}.`,
+    `Service decoding (score > 0.25, per-class NMS at IoU 0.45): ${t.detections} detections for ${t.objects} objects, ${t.matched} matched (same class, IoU >= 0.5): precision ${f3(t.matched / t.detections)}, recall ${f3(t.matched / t.objects)}; with \`conf=0.5\`: ${t.confident.detections} detections, precision ${f3(t.confident.matched / t.confident.detections)}, recall ${f3(t.confident.matched / t.objects)}.`,
     '',
-    `Each matched detection explained with \`box=i\` (${base.n} boxes, ${base.nOthers} of them in scenes with other objects). Own box: share of the map's mass inside the detection's object box; other boxes: inside the other objects' boxes; ratio: mean of own / other per box; pointing: the map's maximum inside the own box.`,
+    `Each matched detection explained with \`box=i\` (${base.n} boxes, ${base.nOthers} of them in scenes with other objects). Own box: share of the map's mass inside the detection's object box; other boxes: inside the other objects' boxes; contrast: the mean of own / (own + other) over boxes with other objects (1: nothing on the others; 0.5: no preference; a uniform map scores the areas' ratio); pointing: the map's maximum inside the own box.`,
     '',
-    '| method | own box | other boxes | own / other | pointing game |',
+    '| method | own box | other boxes | contrast | pointing game |',
     '| --- | --- | --- | --- | --- |',
     ...methods.map((name) => {
       const s = t.summary(name);
-      return `| ${name} | ${f3(s.own)} | ${f3(s.other)} | ${f3(s.ratio)} | ${f3(s.hit)} |`;
+      return `| ${name} | ${f3(s.own)} | ${f3(s.other)} | ${f3(s.contrast)} | ${f3(s.hit)} |`;
     }),
-    `| uniform map (the areas) | ${f3(base.ownArea)} | ${f3(base.otherArea)} | | ${f3(base.ownArea)} |`,
+    `| uniform map (the areas) | ${f3(base.ownArea)} | ${f3(base.otherArea)} | ${f3(base.areaContrast)} | ${f3(base.ownArea)} |`,
   ];
 }
 
@@ -149,14 +159,14 @@ export function segmentationLines(m: ModelInfo, t: TaskTally): string[] {
     '',
     `Service's argmax on these scenes: pixel accuracy ${f3(acc.pixel)}, mean IoU ${f3(acc.miou)} (${t.classes} classes, background included).`,
     '',
-    `Each object's class explained with \`class=\` (the model's own argmax segment as target; ${base.n} objects${absent ? `, ${absent} skipped: the model's argmax shows no pixel of their class` : ''}). Own mask: the map's energy inside the object's true mask (energy-based pointing game); own box: inside its box; other masks: inside the other objects' masks; pointing: the map's maximum inside the mask.`,
+    `Each object's class explained with \`class=\` (the model's own argmax segment as target): ${base.n} objects explained${absent ? `, ${absent} skipped (the model's argmax shows no pixel of their class)` : ''}. Own mask: the map's energy inside the object's true mask (energy-based pointing game); own box: inside its box; other masks: inside the other objects' masks; contrast: mean of own / (own + other) over objects with others; pointing: the map's maximum inside the mask.`,
     '',
-    '| method | own mask | own box | other masks | own / other | pointing game |',
+    '| method | own mask | own box | other masks | contrast | pointing game |',
     '| --- | --- | --- | --- | --- | --- |',
     ...methods.map((name) => {
       const s = t.summary(name);
-      return `| ${name} | ${f3(s.own)} | ${f3(s.ownBox)} | ${f3(s.other)} | ${f3(s.ratio)} | ${f3(s.hit)} |`;
+      return `| ${name} | ${f3(s.own)} | ${f3(s.ownBox)} | ${f3(s.other)} | ${f3(s.contrast)} | ${f3(s.hit)} |`;
     }),
-    `| uniform map (the areas) | ${f3(base.ownArea)} | | ${f3(base.otherArea)} | | ${f3(base.ownArea)} |`,
+    `| uniform map (the areas) | ${f3(base.ownArea)} | | ${f3(base.otherArea)} | ${f3(base.areaContrast)} | ${f3(base.ownArea)} |`,
   ];
 }
