@@ -12,7 +12,7 @@
  *   energy inside the object's mask (energy-based pointing game) and box, inside the other objects' masks,
  *   and the pointing game on the mask.
  * Also the models' own accuracy on these scenes after the service's decoding. Writes the section between the
- * `task-quality` markers of docs/quality.md (with `--write`).
+ * `task-quality`, `task-quality-detect` and `task-quality-segment` markers of docs/quality.md (with `--write`).
  *
  * Usage: npx tsx bench/quality/tasks.ts [--scenes 200] [--models models] [--only detect|segment] [--write]
  */
@@ -167,26 +167,31 @@ const segmenter = await load('scenes-segmenter');
 const seg = new TaskTally(segmenter.task.kind === 'segment' ? segmenter.task.classes : 0);
 if (values.only !== 'detect') await segmentation(segmenter, seg);
 const seconds = (performance.now() - started) / 1000;
-const lines = [
-  '<!-- task-quality:start (written by npm run quality:tasks -- --write) -->',
+const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+const header = [
   '## Scene detector and segmenter: known answers (`npm run quality:tasks`)',
   '',
-  `${SCENES} held-out multi-object scenes (one to three objects of different classes, seeds ${7_000_000}..${7_000_000 + SCENES - 1}; src/scenes kind 'multi'), 128 px, the shipped int8 models through onnxruntime-web and the service's task path (src/explain/task-explain.ts), ${seconds.toFixed(0)} s on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Maps as the service renders them (min-max scaled, bilinear to 128 px).`,
-  '',
-  ...(values.only === 'segment' ? [] : [...detectionLines(detector, det), '']),
-  ...(values.only === 'detect' ? [] : segmentationLines(segmenter, seg)),
-  '<!-- task-quality:end -->',
+  "Held-out multi-object scenes (one to three objects of different classes, seeds from 7,000,000; src/scenes kind 'multi'), 128 px, the shipped int8 models through onnxruntime-web and the service's task path (src/explain/task-explain.ts). Maps as the service renders them (min-max scaled, bilinear to 128 px). Each part below is written by `npm run quality:tasks -- --write [--only detect|segment]`.",
 ];
-console.log(lines.join('\n'));
-if (values.write && !values.only) {
+const run = `${SCENES} scenes (seeds 7000000..${7_000_000 + SCENES - 1}), ${seconds.toFixed(0)} s on ${when} UTC.`;
+/** Sections by marker name; with --only, one of the two parts. */
+const sections: [string, string[]][] = [['task-quality', header]];
+if (values.only !== 'segment') sections.push(['task-quality-detect', [...detectionLines(detector, det), '', run]]);
+if (values.only !== 'detect') sections.push(['task-quality-segment', [...segmentationLines(segmenter, seg), '', run]]);
+const marked = (name: string, lines: string[]) =>
+  [`<!-- ${name}:start (npm run quality:tasks) -->`, ...lines, `<!-- ${name}:end -->`].join('\n');
+for (const [, lines] of sections) console.log(`${lines.join('\n')}\n`);
+if (values.write) {
   const docPath = join(ROOT, 'docs/quality.md');
-  const doc = readFileSync(docPath, 'utf8');
-  const [open, close] = ['<!-- task-quality:start', '<!-- task-quality:end -->'];
-  const start = doc.indexOf(open),
-    end = doc.indexOf(close);
-  const section = lines.join('\n');
-  writeFileSync(
-    docPath,
-    start >= 0 && end > start ? doc.slice(0, start) + section + doc.slice(end + close.length) : `${doc.trimEnd()}\n\n${section}\n`,
-  );
+  let doc = readFileSync(docPath, 'utf8');
+  for (const [name, lines] of sections) {
+    const [open, close] = [`<!-- ${name}:start`, `<!-- ${name}:end -->`];
+    const start = doc.indexOf(open),
+      end = doc.indexOf(close);
+    doc =
+      start >= 0 && end > start
+        ? doc.slice(0, start) + marked(name, lines) + doc.slice(end + close.length)
+        : `${doc.trimEnd()}\n\n${marked(name, lines)}\n`;
+  }
+  writeFileSync(docPath, doc);
 }
