@@ -11,11 +11,14 @@ STEP="${1:-all}"
 if [ "$STEP" = all ]; then
   mkdir -p build
   npx tsx tools/make-task-scenes.ts --out build/task-scenes --size 128 --train 16000 --val 1000
-  # The detector first (4 epochs, ~40 min); the segmenter then starts from the detector's trunk (1 epoch).
+  # The detector first (4 epochs, ~40 min); the segmenter then starts from the detector's trunk (1 epoch, ~10 min).
   nice -n 19 /usr/bin/python3 tools/train_scene_detector.py --scenes build/task-scenes --threads 1 --epochs 4 \
     --state build/scenes-detector.pt > build/train-scenes-detector.log 2>&1
   nice -n 19 /usr/bin/python3 tools/train_scene_segmenter.py --scenes build/task-scenes --threads 1 --epochs 1 \
-    --init-trunk build/scenes-detector.pt > build/train-scenes-segmenter.log 2>&1
+    --init-trunk build/scenes-detector.pt --state build/scenes-segmenter-e1.pt > build/train-scenes-segmenter-e1.log 2>&1
+  # Then a second cosine cycle planned for 2 epochs, stopped after the first (the session's time ran out).
+  nice -n 19 /usr/bin/python3 tools/train_scene_segmenter.py --scenes build/task-scenes --threads 1 --epochs 2 \
+    --stop-after 1 --resume build/scenes-segmenter-e1.pt > build/train-scenes-segmenter.log 2>&1
 fi
 # Step 3: the mean/std are the training scripts' (RGB/255, then (x - mean) / std); input 128 x 128, stretch.
 # Default layers: the trunk's stride-8 stage (16 x 16), the deepest activation every path goes through.

@@ -16,7 +16,7 @@ the 11 classes (background included) and over the 10 shape classes.
 Usage: nice -n 19 /usr/bin/python3 tools/train_scene_segmenter.py [--epochs 1] [--scenes build/task-scenes]
        [--onnx models/scenes-segmenter-fp32.onnx] [--labels models/scenes-segmenter.labels.json]
        [--summary build/scenes-segmenter-summary.json] [--threads 1] [--bench-steps N]
-       [--init-trunk build/scenes-detector.pt]
+       [--init-trunk build/scenes-detector.pt] [--resume build/scenes-segmenter-e1.pt] [--stop-after N]
 """
 import argparse
 import json
@@ -93,6 +93,8 @@ def main():
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--bench-steps', type=int, default=0)
     ap.add_argument('--init-trunk', default='')
+    ap.add_argument('--resume', default='', help="a segmenter state_dict to start from (a new cosine cycle)")
+    ap.add_argument('--stop-after', type=int, default=0, help='stop after this many epochs of the --epochs schedule')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(SEED)
@@ -108,6 +110,9 @@ def main():
         trunk_state = {k: v for k, v in state.items() if k.split('.')[0] in ('stem', 's8', 's16')}
         missing = model.load_state_dict(trunk_state, strict=False)
         log(f'trunk from {args.init_trunk}: {len(trunk_state)} tensors; not loaded: {len(missing.missing_keys)} head tensors')
+    if args.resume:
+        model.load_state_dict(torch.load(args.resume))
+        log(f'resumed from {args.resume}')
     model = model.to(memory_format=torch.channels_last)
     params = sum(p.numel() for p in model.parameters())
     decay = [p for p in model.parameters() if p.ndim > 1]
@@ -142,6 +147,10 @@ def main():
         history.append({'epoch': epoch + 1, 'loss': loss_sum / n, 'epoch_seconds': seconds, **metrics})
         log(f'epoch {epoch + 1} done in {seconds:.0f} s: ' + json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in history[-1].items() if k != 'iou_per_class'}))
         torch.save(model.state_dict(), args.state)
+        if args.stop_after and epoch + 1 >= args.stop_after:
+            break
+    if not history:  # --epochs 0 with --resume: export a saved state as it is
+        history.append({'epoch': 0, **evaluate(model, val_x, val_m, classes)})
     export_onnx(model, size, args.onnx)
     with open(args.labels, 'w') as f:
         json.dump(labels, f, indent=2)
@@ -150,7 +159,7 @@ def main():
                'output [N, 11, H, W] logits', 'parameters': params, 'train_scenes': len(train_x),
                'val_scenes': len(val_x), 'batch': BATCH, 'epochs': args.epochs, 'threads': args.threads,
                'train_seconds': time.time() - started, 'history': history, 'torch': torch.__version__,
-               'init_trunk': args.init_trunk or None}
+               'init_trunk': args.init_trunk or None, 'resume': args.resume or None}
     with open(args.summary, 'w') as f:
         json.dump(summary, f, indent=2)
     log(f'done in {time.time() - started:.0f} s; final {json.dumps(history[-1])}')

@@ -9,8 +9,11 @@ import { ApiError } from '../errors.js';
 import type { Manifest } from '../manifest.js';
 import { checkServedTask } from './served-tasks.js';
 
-/** Models shipped with the Worker (static assets). */
-export const BUNDLED_MODELS: readonly string[] = ['default'];
+/**
+ * Models shipped with the Worker (static assets): the default classifier, and a detector and a segmenter
+ * trained on multi-object scenes (models/MODELS.md).
+ */
+export const BUNDLED_MODELS: readonly string[] = ['default', 'scenes-detector', 'scenes-segmenter'];
 
 /** The default model id. */
 export const DEFAULT_MODEL = 'default';
