@@ -73,6 +73,8 @@ export interface UnitEvidence {
   iou: number | null;
   /** The unit's part of the map (sum of alpha_k A_k over the map's positive pixels / sum of the map). */
   share: number;
+  /** `unit_maps: 'true'`: the unit's own activation A_k at the layer's grid (raw, row-major, like `map`). */
+  map?: ExplanationMap;
 }
 
 /** One explained class of a `top=k` request. */

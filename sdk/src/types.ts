@@ -47,6 +47,8 @@ export interface ServiceExplainOptions {
   metrics?: string;
   /** JSON: how many units to list by channel weight (default 5; 0 = none). */
   units?: number;
+  /** JSON: give each listed unit its own activation map at the layer's grid (`units[i].map`; default off). */
+  unit_maps?: 'true' | 'false' | '1' | '0';
   /** PNG: add the sentence as the X-Explanation-Text header (URL-encoded). */
   text?: 'true' | 'false' | '1' | '0';
   output: 'overlay' | 'heatmap' | 'json';
