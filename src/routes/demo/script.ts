@@ -81,7 +81,6 @@ async function classify(seq) {
   state.chosen = choices.chosen;
   $('classes-legend').textContent = choices.legend;
   $('top').replaceChildren(...choices.items.map((item) => choiceItem(item, state.chosen)));
-  $('classes').dataset.kind = choices.kind;
   $('classes').disabled = false;
   return true;
 }
@@ -113,7 +112,9 @@ async function explain(seq) {
   const id = res.headers.get('x-explanation-id');
   const label = decodeURIComponent(res.headers.get('x-explanation-label') || 'class ' + res.headers.get('x-explanation-class'));
   const score = Number(res.headers.get('x-explanation-score'));
-  $('overlay-caption').textContent = res.headers.get('x-explanation-method') + ': ' + label + ' ' + (score * 100).toFixed(1) + '%';
+  // a segment's score is its mean class logit, not a probability
+  const amount = state.kind === 'segment' ? '(mean logit ' + score.toFixed(2) + ')' : (score * 100).toFixed(1) + '%';
+  $('overlay-caption').textContent = res.headers.get('x-explanation-method') + ': ' + label + ' ' + amount;
   $('sentence').textContent = units.text || '';
   overlay.dataset.id = id;
   overlay.dataset.ready = 'true';
