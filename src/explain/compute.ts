@@ -39,6 +39,8 @@ export interface ComputeRequest {
   sigma: number;
   /** List the top `units` units of the first layer by channel weight (0 or absent: none; see units.ts). */
   units?: number;
+  /** With `units`: give each listed unit its own activation map. */
+  unitMaps?: boolean;
 }
 
 /** One target's map. */
@@ -97,11 +99,18 @@ export function unitsUnavailable(req: ComputeRequest): string | undefined {
   return undefined;
 }
 
-function unitsOf(cam: CamMethod, run: TargetRun, i: number, layer: LayerSpec, map: FloatMap, k: number): UnitEvidence[] | undefined {
+function unitsOf(
+  cam: CamMethod,
+  run: TargetRun,
+  i: number,
+  layer: LayerSpec,
+  map: FloatMap,
+  req: ComputeRequest,
+): UnitEvidence[] | undefined {
   const t = run.layers.get(layer.name)!;
   const input = { activation: t.activation, gradient: t.gradients[i], channels: t.channels, height: t.height, width: t.width };
   const weights = cam.unitWeights(input);
-  return weights && topUnits(input, weights, map.data, layer.units, k);
+  return weights && topUnits(input, weights, map.data, layer.units, req.units ?? 0, req.unitMaps);
 }
 
 async function mapsOnce(
@@ -120,7 +129,7 @@ async function mapsOnce(
     const m = req.method;
     if (m.kind === 'cam') {
       const perLayer = await layerMaps(m.cam, feed, run, i, req, input);
-      units.push(req.units ? unitsOf(m.cam, run, i, req.layers[0], perLayer[0], req.units) : undefined);
+      units.push(req.units ? unitsOf(m.cam, run, i, req.layers[0], perLayer[0], req) : undefined);
       maps.push(perLayer.length === 1 ? perLayer[0] : combineMaps(perLayer, req.combine, width, height));
       continue;
     }

@@ -79,6 +79,10 @@ export const ExplainOptionsSchema = z
       .openapi({
         description: `JSON: how many units of the layer to list by channel weight alpha_k with their Network Dissection names (default ${DEFAULT_UNITS}; 0 = none). Methods with channel weights only (gradcam, gradcam++, xgradcam).`,
       }),
+    unit_maps: flag.optional().openapi({
+      description:
+        "JSON: give each listed unit (units=) its own activation map at the layer's grid, as `map` ([h, w] and row-major raw activations, like the top-level map). Off by default to keep the JSON small.",
+    }),
     text: flag.optional().openapi({
       description: 'PNG: add the one-sentence explanation as the X-Explanation-Text header (URL-encoded). JSON always has it.',
     }),

@@ -128,6 +128,7 @@ function checkTaskRequest(spec: TaskSpec, opts: ExplainOptions, method: MethodCh
   if (opts.counterfactual !== undefined) throw unsupported('counterfactual', 'counterfactual');
   if (opts.metrics !== undefined) throw unsupported('metrics', 'metrics');
   if (opts.aug !== 'none') throw unsupported('aug', 'aug=flip');
+  if (opts.unit_maps !== undefined) throw unsupported('unit_maps', 'unit_maps');
 }
 
 const TASK_FIELDS = ['region', 'box', 'boxes', 'conf', 'iou', 'max_det', 'vector', 'index'] as const;
@@ -175,6 +176,8 @@ export function planRequest(
   const text = json || opts.text === 'true' || opts.text === '1';
   if (!json && opts.units !== undefined)
     throw bad('units', 'units are listed in JSON only (output=json); a PNG can carry the sentence with text=true.');
+  if (!json && opts.unit_maps !== undefined) throw bad('unit_maps', 'unit maps are given in JSON only (output=json).');
+  const unitMaps = json && (opts.unit_maps === 'true' || opts.unit_maps === '1');
   const compute: ComputeRequest = {
     method,
     layers,
@@ -185,6 +188,7 @@ export function planRequest(
     n: opts.n ?? DEFAULT_NOISY_COPIES,
     sigma: opts.sigma ?? DEFAULT_NOISE_SIGMA,
     units: text ? Math.max(opts.units ?? DEFAULT_UNITS, DEFAULT_UNITS) : 0,
+    ...(unitMaps ? { unitMaps } : {}),
   };
   const combines = layers.length > 1 || (method.kind === 'pixel' && method.pixel.needs.gradcam);
   const canonical: CanonicalOptions = {
@@ -209,6 +213,7 @@ export function planRequest(
       metrics,
       ...(task ? { task: task.key } : {}),
       units: json ? (opts.units ?? DEFAULT_UNITS) : undefined,
+      unitMaps,
       text: !json && text,
     },
   };

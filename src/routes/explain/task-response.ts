@@ -13,6 +13,7 @@ import type { PreprocessedImage, RgbImage } from '../../image/index.js';
 import type { Manifest, TaskSpec } from '../../manifest.js';
 import type { TaskRequest } from '../../tasks/resolve.js';
 import type { AppEnv } from '../app-env.js';
+import type { TaskExplanationJson } from '../task-schemas.js';
 import { explanationHead, mapJson } from './json-body.js';
 import { explanationPng } from './png-output.js';
 import type { ExplainOptions } from './options.js';
@@ -71,12 +72,12 @@ function jsonBody(c: Context<AppEnv>, p: { id: string; task: { spec: TaskSpec } 
   return new TextEncoder().encode(
     JSON.stringify({
       ...explanationHead(c.env, p.id, meta),
-      task: p.task.spec.kind,
+      task: e.summary.task,
       class: { index: meta.classIndex, label: meta.label, score: meta.score },
       target: e.summary,
       map: mapJson(e.explained[0]!.map),
       runs: e.runs,
       timings: meta.timings,
-    }),
+    } satisfies TaskExplanationJson),
   );
 }
