@@ -2,8 +2,8 @@
  * @module
  * The response of an explain request on a segmentation, detection or embedding model: the engine's task path
  * (src/explain/task-explain.ts), then JSON (the map, the explained target and what the output says: classes
- * present with their shares, detections in image pixels) or the overlay/heatmap PNG of the map. The PNG
- * does not draw boxes or segment outlines yet.
+ * present with their shares, detections in image pixels) or the overlay/heatmap PNG of the map; the overlay
+ * draws the explained box and its label, or the explained segment's outline (task-overlay.ts).
  */
 import type { Context } from 'hono';
 import type { ExplanationMeta } from '../../cache/store.js';
@@ -18,6 +18,7 @@ import { explanationPng } from './png-output.js';
 import type { ExplainOptions } from './options.js';
 import type { RequestPlan } from './request-plan.js';
 import type { Stopwatch } from './stopwatch.js';
+import { taskAnnotation } from './task-overlay.js';
 
 /** The computed body and its metadata. */
 export interface TaskResponse {
@@ -61,7 +62,13 @@ export async function taskResponse(
     explanationPng(
       [e.explained[0]!.map],
       { image, region: pre.region },
-      { ...p.size, colormap: opts.colormap, alpha: opts.alpha, overlay: opts.output === 'overlay' },
+      {
+        ...p.size,
+        colormap: opts.colormap,
+        alpha: opts.alpha,
+        overlay: opts.output === 'overlay',
+        annotate: taskAnnotation(p.task.spec, e.summary, e.target, pre.region),
+      },
     ),
   );
   return { meta, body };
