@@ -14,6 +14,7 @@ export type {
   ExplanationJson,
   ExplanationMap,
   ModelInfo,
+  ModelTask,
   Problem,
   TargetClass,
   UnitEvidence,

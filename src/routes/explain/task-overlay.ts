@@ -11,6 +11,12 @@ import type { TaskSpec } from '../../manifest.js';
 import type { TaskSummary } from '../../tasks/resolve.js';
 import type { SparseTarget } from '../../tasks/target.js';
 
+/**
+ * The drawing's version, part of a task overlay's explanation id: bump it when what is drawn changes, so
+ * that overlays stored with the old drawing (or none) are not served for the new one.
+ */
+export const TASK_OVERLAY_DESIGN = 1;
+
 type Detections = Extract<TaskSummary, { task: 'detect' }>['detections'];
 
 /**
