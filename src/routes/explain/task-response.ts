@@ -6,12 +6,12 @@
  * draws the explained box and its label, or the explained segment's outline (task-overlay.ts).
  */
 import type { Context } from 'hono';
-import type { ExplanationMeta } from '../../cache/store.js';
+import type { ExplanationMeta, TaskTargetMeta } from '../../cache/store.js';
 import { explainTaskImage, type TaskExplanation } from '../../explain/task-explain.js';
 import type { ModelFeed } from '../../explain/model-feed.js';
 import type { PreprocessedImage, RgbImage } from '../../image/index.js';
 import type { Manifest, TaskSpec } from '../../manifest.js';
-import type { TaskRequest } from '../../tasks/resolve.js';
+import type { TaskRequest, TaskSummary } from '../../tasks/resolve.js';
 import type { AppEnv } from '../app-env.js';
 import { explanationHead, mapJson } from './json-body.js';
 import { explanationPng } from './png-output.js';
@@ -53,6 +53,7 @@ export async function taskResponse(
     classIndex: e.classIndex,
     label,
     score: e.score,
+    target: targetMeta(e.summary),
     ...(opts.output === 'json' ? {} : { width: p.size.width, height: p.size.height }),
     timings: watch.timings,
     created: new Date().toISOString(),
@@ -72,6 +73,13 @@ export async function taskResponse(
     ),
   );
   return { meta, body };
+}
+
+/** What the stored metadata keeps of the target (badges name the explained box). */
+function targetMeta(s: TaskSummary): TaskTargetMeta {
+  if (s.task === 'detect') return { task: 'detect', box: s.box };
+  if (s.task === 'segment') return { task: 'segment' };
+  return { task: 'embed', target: s.target, ...(s.index !== undefined ? { index: s.index } : {}) };
 }
 
 function jsonBody(c: Context<AppEnv>, p: { id: string; task: { spec: TaskSpec } }, meta: ExplanationMeta, e: TaskExplanation): Uint8Array {
