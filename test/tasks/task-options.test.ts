@@ -6,6 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { discPng } from '../explain-options/setup.js';
+import { nodeRunner } from '../../cli/ort-node.js';
+import { harness } from '../hardening/app-harness.js';
 import { serveTaskFixture, type ServedTaskModel } from './served-task-model.js';
 
 const png = discPng(3, 96);
@@ -122,5 +124,19 @@ describe.each(cases)('$kind models ($name)', (c) => {
         new RegExp(`this model is an? ${{ detect: 'detection', segment: 'segmentation', embed: 'embedding' }[c.kind]} model`),
       );
     }
+  });
+});
+
+describe('classifiers (the shipped default model)', () => {
+  it("the task models' target options: 400 naming the option, saying which models take it", async () => {
+    const h = harness({ runner: nodeRunner });
+    for (const query of ['region=0,0,8,8', 'box=0', 'boxes=all', 'conf=0.5', 'iou=0.5', 'max_det=3', 'vector=1,2', 'index=0']) {
+      const res = await h.request(`/v1/explain?${query}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+      const p = (await res.json()) as { code: string; option: string; detail: string };
+      expect([res.status, p.code, p.option], query).toEqual([400, 'bad_option', query.split('=')[0]]);
+      expect(p.detail).toMatch(/this model is a classifier/);
+    }
+    const model = (await (await h.request('/v1/models/default')).json()) as ModelJson;
+    expect(model.task).toEqual({ kind: 'classify', output: [model.classes], options: ['class', 'top', 'versus', 'counterfactual'] });
   });
 });
