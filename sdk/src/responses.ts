@@ -119,13 +119,26 @@ export interface ExplanationJson {
   embed: EmbedSnippets;
 }
 
+/** What a model does, as `GET /v1/models` reports it. */
+export interface ModelTask {
+  kind: 'classify' | 'segment' | 'detect' | 'embed';
+  output: number[];
+  /** Embedding models: the embedding's size D (the length `vector` must have). */
+  dimensions?: number;
+  /** The target options the task takes (`class`, `region`, `box`, `boxes`, `conf`, `iou`, `max_det`, `vector`, `index`, ...). */
+  options: string[];
+}
+
 /** A model as `GET /v1/models` describes it. */
 export interface ModelInfo {
   id: string;
   default: boolean;
   sha256: string;
   input: { width: number; height: number; layout: string; mean: number[]; std: number[] };
+  /** Classes: K of a classifier or segmentation model, C of a detector, 0 for an embedding model. */
   classes: number;
+  /** The task: the explained output's dims after the batch, the embedding size, the target options it takes. */
+  task: ModelTask;
   labels: string[] | null;
   layers: { name: string; shape: (string | number)[]; default: boolean }[];
   methods: string[];

@@ -14,6 +14,7 @@ export type {
   ExplanationJson,
   ExplanationMap,
   ModelInfo,
+  ModelTask,
   Problem,
   TargetClass,
   UnitEvidence,
@@ -86,7 +87,7 @@ export interface ServiceExplainOptions {
   iou?: string;
   /** Detection models: most detections kept (default 300). */
   max_det?: string;
-  /** Embedding models: the direction to explain, D comma-separated numbers. */
+  /** Embedding models: the direction to explain, D comma-separated numbers or a JSON array of them. */
   vector?: string;
   /** Embedding models: one output unit to explain. */
   index?: string;
@@ -97,7 +98,7 @@ export type ImageSource = Blob | ArrayBuffer | ArrayBufferView;
 
 /**
  * The explain options the service accepts (`POST /v1/explain`), all optional: the service fills defaults.
- * `class` may be an index or a label.
+ * `class` may be an index or a label; `vector` text or an array of numbers (sent comma-separated).
  */
 export type ExplainParams = Partial<Omit<ServiceExplainOptions, 'class' | 'output' | keyof TaskParams | 'unit_maps'>> & {
   class?: string | number;

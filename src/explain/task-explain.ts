@@ -8,13 +8,15 @@
 import type { TaskSpec } from '../manifest.js';
 import { resolveTaskTarget, type TaskRequest, type TaskSummary } from '../tasks/resolve.js';
 import type { InputGeometry } from '../tasks/input-to-image.js';
-import { denseSeed, targetValue } from '../tasks/target.js';
+import { denseSeed, targetValue, type SparseTarget } from '../tasks/target.js';
 import { computeMaps, type ComputeRequest, type ExplainedTarget } from './compute.js';
 import type { ModelFeed } from './model-feed.js';
 
 /** What {@link explainTaskImage} returns. */
 export interface TaskExplanation {
   summary: TaskSummary;
+  /** The explained target (null: a gradient-free method and nothing to target); a segment's mask is its indices. */
+  target: SparseTarget | null;
   /** The class the target belongs to (segment class, detection class; embed: the unit, or -1 for a direction). */
   classIndex: number;
   /** The explained score: the detection's score, the segment's mean class logit, the embedding's projection. */
@@ -53,6 +55,7 @@ export async function explainTaskImage(
   const computed = await computeMaps(feed, input, { ...compute, targets: [{ classIndex, versus: null, counterfactual: false, seed }] });
   return {
     summary: s,
+    target: t,
     classIndex,
     score: t ? scoreOf(s, targetValue(t, output), t.indices.length) : Number.NaN,
     explained: computed.explained,

@@ -76,6 +76,7 @@ const MODEL_FIELDS = {
   sha256: 1,
   input: 1,
   classes: 1,
+  task: 1,
   labels: 1,
   layers: 1,
   methods: 1,
