@@ -75,7 +75,7 @@ export async function acceptModel(input: UploadInput, runner: ModelRunner, limit
         input.model,
         runner,
         imageInput,
-        { name: manifest.seed.name, classes: Number(manifest.seed.shape[1]), topK: manifest.seed.select?.topK },
+        { name: manifest.seed.name, classes: Number(manifest.seed.shape[1]), topK: manifest.seed.select?.topK, task: manifest.seed.task },
         manifest.layers,
       ),
     );
