@@ -19,7 +19,6 @@ import { makeNode } from '../../src/onnx/nodes.js';
 import { makeInt64Tensor } from '../../src/onnx/tensor.js';
 import { prepare, type PrepareOptions } from '../../src/prepare/index.js';
 import { pearson } from '../../src/quality/rank-correlation.js';
-import type { RunTensor } from '../../src/runtime/runner.js';
 import { DEFAULT_DETECT_OPTIONS, detect } from '../../src/tasks/detections.js';
 import { fieldIndex, headerLength, type DetectFormat, type DetectLayout } from '../../src/tasks/detect-format.js';
 import type { TaskRequest } from '../../src/tasks/resolve.js';
@@ -88,7 +87,7 @@ async function expectSameAnswers(
   }
 }
 
-/** G at `layer` from one run with the in-graph target of `request`, and from the external seed `seed`. */
+/** G at `layer` from one run with the in-graph target of `request`. */
 async function gradients(feed: ModelFeed, input: Float32Array, request: TaskRequest, layer: string): Promise<Float32Array> {
   const m = feed.manifest;
   const spec = m.layers.find((l) => l.name === layer)!;
