@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { nodeRunner } from '../../cli/ort-node.js';
 import { camMethod } from '../../src/cam/registry.js';
 import type { ComputeRequest } from '../../src/explain/compute.js';
+import { requestCost } from '../../src/explain/cost.js';
 import { taskTargetFeeds } from '../../src/explain/in-graph-task-targets.js';
 import { ModelFeed, ownSeedFeeds } from '../../src/explain/model-feed.js';
 import { explainTaskImage } from '../../src/explain/task-explain.js';
@@ -60,7 +61,7 @@ function compute(feed: ModelFeed, method: string, layer: string): ComputeRequest
   };
 }
 
-/** Explain `request` on both models with each method: identical answers, 1 run (or `runs`) against 2. */
+/** Explain `request` on both models with each method: identical answers, 1 run (or `runs`) against 2, as the cost says. */
 async function expectSameAnswers(
   feeds: { one: ModelFeed; old: ModelFeed },
   input: Float32Array,
@@ -81,6 +82,9 @@ async function expectSameAnswers(
       explainTaskImage(feed, input, feed.manifest.task!, compute(feed, method, layer), request, { labels: null, geometry });
     const [a, b] = [await explain(feeds.one), await explain(feeds.old)];
     expect([a.runs, b.runs], `${method} runs`).toEqual([runs, 2]);
+    // the cost accounting plans the same runs (run-plan.ts)
+    const cost = (feed: ModelFeed) => requestCost(feed.manifest, { ...compute(feed, method, layer), task: request }, []).runs;
+    expect([cost(feeds.one), cost(feeds.old)]).toEqual([runs, 2]);
     expect(a.summary).toEqual(b.summary);
     expect([a.classIndex, a.score]).toEqual([b.classIndex, b.score]);
     expect(Array.from(a.explained[0]!.map.data), `${method} map`).toEqual(Array.from(b.explained[0]!.map.data));
