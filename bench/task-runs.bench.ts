@@ -13,7 +13,8 @@
  * --yolo640 build/tasks/yolo640), and the shipped classifier (models/default, top-1: unchanged). Per
  * model and round: the forward (ModelFeed.output / logits), the baseline's Grad-CAM of the default target
  * (segment: the default class's segment; detect: the top detection; classify: top-1), this tree's, and
- * this tree's on the model prepared without in-graph targets (what an old prepared model costs). Prints
+ * this tree's on the model prepared without in-graph targets (what an old prepared model costs), and one
+ * run with the same target's seed fed as if known beforehand (the floor: forward + backward). Prints
  * medians, and medians of per-round ratios to the forward and of this tree against the baseline.
  */
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,7 @@ import { computeMaps, type ComputeRequest } from '../src/explain/compute.js';
 import { ModelFeed } from '../src/explain/model-feed.js';
 import { explainTaskImage } from '../src/explain/task-explain.js';
 import type { Manifest } from '../src/manifest.js';
+import type { Target } from '../src/explain/seed-run.js';
 import { prepare, type PrepareOptions } from '../src/prepare/index.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -61,7 +63,7 @@ async function baselineEngine(ref: string): Promise<Engine> {
   };
 }
 
-type Variant = 'forward' | 'baseline' | 'candidate' | 'old model';
+type Variant = 'forward' | 'baseline' | 'candidate' | 'old model' | 'seed known';
 type Step = () => Promise<unknown>;
 
 function image(manifest: Manifest): Float32Array {
@@ -69,10 +71,8 @@ function image(manifest: Manifest): Float32Array {
   return Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.001) * 1.5);
 }
 
-/** A Grad-CAM of the default target (top-1, the default segment, the top detection) on `feed`. */
-function explainStep(e: Engine, feed: ModelFeed, input: Float32Array): Step {
-  const m = feed.manifest;
-  const compute: ComputeRequest = {
+function gradcam(e: Engine, m: Manifest): ComputeRequest {
+  return {
     method: { kind: 'cam', cam: e.camMethod('gradcam')! },
     layers: [m.layers.find((l) => l.default)!],
     combine: 'mean',
@@ -81,6 +81,12 @@ function explainStep(e: Engine, feed: ModelFeed, input: Float32Array): Step {
     n: 0,
     sigma: 0,
   };
+}
+
+/** A Grad-CAM of the default target (top-1, the default segment, the top detection) on `feed`. */
+function explainStep(e: Engine, feed: ModelFeed, input: Float32Array): Step {
+  const m = feed.manifest;
+  const compute = gradcam(e, m);
   if (!m.task || m.task.kind === 'classify') return () => e.computeMaps(feed, input, compute);
   const { width, height } = feed.inputSize;
   const geometry = {
@@ -105,11 +111,15 @@ async function steps(name: string, source: Uint8Array, options: PrepareOptions, 
   const input = image(candidate.manifest);
   const task = candidate.manifest.task?.kind ?? 'classify';
   console.error(`${name}: ${task}, seed.task ${candidate.manifest.seed.task ? 'yes' : 'no'}`);
+  // the floor: one run with the same target's seed fed, as if it were known before the run
+  const explained = (await explainStep(here, candidate, input)()) as { explained: { target: Target }[] };
+  const known = { ...gradcam(here, candidate.manifest), targets: [explained.explained[0]!.target] };
   return {
     forward: () => (task === 'classify' ? candidate.logits(input) : candidate.output(input)),
     baseline: explainStep(base, baseline, input),
     candidate: explainStep(here, candidate, input),
     'old model': explainStep(here, old, input),
+    'seed known': () => computeMaps(candidate, input, known),
   };
 }
 
@@ -131,7 +141,7 @@ async function main(): Promise<void> {
     }
     rows.push({ name, steps: await steps(name, new Uint8Array(readFileSync(join(ROOT, file))), options, base) });
   }
-  const variants: Variant[] = ['forward', 'baseline', 'candidate', 'old model'];
+  const variants: Variant[] = ['forward', 'baseline', 'candidate', 'old model', 'seed known'];
   const times = rows.map(() => Object.fromEntries(variants.map((v) => [v, [] as number[]])) as Record<Variant, number[]>);
   for (let r = 0; r <= ROUNDS; r++) {
     for (const [i, row] of rows.entries()) {
@@ -147,15 +157,15 @@ async function main(): Promise<void> {
   console.log(`Medians of ${ROUNDS} interleaved rounds, onnxruntime-web in Node, 1 thread; baseline = ${REF}.`);
   console.log('Ratios are medians of per-round ratios (robust to the machine load drifting between rounds).');
   console.log(
-    '| model | forward ms | baseline explain ms | x forward | this explain ms | x forward | old model x forward | this / baseline |',
+    '| model | forward ms | baseline explain ms | x forward | this explain ms | x forward | old model x forward | seed known x forward | this / baseline |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [i, row] of rows.entries()) {
     const t = times[i]!;
     const ratio = (a: Variant, b: Variant) => median(t[a].map((v, r) => v / t[b][r]!)).toFixed(2);
     const ms = (v: Variant) => median(t[v]).toFixed(1);
     console.log(
-      `| ${row.name} | ${ms('forward')} | ${ms('baseline')} | ${ratio('baseline', 'forward')} | ${ms('candidate')} | ${ratio('candidate', 'forward')} | ${ratio('old model', 'forward')} | ${ratio('candidate', 'baseline')} |`,
+      `| ${row.name} | ${ms('forward')} | ${ms('baseline')} | ${ratio('baseline', 'forward')} | ${ms('candidate')} | ${ratio('candidate', 'forward')} | ${ratio('old model', 'forward')} | ${ratio('seed known', 'forward')} | ${ratio('candidate', 'baseline')} |`,
     );
   }
 }
