@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeRunner } from '../../cli/ort-node.js';
 import type { Manifest } from '../../src/manifest.js';
+import { ownSeedFeeds } from '../../src/explain/model-feed.js';
 import { prepare } from '../../src/prepare/index.js';
 import { folderAssets, harness, type Harness } from '../hardening/app-harness.js';
 
@@ -44,7 +45,8 @@ export async function directOutput(s: ServedTaskModel, input: Float32Array): Pro
     const zeros = { type: 'float32' as const, dims: [1, ...row], data: new Float32Array(row.reduce((a, b) => a * b, 1)) };
     const [, , height, width] = s.manifest.input.shape;
     const x = { type: 'float32' as const, dims: [1, 3, height, width], data: input };
-    const out = await session.run({ [s.manifest.input.name]: x, [s.manifest.seed.name]: zeros }, [s.manifest.logits.name]);
+    const feeds = { ...ownSeedFeeds(s.manifest), [s.manifest.input.name]: x, [s.manifest.seed.name]: zeros };
+    const out = await session.run(feeds, [s.manifest.logits.name]);
     return out[s.manifest.logits.name]!.data as Float32Array;
   } finally {
     await session.release();

@@ -227,6 +227,7 @@ export function planRequest(
     combine: opts.combine,
     aug: opts.aug,
     targets,
+    ...(task ? { task: task.request } : {}),
     n: opts.n ?? DEFAULT_NOISY_COPIES,
     sigma: opts.sigma ?? DEFAULT_NOISE_SIGMA,
     units: text ? Math.max(opts.units ?? DEFAULT_UNITS, DEFAULT_UNITS) : 0,
