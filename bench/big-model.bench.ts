@@ -32,7 +32,7 @@ const TRIES = Number(opt('tries', '2'));
 const UPLOAD = process.argv.includes('--upload');
 const ID = basename(FILE, '.onnx').replace(/[^a-z0-9._-]/gi, '-');
 const ADMIN = 'bench-admin-key';
-let restarts = 0;
+let stalls = 0;
 const MB = (n: number) => (n / 2 ** 20).toFixed(1);
 
 /** workerd processes started from this checkout (their cwd), by pid. */
@@ -55,15 +55,18 @@ function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(m![1]) * 1024;
 }
 
-/** POST a fresh image (with the admin key: uploads need ADMIN_KEYS, and then explain needs a key too). */
+/**
+ * POST a fresh image (with the admin key: uploads need ADMIN_KEYS, and then explain needs a key too). wrangler
+ * dev's proxy sometimes restarts the Worker or holds a request after a long synchronous model load (its
+ * inspector gets no answer meanwhile; a new connection is served at once): such a request is abandoned after
+ * `timeoutMs`, retried, and counted in `stalls`.
+ */
 async function post(dev: WranglerDev, path: string, seed: number, attempt = 0): Promise<Sample> {
   try {
     return await postOnce(dev, path, seed);
   } catch (err) {
-    // wrangler dev sometimes restarts the Worker (not a failure of the model): say so and retry
-    if (attempt >= 2 || !/restarted/.test(String(err))) throw err;
-    restarts++;
-    console.log(`(wrangler restarted the Worker during ${path}; retrying)`);
+    if (attempt >= 2 || !/restarted|timeout|aborted/i.test(String(err))) throw err;
+    stalls++;
     return post(dev, path, seed, attempt + 1);
   }
 }
@@ -71,7 +74,12 @@ async function post(dev: WranglerDev, path: string, seed: number, attempt = 0): 
 async function postOnce(dev: WranglerDev, path: string, seed: number): Promise<Sample> {
   const start = performance.now();
   const headers = { 'content-type': 'image/png', authorization: `Bearer ${ADMIN}` };
-  const res = await fetch(`${dev.url}${path}`, { method: 'POST', headers, body: benchImage(seed, 224) });
+  const res = await fetch(`${dev.url}${path}`, {
+    method: 'POST',
+    headers,
+    body: benchImage(seed, 224),
+    signal: AbortSignal.timeout(180_000),
+  });
   const body = await res.arrayBuffer();
   const ms = performance.now() - start;
   if (!res.ok) throw new Error(`${path}: ${res.status} ${new TextDecoder().decode(body).slice(0, 400)}`);
@@ -81,8 +89,15 @@ async function postOnce(dev: WranglerDev, path: string, seed: number): Promise<S
   return { ms, timing, headers: res.headers, bytes };
 }
 
-async function wasm(dev: WranglerDev): Promise<number> {
-  return ((await (await fetch(`${dev.url}/healthz`)).json()) as { wasmMemoryBytes: number }).wasmMemoryBytes;
+async function wasm(dev: WranglerDev, attempt = 0): Promise<number> {
+  try {
+    const res = await fetch(`${dev.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+    return ((await res.json()) as { wasmMemoryBytes: number }).wasmMemoryBytes;
+  } catch (err) {
+    if (attempt >= 5) throw err;
+    stalls++;
+    return wasm(dev, attempt + 1);
+  }
 }
 
 /** The index, the parts and the manifest as local KV entries (key -> file). */
@@ -115,7 +130,7 @@ async function tryOnce(t: number, kv: Record<string, string>): Promise<void> {
   const before = workerdPids();
   const adminHash = createHash('sha256').update(ADMIN).digest('hex');
   const dev = await startWranglerDev({ kv: UPLOAD ? undefined : { MODELS: kv }, vars: { ADMIN_KEYS: adminHash }, timeoutMs: 180_000 });
-  restarts = 0;
+  stalls = 0;
   try {
     // wrangler dev runs two workerd processes (its proxy and the Worker): the Worker's is the one that grows
     const pids = [...workerdPids()].filter((p) => !before.has(p));
@@ -140,7 +155,7 @@ async function tryOnce(t: number, kv: Record<string, string>): Promise<void> {
       `try ${t + 1} (${UPLOAD ? 'uploaded' : 'parts in KV'}): ${uploaded}${coldLine}; settled ${median(own).toFixed(0)} ms (model ${median(stage).toFixed(0)}), default ${median(base).toFixed(0)} ms, x${median(ratios).toFixed(1)} paired; ` +
         `WASM ${MB(wasmAlone)} MiB with the big model alone, ${MB(await wasm(dev))} MiB with the default model too; ` +
         `workerd RSS ${MB(rssAtStart.get(pid)!)} MiB at start, peak ${MB(peakAlone)} MiB after the first explain, ${MB(status(pid, 'VmHWM'))} MiB at the end` +
-        (restarts ? `; wrangler restarted the Worker ${restarts} time(s): memory figures are of the restarted isolate` : ''),
+        (stalls ? `; ${stalls} request(s) held or restarted by wrangler dev, retried` : ''),
     );
   } catch (err) {
     console.error(`wrangler dev said:\n${dev.output().slice(-3000)}`);
