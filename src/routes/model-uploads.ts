@@ -35,9 +35,12 @@ function positive(value: string | undefined, fallback: number): number {
   return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 
-/** The part size of models stored in parts, from the bindings (at most the default, which fits one KV value). */
+/**
+ * The part size of models stored in parts, from the bindings: at most the default (which fits one KV value),
+ * at least 1 KiB (tests use a few KB; a request may make at most 1,000 KV operations).
+ */
 export function partBytesOf(env: Partial<Env>): number {
-  return Math.min(positive(env.MODEL_PART_BYTES, DEFAULT_PART_BYTES), DEFAULT_PART_BYTES);
+  return Math.max(1024, Math.min(positive(env.MODEL_PART_BYTES, DEFAULT_PART_BYTES), DEFAULT_PART_BYTES));
 }
 
 /** Upload limits from the bindings. */
