@@ -61,7 +61,7 @@ async function child(file: string, fetch: string, optionName: string, rounds: nu
   if (fetch === 'attention' && !blocks[0]!.gradient) throw new Error(`${file} has no attention gradients (--attention gradients)`);
   const extra = fetch === 'layer' ? [] : blocks.flatMap((b) => [b.probabilities, ...(fetch === 'attention' ? [b.gradient!] : [])]);
   const own = Object.fromEntries(
-    Object.entries(ownSeedFeeds(manifest)).map(([n, t]) => [n, new ort.Tensor('float32', t.data as Float32Array, t.dims)]),
+    Object.entries(ownSeedFeeds(manifest)).map(([n, t]) => [n, new ort.Tensor(t.type, t.data as Float32Array, t.dims as number[])]),
   );
   const times: number[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -71,7 +71,7 @@ async function child(file: string, fetch: string, optionName: string, rounds: nu
     const logits = out[manifest.logits.name]!.data as Float32Array;
     const seed = new Float32Array(k);
     seed[logits.indexOf(Math.max(...logits))] = 1;
-    await session.run({ [manifest.input.name]: input, [manifest.seed.name]: new ort.Tensor('float32', seed, [1, k]) }, [
+    await session.run({ ...own, [manifest.input.name]: input, [manifest.seed.name]: new ort.Tensor('float32', seed, [1, k]) }, [
       layer.activation,
       layer.gradient,
       ...extra,
