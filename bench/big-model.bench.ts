@@ -13,6 +13,7 @@
  * big model is first used, VmHWM after: the peak, which includes workerd itself and the default model).
  *
  * Usage: npx tsx bench/big-model.bench.ts --model build/prepared/swin_t.int8.onnx [--rounds 6] [--tries 2] [--upload]
+ *        [--optimization basic]
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ const FILE = resolve(opt('model', ''));
 const ROUNDS = Number(opt('rounds', '6'));
 const TRIES = Number(opt('tries', '2'));
 const UPLOAD = process.argv.includes('--upload');
+/** ORT_GRAPH_OPTIMIZATION of the Worker (all, extended, basic, disabled); unset: the service's default (all). */
+const OPTIMIZATION = opt('optimization', '');
 const ID = basename(FILE, '.onnx').replace(/[^a-z0-9._-]/gi, '-');
 const ADMIN = 'bench-admin-key';
 let stalls = 0;
@@ -129,7 +132,11 @@ async function upload(dev: WranglerDev): Promise<string> {
 async function tryOnce(t: number, kv: Record<string, string>): Promise<void> {
   const before = workerdPids();
   const adminHash = createHash('sha256').update(ADMIN).digest('hex');
-  const dev = await startWranglerDev({ kv: UPLOAD ? undefined : { MODELS: kv }, vars: { ADMIN_KEYS: adminHash }, timeoutMs: 180_000 });
+  const dev = await startWranglerDev({
+    kv: UPLOAD ? undefined : { MODELS: kv },
+    vars: { ADMIN_KEYS: adminHash, ...(OPTIMIZATION ? { ORT_GRAPH_OPTIMIZATION: OPTIMIZATION } : {}) },
+    timeoutMs: 180_000,
+  });
   stalls = 0;
   try {
     // wrangler dev runs two workerd processes (its proxy and the Worker): the Worker's is the one that grows
@@ -152,7 +159,7 @@ async function tryOnce(t: number, kv: Record<string, string>): Promise<void> {
     }
     const ratios = own.map((m, i) => m / base[i]!);
     console.log(
-      `try ${t + 1} (${UPLOAD ? 'uploaded' : 'parts in KV'}): ${uploaded}${coldLine}; settled ${median(own).toFixed(0)} ms (model ${median(stage).toFixed(0)}), default ${median(base).toFixed(0)} ms, x${median(ratios).toFixed(1)} paired; ` +
+      `try ${t + 1} (${UPLOAD ? 'uploaded' : 'parts in KV'}${OPTIMIZATION ? `, ORT_GRAPH_OPTIMIZATION=${OPTIMIZATION}` : ''}): ${uploaded}${coldLine}; settled ${median(own).toFixed(0)} ms (model ${median(stage).toFixed(0)}), default ${median(base).toFixed(0)} ms, x${median(ratios).toFixed(1)} paired; ` +
         `WASM ${MB(wasmAlone)} MiB with the big model alone, ${MB(await wasm(dev))} MiB with the default model too; ` +
         `workerd RSS ${MB(rssAtStart.get(pid)!)} MiB at start, peak ${MB(peakAlone)} MiB after the first explain, ${MB(status(pid, 'VmHWM'))} MiB at the end` +
         (stalls ? `; ${stalls} request(s) held or restarted by wrangler dev, retried` : ''),
