@@ -30,6 +30,7 @@ const BENCHES: Bench[] = [
   { name: 'options', file: 'bench/explain-options.bench.ts', args: [], quickArgs: ['--rounds', '3'] },
   { name: 'node', file: 'bench/node-vs-workerd.bench.ts', args: [], quickArgs: [] },
   { name: 'targets', file: 'bench/targets.bench.ts', args: [], quickArgs: ['--rounds', '5'] },
+  { name: 'taskruns', file: 'bench/task-runs.bench.ts', args: [], quickArgs: ['--rounds', '5'] },
   { name: 'int8', file: 'bench/int8-compute.bench.ts', args: [], quickArgs: ['--rounds', '5'] },
   { name: 'fixedcosts', file: 'bench/fixed-costs.bench.ts', args: [], quickArgs: ['--rounds', '8'] },
   { name: 'zoo', file: 'bench/zoo.bench.ts', args: [], quickArgs: ['--quick'] },

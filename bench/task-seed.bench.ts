@@ -19,6 +19,7 @@ import { decodeModel, encodeModel, onnx, DataType } from '../src/onnx/proto.js';
 import { makeNode } from '../src/onnx/nodes.js';
 import { makeInt64Tensor } from '../src/onnx/tensor.js';
 import type { RunTensor } from '../src/runtime/runner.js';
+import { idleTargetFeeds } from '../src/explain/model-feed.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SOURCE = join(ROOT, 'build/tasks/yolo640/model.onnx');
@@ -57,8 +58,15 @@ function image(): RunTensor {
   return { type: 'float32', dims: [1, 3, 640, 640], data };
 }
 
+/** The idle feeds of the in-graph task target inputs (build = [0]: the fed seed is used). */
+const IDLE = idleTargetFeeds({ task: { build: 'gradcam_task_target', chosenClass: 'gradcam_task_class' } });
+
 function feeds(variant: string): Record<string, RunTensor> {
   if (variant === 'forward') return { input: image() };
+  return { ...IDLE, ...seedFeeds(variant) };
+}
+
+function seedFeeds(variant: string): Record<string, RunTensor> {
   if (variant === 'dense') {
     const seed = new Float32Array(FIELDS * ANCHORS);
     seed[TARGET] = 1;

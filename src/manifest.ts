@@ -150,15 +150,37 @@ export interface SeedSelect {
   classes: string;
 }
 
+/**
+ * The default task target built inside the graph (optional; segment and detect models prepared since it
+ * exists; src/prepare/task-target.ts). A run that feeds `build` = [1] (int64 [1]) gets the gradients of the
+ * model's own default target, one row per image, whatever the shared seed holds (an empty [0, ...] seed is
+ * enough): segment, class c (`class` int64 [1], or -1 for the non-background class covering most pixels)
+ * masked to its own argmax segment and to `region` (a float mask over the output's H x W grid, [1, 1] = all);
+ * detect, the top detection (highest score over all anchors, detection 0 after NMS). `chosenClass` (and
+ * `chosenAnchor`), int64 [N], say what the rows explain (empty when not built). Every run must feed these
+ * inputs: `build` = [0] uses the fed seed (ModelFeed adds the idle feeds to runs that leave them out).
+ */
+export interface TaskTargetInputs {
+  build: string;
+  /** segment: int64 [1], the class (-1: the default class). */
+  class?: string;
+  /** segment: float [h, w], 1 inside the region over the output grid ([1, 1] of ones: everywhere). */
+  region?: string;
+  chosenClass: string;
+  /** detect: int64 [N], the anchor of the top detection. */
+  chosenAnchor?: string;
+}
+
 /** The `gradcam-edge/1` manifest. */
 export interface Manifest {
   format: 'gradcam-edge/1';
   input: InputSpec;
   /**
    * The seed input: [S, K] for classifiers, [S, ...explained output dims after the batch] for other tasks;
-   * `select` when the model can choose its own top-k targets (classifiers).
+   * `select` when the model can choose its own top-k targets (classifiers), `task` when it can build its
+   * default segmentation or detection target.
    */
-  seed: { name: string; shape: [string | number, number, ...number[]]; select?: SeedSelect };
+  seed: { name: string; shape: [string | number, number, ...number[]]; select?: SeedSelect; task?: TaskTargetInputs };
   /** The output G differentiates: the class scores, or for other tasks the output `task` describes. */
   logits: { name: string };
   /** The task (optional; absent = classify). */

@@ -13,7 +13,9 @@ Cloudflare Workers or ``npm start``)::
 
 Options are the service's (``model``, ``class``, ``method``, ``layer``, ``colormap``, ``alpha``, ``width``,
 ``height``, ...; see ``GET /openapi.json``). ``class`` is a Python keyword: pass ``class_=`` or
-``**{"class": 3}``. Failures raise :class:`GradcamEdgeError` carrying the problem+json ``code``.
+``**{"class": 3}``. Lists and tuples are sent comma-separated (``vector=[0.1, -0.2]``,
+``region=(0, 0, 32, 64)``), booleans as ``true``/``false`` (``unit_maps=True``).
+Failures raise :class:`GradcamEdgeError` carrying the problem+json ``code``.
 Requests answered 429 or 503 are retried with exponential backoff, honouring ``Retry-After``.
 """
 from __future__ import annotations
@@ -28,9 +30,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Tuple, TypedDict, Union
 
-__all__ = ["Client", "Explanation", "GradcamEdgeError", "explain", "explain_json", "models", "DEFAULT_URL"]
+__all__ = [
+    "Client", "Explanation", "GradcamEdgeError", "explain", "explain_json", "explain_task_json", "models", "DEFAULT_URL",
+    "ExplanationMap", "UnitEvidence", "Box", "Detection", "SegmentClass", "SegmentTarget", "DetectTarget", "EmbedTarget",
+    "TaskExplanationJson",
+]
 
 DEFAULT_URL = "http://127.0.0.1:8787"
 
@@ -87,6 +93,100 @@ class Explanation:
         return {"image": _snippet(self.url, self.url, f"{alt} (explanation)"), "badge": _snippet(self.badge_url, self.url, alt)}
 
 
+# --- JSON response types (TypedDicts: the dicts explain_json and explain_task_json return) ---
+
+class ExplanationMap(TypedDict):
+    """A map: ``shape`` is [height, width], ``data`` row-major."""
+
+    shape: List[int]
+    data: List[float]
+
+
+class _UnitEvidence(TypedDict):
+    index: int
+    weight: float
+    name: Optional[str]
+    iou: Optional[float]
+    share: float
+
+
+class UnitEvidence(_UnitEvidence, total=False):
+    """One unit of ``units``; ``map`` (its own activation at the layer's grid) with ``unit_maps=True``."""
+
+    map: ExplanationMap
+
+
+class Box(TypedDict):
+    """A box by its corners (pixels)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+class Detection(TypedDict):
+    """One detection after NMS; ``box`` in the original image's pixels."""
+
+    classIndex: int
+    label: Optional[str]
+    score: float
+    box: Box
+    anchor: int
+
+
+class SegmentClass(TypedDict):
+    """A class present in a segmentation with its share of the output grid."""
+
+    classIndex: int
+    pixels: int
+    share: float
+    label: Optional[str]
+
+
+class SegmentTarget(TypedDict):
+    """``target`` of a segmentation model: the explained class and every class present, most pixels first."""
+
+    task: Literal["segment"]
+    classIndex: int
+    label: Optional[str]
+    region: Optional[Box]
+    pixels: int
+    classes: List[SegmentClass]
+
+
+class DetectTarget(TypedDict):
+    """``target`` of a detection model: the explained detection (``box``, or None) and every detection."""
+
+    task: Literal["detect"]
+    box: Optional[int]
+    boxes: Literal["one", "all"]
+    detections: List[Detection]
+
+
+class _EmbedTarget(TypedDict):
+    task: Literal["embed"]
+    target: Literal["vector", "index", "none"]
+
+
+class EmbedTarget(_EmbedTarget, total=False):
+    """``target`` of an embedding model; ``index`` with ``index=``."""
+
+    index: int
+
+
+#: The JSON explanation of a segmentation, detection or embedding model (``class`` is a keyword, hence this form).
+TaskExplanationJson = TypedDict("TaskExplanationJson", {
+    "id": str, "url": str, "model": str, "method": str, "layer": str,
+    "task": Literal["segment", "detect", "embed"],
+    "class": Dict[str, Any],
+    "target": Union[SegmentTarget, DetectTarget, EmbedTarget],
+    "map": ExplanationMap,
+    "runs": int,
+    "timings": Dict[str, float],
+})
+
+
 def _escape_html(text: str) -> str:
     return "".join(f"&#{ord(c)};" if c in "<>&\"'" else c for c in text)
 
@@ -133,9 +233,17 @@ def _server_timing(value: Optional[str]) -> Dict[str, float]:
     return timings
 
 
+def _option_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (list, tuple)):
+        return ",".join(_option_text(v) for v in value)
+    return str(value)
+
+
 def _query(options: Mapping[str, Any]) -> str:
     fields = {(k[:-1] if k.endswith("_") else k): v for k, v in options.items() if v is not None}
-    return urllib.parse.urlencode({k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in fields.items()})
+    return urllib.parse.urlencode({k: _option_text(v) for k, v in fields.items()})
 
 
 def _error_from(status: int, body: bytes, retry_after: Optional[float]) -> GradcamEdgeError:
@@ -190,9 +298,20 @@ class Client:
 
     def explain_json(self, image: ImageSource, **options: Any) -> Dict[str, Any]:
         """Explain an image as JSON: logits, top-5, the raw low-resolution map and its shape, class, id, url,
-        ``units`` (the top units by channel weight with their Network Dissection names; ``units=k``) and ``text``
-        (one sentence)."""
+        ``units`` (the top units by channel weight with their Network Dissection names; ``units=k``; with
+        ``unit_maps=True`` each with its own activation ``map``, see :class:`UnitEvidence`) and ``text`` (one
+        sentence). Segmentation, detection and embedding models: :meth:`explain_task_json`."""
         return self._json(self._post("/v1/explain", image, {**options, "output": "json"}))
+
+    def explain_task_json(self, image: ImageSource, **options: Any) -> TaskExplanationJson:
+        """Explain an image with a segmentation, detection or embedding model as JSON: the map, the explained
+        ``target`` and what the output says (``target["classes"]`` with pixel shares, ``target["detections"]``
+        after NMS). ``box=i`` explains ``detections[i]``; ``class_=c`` a segment class; ``vector=[...]`` or
+        ``index=k`` an embedding direction. A classifier's answer raises ``unexpected_response``."""
+        body = self._json(self._post("/v1/explain", image, {**options, "output": "json"}))
+        if not isinstance(body, dict) or "task" not in body or not isinstance(body.get("target"), dict):
+            raise GradcamEdgeError(200, "unexpected_response", "The model is a classifier: use explain_json().")
+        return body
 
     def classify(self, image: ImageSource, **options: Any) -> Dict[str, Any]:
         """Classify an image (forward pass only): ``{model, top, logits, timings}``."""
@@ -265,6 +384,11 @@ def explain(image: ImageSource, **options: Any) -> Explanation:
 def explain_json(image: ImageSource, **options: Any) -> Dict[str, Any]:
     """:meth:`Client.explain_json` with the default client."""
     return Client().explain_json(image, **options)
+
+
+def explain_task_json(image: ImageSource, **options: Any) -> TaskExplanationJson:
+    """:meth:`Client.explain_task_json` with the default client."""
+    return Client().explain_task_json(image, **options)
 
 
 def models() -> List[Dict[str, Any]]:

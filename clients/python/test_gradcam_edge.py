@@ -20,6 +20,9 @@ import zlib
 import gradcam_edge as ge
 
 LIVE_URL = os.environ.get("GRADCAM_EDGE_URL")
+#: Ids of a detection and a segmentation model uploaded to the live service (test/clients/task-models.ts).
+DETECTOR = os.environ.get("GRADCAM_EDGE_DETECTOR", "")
+SEGMENTER = os.environ.get("GRADCAM_EDGE_SEGMENTER", "")
 FIXTURES = os.environ.get("GRADCAM_EDGE_FIXTURES", "")
 OUT = os.environ.get("GRADCAM_EDGE_OUT", "")
 
@@ -118,6 +121,17 @@ class ScriptedServerTests(unittest.TestCase):
             self.client.explain(tiny_png(), output="json")
         self.assertEqual(Scripted.seen, [])
 
+    def test_task_options_as_lists_and_numbers_and_a_classifier_answer(self):
+        body = {"id": "x", "task": "detect", "target": {"task": "detect", "box": 1, "boxes": "one", "detections": []}}
+        Scripted.steps = [(200, {"Content-Type": "application/json"}, json.dumps(body).encode())]
+        self.assertEqual(self.client.explain_task_json(tiny_png(), model="det", box=1, conf=0.5, region=None), body)
+        self.assertEqual(Scripted.seen[0][2], "/v1/explain?model=det&box=1&conf=0.5&output=json")
+        Scripted.steps = [(200, {"Content-Type": "application/json"}, b'{"id": "x", "class": {"index": 1}}')]
+        with self.assertRaises(ge.GradcamEdgeError) as caught:
+            self.client.explain_task_json(tiny_png(), vector=[0.5, -1, 2], region=(0, 0, 32, 64), unit_maps=True)
+        self.assertEqual(caught.exception.code, "unexpected_response")
+        self.assertEqual(Scripted.seen[1][2], "/v1/explain?vector=0.5%2C-1%2C2&region=0%2C0%2C32%2C64&unit_maps=true&output=json")
+
     def test_retry_after_dates_and_sniffing(self):
         self.assertEqual(ge.parse_retry_after("Thu, 01 Jan 2026 00:00:05 GMT", now=1767225600.0), 5.0)
         self.assertIsNone(ge.parse_retry_after("soon"))
@@ -157,6 +171,52 @@ class LiveServiceTests(unittest.TestCase):
         self.assertEqual(js["class"]["index"], top1)
         cam = self.client.explain(self.fixture("gradient.png"))
         self.assertEqual(cam.class_index, top1)
+
+    def test_unit_maps_give_each_unit_its_map_at_the_layer_grid(self):
+        js = self.client.explain_json(self.fixture("gradient.png"), units=3, unit_maps=True)
+        self.assertEqual(len(js["units"]), 3)
+        for unit in js["units"]:
+            self.assertEqual(set(unit), set(ge.UnitEvidence.__annotations__))
+            self.assertEqual(unit["map"]["shape"], js["map"]["shape"])
+            self.assertEqual(len(unit["map"]["data"]), js["map"]["shape"][0] * js["map"]["shape"][1])
+        plain = self.client.explain_json(self.fixture("gradient.png"), units=3)
+        self.assertEqual([{k: v for k, v in u.items() if k != "map"} for u in js["units"]], plain["units"])
+        self.assertNotEqual(js["id"], plain["id"])
+
+    def test_detections_typed_and_box_explains_one_of_them(self):
+        js = self.client.explain_task_json(self.fixture("gradient.png"), model=DETECTOR, method="layercam")
+        self.assertEqual(set(js), set(ge.TaskExplanationJson.__annotations__))
+        target = js["target"]
+        self.assertEqual((js["task"], target["task"], target["box"]), ("detect", "detect", 0))
+        self.assertEqual(set(target), set(ge.DetectTarget.__annotations__))
+        self.assertGreater(len(target["detections"]), 1)
+        for d in target["detections"]:
+            self.assertEqual(set(d), set(ge.Detection.__annotations__))
+            self.assertEqual(set(d["box"]), set(ge.Box.__annotations__))
+            self.assertTrue(0 <= d["box"]["x0"] <= d["box"]["x1"] <= 96 and 0 <= d["box"]["y0"] <= d["box"]["y1"] <= 64, d)
+        scores = [d["score"] for d in target["detections"]]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+        second = self.client.explain_task_json(self.fixture("gradient.png"), model=DETECTOR, method="layercam", box=1)
+        self.assertEqual(second["target"]["box"], 1)
+        self.assertEqual(second["target"]["detections"], target["detections"])
+        d1 = target["detections"][1]
+        self.assertEqual(second["class"], {"index": d1["classIndex"], "label": d1["label"], "score": d1["score"]})
+        self.assertNotEqual(second["id"], js["id"])
+
+    def test_segment_classes_typed_and_class_explains_one_of_them(self):
+        js = self.client.explain_task_json(self.fixture("gradient.png"), model=SEGMENTER)
+        target = js["target"]
+        self.assertEqual((js["task"], set(target)), ("segment", set(ge.SegmentTarget.__annotations__)))
+        self.assertGreater(len(target["classes"]), 1)
+        for c in target["classes"]:
+            self.assertEqual(set(c), set(ge.SegmentClass.__annotations__))
+        self.assertAlmostEqual(sum(c["share"] for c in target["classes"]), 1.0, places=9)
+        other = target["classes"][-1]
+        chosen = self.client.explain_task_json(self.fixture("gradient.png"), model=SEGMENTER, class_=other["classIndex"])
+        self.assertEqual((chosen["target"]["classIndex"], chosen["target"]["pixels"]), (other["classIndex"], other["pixels"]))
+        with self.assertRaises(ge.GradcamEdgeError) as caught:
+            self.client.explain_task_json(self.fixture("gradient.png"))
+        self.assertEqual(caught.exception.code, "unexpected_response")
 
     def test_models_and_errors(self):
         models = self.client.models()

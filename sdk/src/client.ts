@@ -18,6 +18,7 @@ import type {
   ExplanationMetadata,
   ImageSource,
   ModelInfo,
+  TaskExplanationJson,
 } from './types.js';
 
 /** The URL of a service started with `npm start`. */
@@ -108,6 +109,23 @@ export class GradcamEdge {
   async explainJson(image: ImageSource, options: ExplainJsonOptions = {}): Promise<ExplanationJson> {
     const withJson = { ...options, output: 'json' as const };
     return this.#json(await this.#postImage('v1/explain', image, withJson), options);
+  }
+
+  /**
+   * Explain an image with a segmentation, detection or embedding model as JSON: the map, the explained target
+   * and what the output says (`target.classes` with pixel shares, `target.detections` after NMS). A classifier's
+   * answer is an `unexpected_response` error (use {@link GradcamEdge.explainJson}).
+   *
+   * @example
+   * const json = await client.explainTaskJson(png, { model: 'scenes-detector', box: 1 });
+   * if (json.target.task === 'detect') for (const d of json.target.detections) console.log(d.label, d.score, d.box);
+   */
+  async explainTaskJson(image: ImageSource, options: ExplainJsonOptions = {}): Promise<TaskExplanationJson> {
+    const withJson = { ...options, output: 'json' as const };
+    const json = await this.#json<TaskExplanationJson>(await this.#postImage('v1/explain', image, withJson), options);
+    if (typeof json.task !== 'string' || typeof json.target !== 'object')
+      throw new GradcamEdgeError(200, 'unexpected_response', `Model '${json.model}' is a classifier: use explainJson().`);
+    return json;
   }
 
   /** Classify an image (forward pass only): the top classes and the logits. */

@@ -73,6 +73,8 @@ export interface UnitEvidence {
   iou: number | null;
   /** The unit's part of the map (sum of alpha_k A_k over the map's positive pixels / sum of the map). */
   share: number;
+  /** `unit_maps: 'true'`: the unit's own activation A_k at the layer's grid (raw, row-major, like `map`). */
+  map?: ExplanationMap;
 }
 
 /** One explained class of a `top=k` request. */
@@ -117,13 +119,26 @@ export interface ExplanationJson {
   embed: EmbedSnippets;
 }
 
+/** What a model does, as `GET /v1/models` reports it. */
+export interface ModelTask {
+  kind: 'classify' | 'segment' | 'detect' | 'embed';
+  output: number[];
+  /** Embedding models: the embedding's size D (the length `vector` must have). */
+  dimensions?: number;
+  /** The target options the task takes (`class`, `region`, `box`, `boxes`, `conf`, `iou`, `max_det`, `vector`, `index`, ...). */
+  options: string[];
+}
+
 /** A model as `GET /v1/models` describes it. */
 export interface ModelInfo {
   id: string;
   default: boolean;
   sha256: string;
   input: { width: number; height: number; layout: string; mean: number[]; std: number[] };
+  /** Classes: K of a classifier or segmentation model, C of a detector, 0 for an embedding model. */
   classes: number;
+  /** The task: the explained output's dims after the batch, the embedding size, the target options it takes. */
+  task: ModelTask;
   labels: string[] | null;
   layers: { name: string; shape: (string | number)[]; default: boolean }[];
   methods: string[];
@@ -135,5 +150,84 @@ export interface Classification {
   model: string;
   top: ClassScore[];
   logits: number[];
+  timings: Record<string, number>;
+}
+
+// --- Segmentation, detection and embedding models (output=json on a model with a task) ---
+
+/** A box by its corners (pixels, continuous coordinates, x0 <= x1, y0 <= y1). */
+export interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** A class present in a segmentation, with its share of the output grid. */
+export interface SegmentClass {
+  classIndex: number;
+  /** Pixels of the output grid whose argmax is this class. */
+  pixels: number;
+  /** pixels / (H * W) of the output grid. */
+  share: number;
+  label: string | null;
+}
+
+/** One detection after NMS. */
+export interface Detection {
+  classIndex: number;
+  label: string | null;
+  score: number;
+  /** In the original image's pixels (clipped to it). */
+  box: Box;
+  /** The anchor (column of the model's output) the detection comes from. */
+  anchor: number;
+}
+
+/** What a segmentation explanation explains, and the classes present. */
+export interface SegmentTarget {
+  task: 'segment';
+  classIndex: number;
+  label: string | null;
+  /** `region` in model-input pixels, or null. */
+  region: Box | null;
+  /** Pixels of the explained class's mask (inside the region). */
+  pixels: number;
+  /** The classes present, most pixels first. */
+  classes: SegmentClass[];
+}
+
+/** What a detection explanation explains, and every detection. */
+export interface DetectTarget {
+  task: 'detect';
+  /** The explained detection (`box`), or null when there is none (method=eigencam on an image without detections). */
+  box: number | null;
+  boxes: 'one' | 'all';
+  /** Every detection after NMS, highest score first; `box: i` explains `detections[i]`. */
+  detections: Detection[];
+}
+
+/** What an embedding explanation explains. */
+export interface EmbedTarget {
+  task: 'embed';
+  target: 'vector' | 'index' | 'none';
+  /** `index`: the explained output unit. */
+  index?: number;
+}
+
+/** The JSON explanation of a segmentation, detection or embedding model; narrow `target` by `task`. */
+export interface TaskExplanationJson {
+  id: string;
+  url: string;
+  model: string;
+  method: string;
+  layer: string;
+  task: 'segment' | 'detect' | 'embed';
+  /** The explained class (segment class, detection class; embed: the unit, or -1) and its score. */
+  class: TargetClass;
+  target: SegmentTarget | DetectTarget | EmbedTarget;
+  /** The raw map after ReLU at the layer's grid. */
+  map: ExplanationMap;
+  runs: number;
   timings: Record<string, number>;
 }

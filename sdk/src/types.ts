@@ -14,9 +14,19 @@ export type {
   ExplanationJson,
   ExplanationMap,
   ModelInfo,
+  ModelTask,
   Problem,
   TargetClass,
   UnitEvidence,
+} from './responses.js';
+export type {
+  Box,
+  DetectTarget,
+  Detection,
+  EmbedTarget,
+  SegmentClass,
+  SegmentTarget,
+  TaskExplanationJson,
 } from './responses.js';
 
 /** The colormaps of PNG explanations. */
@@ -47,6 +57,8 @@ export interface ServiceExplainOptions {
   metrics?: string;
   /** JSON: how many units to list by channel weight (default 5; 0 = none). */
   units?: number;
+  /** JSON: give each listed unit its own activation map at the layer's grid (`units[i].map`; default off). */
+  unit_maps?: 'true' | 'false' | '1' | '0';
   /** PNG: add the sentence as the X-Explanation-Text header (URL-encoded). */
   text?: 'true' | 'false' | '1' | '0';
   output: 'overlay' | 'heatmap' | 'json';
@@ -75,7 +87,7 @@ export interface ServiceExplainOptions {
   iou?: string;
   /** Detection models: most detections kept (default 300). */
   max_det?: string;
-  /** Embedding models: the direction to explain, D comma-separated numbers. */
+  /** Embedding models: the direction to explain, D comma-separated numbers or a JSON array of them. */
   vector?: string;
   /** Embedding models: one output unit to explain. */
   index?: string;
@@ -86,9 +98,36 @@ export type ImageSource = Blob | ArrayBuffer | ArrayBufferView;
 
 /**
  * The explain options the service accepts (`POST /v1/explain`), all optional: the service fills defaults.
- * `class` may be an index or a label.
+ * `class` may be an index or a label; `vector` text or an array of numbers (sent comma-separated).
  */
-export type ExplainParams = Partial<Omit<ServiceExplainOptions, 'class' | 'output'>> & { class?: string | number };
+export type ExplainParams = Partial<Omit<ServiceExplainOptions, 'class' | 'output' | keyof TaskParams | 'unit_maps'>> & {
+  class?: string | number;
+  /** JSON: give each listed unit its own activation map (`units[i].map`). */
+  unit_maps?: boolean | ServiceExplainOptions['unit_maps'];
+} & TaskParams;
+
+/**
+ * The options of segmentation, detection and embedding models, as numbers or as the service's strings (sent
+ * as `String(value)`: an array becomes comma-separated).
+ */
+export interface TaskParams {
+  /** Segmentation models: restrict the class mask to `[x0, y0, x1, y1]` (or `'x0,y0,x1,y1'`) in model-input pixels. */
+  region?: string | readonly [number, number, number, number];
+  /** Detection models: the detection to explain, 0 = highest score (`detections[box]` of the JSON). */
+  box?: number | string;
+  /** Detection models: score threshold (default 0.25). */
+  conf?: number | string;
+  /** Detection models: NMS IoU threshold (default 0.45). */
+  iou?: number | string;
+  /** Detection models: most detections kept (default 300). */
+  max_det?: number | string;
+  /** Detection models: draw the explained box (`one`) or every detection (`all`). */
+  boxes?: ServiceExplainOptions['boxes'];
+  /** Embedding models: the direction to explain, D numbers (or their comma-separated text). */
+  vector?: string | readonly number[];
+  /** Embedding models: one output unit to explain. */
+  index?: number | string;
+}
 
 /** The PNG outputs. */
 export type PngOutput = Exclude<ServiceExplainOptions['output'], 'json'>;

@@ -47,6 +47,8 @@ export interface ExtraOptions {
   units?: number;
   /** PNG: the sentence was asked for (X-Explanation-Text). */
   text?: boolean;
+  /** JSON: each listed unit carries its own activation map (unit_maps=true). */
+  unitMaps?: boolean;
 }
 
 /** The extra options that differ from their defaults, in a fixed key order; null when none. */
@@ -63,6 +65,7 @@ function extraPart(e: ExtraOptions | undefined): Record<string, unknown> | null 
   if (e.task) out.task = e.task;
   if (e.units !== undefined) out.units = e.units;
   if (e.text) out.text = true;
+  if (e.unitMaps) out.unitMaps = true;
   return Object.keys(out).length > 0 ? out : null;
 }
 

@@ -22,10 +22,18 @@ export interface ExplanationMeta {
   metrics?: Record<string, number>;
   /** The one-sentence explanation (JSON always; PNG with text=true). */
   text?: string;
+  /** Task models: what was explained (the detection's index, a segment, a direction or unit), for badges. */
+  target?: TaskTargetMeta;
   /** Milliseconds spent in each stage when the explanation was computed. */
   timings: Record<string, number>;
   created: string;
 }
+
+/** The explained target of a segmentation, detection or embedding model (a few bytes of KV metadata). */
+export type TaskTargetMeta =
+  | { task: 'detect'; box: number | null }
+  | { task: 'segment' }
+  | { task: 'embed'; target: 'vector' | 'index' | 'none'; index?: number };
 
 /** A cached explanation. */
 export interface CachedExplanation {

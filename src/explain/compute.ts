@@ -14,7 +14,9 @@ import type { PixelMethod } from '../pixel-methods/index.js';
 import type { AttentionMethod, AttentionParams } from '../attention/registry.js';
 import { averageFlip, combineMaps, flipInput, flipMap, type Combine } from './compose.js';
 import type { ModelFeed } from './model-feed.js';
-import { runTargets, type RunNeeds, type Target, type TargetRequest, type TargetRun } from './seed-run.js';
+import type { TaskRequest } from '../tasks/resolve.js';
+import { runNeeds } from './run-plan.js';
+import { runTargets, type OutputTargets, type Target, type TargetRequest, type TargetRun } from './seed-run.js';
 import { topUnits, type UnitEvidence } from './units.js';
 
 /** The method of a request: a CAM method, a pixel-level one, or an attention method. */
@@ -32,13 +34,20 @@ export interface ComputeRequest {
   inputLayer?: LayerSpec;
   combine: Combine;
   aug: 'none' | 'flip';
-  /** The targets as a request (classifiers), or resolved seed rows (other tasks: src/explain/task-explain.ts). */
-  targets: TargetRequest | Target[];
+  /**
+   * The targets as a request (classifiers), resolved seed rows, or targets resolved from the run's own output
+   * (other tasks: src/explain/task-explain.ts).
+   */
+  targets: TargetRequest | Target[] | OutputTargets;
+  /** A segment, detect or embed request's task options (absent for classifiers); read by the run plan. */
+  task?: TaskRequest;
   /** SmoothGrad's copies and noise level. */
   n: number;
   sigma: number;
   /** List the top `units` units of the first layer by channel weight (0 or absent: none; see units.ts). */
   units?: number;
+  /** With `units`: give each listed unit its own activation map. */
+  unitMaps?: boolean;
 }
 
 /** One target's map. */
@@ -52,18 +61,11 @@ export interface ExplainedTarget {
 /** The result of {@link computeMaps}. */
 export interface Computed {
   logits: Float32Array;
+  /** The explained output of the image (a task model's whole output; the logits for classifiers). */
+  output: Float32Array;
   explained: ExplainedTarget[];
   /** Model runs spent. */
   runs: number;
-}
-
-/** What the request's run must return: a CAM method's layers, or what the pixel method's registry entry needs. */
-function runNeeds(req: ComputeRequest): RunNeeds {
-  const m = req.method;
-  if (m.kind === 'cam') return { layers: req.layers };
-  if (m.kind === 'attention') return { layers: [], attention: { gradient: m.attention.needsGradient } };
-  const { plain, guided, gradcam } = m.pixel.needs;
-  return { layers: gradcam ? req.layers : [], input: { layer: req.inputLayer!, plain, guided } };
 }
 
 async function layerMaps(
@@ -97,18 +99,25 @@ export function unitsUnavailable(req: ComputeRequest): string | undefined {
   return undefined;
 }
 
-function unitsOf(cam: CamMethod, run: TargetRun, i: number, layer: LayerSpec, map: FloatMap, k: number): UnitEvidence[] | undefined {
+function unitsOf(
+  cam: CamMethod,
+  run: TargetRun,
+  i: number,
+  layer: LayerSpec,
+  map: FloatMap,
+  req: ComputeRequest,
+): UnitEvidence[] | undefined {
   const t = run.layers.get(layer.name)!;
   const input = { activation: t.activation, gradient: t.gradients[i], channels: t.channels, height: t.height, width: t.width };
   const weights = cam.unitWeights(input);
-  return weights && topUnits(input, weights, map.data, layer.units, k);
+  return weights && topUnits(input, weights, map.data, layer.units, req.units ?? 0, req.unitMaps);
 }
 
 async function mapsOnce(
   feed: ModelFeed,
   input: Float32Array,
   req: ComputeRequest,
-  targets: TargetRequest | Target[],
+  targets: ComputeRequest['targets'],
 ): Promise<{ run: TargetRun; maps: FloatMap[]; units: (UnitEvidence[] | undefined)[]; runs: number }> {
   const run = await runTargets(feed, input, runNeeds(req), targets);
   const { width, height } = feed.inputSize;
@@ -120,7 +129,7 @@ async function mapsOnce(
     const m = req.method;
     if (m.kind === 'cam') {
       const perLayer = await layerMaps(m.cam, feed, run, i, req, input);
-      units.push(req.units ? unitsOf(m.cam, run, i, req.layers[0], perLayer[0], req.units) : undefined);
+      units.push(req.units ? unitsOf(m.cam, run, i, req.layers[0], perLayer[0], req) : undefined);
       maps.push(perLayer.length === 1 ? perLayer[0] : combineMaps(perLayer, req.combine, width, height));
       continue;
     }
@@ -184,6 +193,7 @@ export async function computeMaps(feed: ModelFeed, input: Float32Array, req: Com
   }
   return {
     logits: first.run.logits,
+    output: first.run.output,
     explained: first.run.targets.map((target, i) => ({ target, map: maps[i], ...(first.units[i] ? { units: first.units[i] } : {}) })),
     runs,
   };

@@ -4,16 +4,17 @@
  * images they carry (batches split at the model's batch limit), each weighed by the input's pixels. The
  * unit is one image at 224 x 224 through the prepared model, so a plain Grad-CAM of a 224 px model costs 1.
  * It follows the engine's run structure (compute.ts, seed-run.ts, metrics.ts): the request's own run (plus
- * a forward run to find the top classes when they cannot come from the same run), the methods' extra
+ * a forward run to find the targets when they cannot come from the same run: run-plan.ts decides that for
+ * the engine and for this count alike), the methods' extra
  * images per target and layer (Score-CAM's masked copies, the noisy copies of Smooth Grad-CAM++ and
  * SmoothGrad), the same again for aug=flip, and the metrics' batched forward passes. Score-CAM's count is
  * an upper bound (it masks at most its channel cap, fewer when channels are inactive); the rest is exact.
  */
-import { taskOf, type Manifest } from '../manifest.js';
+import type { Manifest } from '../manifest.js';
 import type { ComputeRequest } from './compute.js';
 import { METRIC_STEPS, type Metric } from './metrics.js';
-import { batchLimit, classCount, inputSize } from './model-feed.js';
-import { IDENTITY_SEED_MAX_CLASSES } from './seed-run.js';
+import { batchLimit, inputSize } from './model-feed.js';
+import { planTargets } from './run-plan.js';
 
 /** Pixels of the cost unit (one 224 x 224 image). */
 export const UNIT_PIXELS = 224 * 224;
@@ -52,19 +53,11 @@ export function requestCost(manifest: Manifest, compute: ComputeRequest, metrics
   const pass = (first: boolean, part: 'request' | 'flip') => {
     const m = compute.method;
     const req = compute.targets;
-    const named = Array.isArray(req) || req.classIndex !== null;
-    const targets = Array.isArray(req) ? req.length : req.classIndex !== null ? 1 : req.top;
+    const targets = Array.isArray(req) ? req.length : 'kind' in req || req.classIndex !== null ? 1 : req.top;
     const pixel = m.kind === 'pixel' ? m.pixel : undefined;
-    const onlyShared = !pixel || (!pixel.needs.plain && !pixel.needs.guided);
-    const layers = m.kind === 'cam' || pixel?.needs.gradcam ? compute.layers.length : 0;
-    const logitsOnly = onlyShared && layers === 0 && m.kind !== 'attention';
-    // the model picks its own top-k targets in the run (seed.select), or one identity run serves every class
-    const inGraph = !logitsOnly && !!manifest.seed.select;
-    const viaIdentity = !inGraph && onlyShared && (logitsOnly || classCount(manifest) <= IDENTITY_SEED_MAX_CLASSES);
-    // segmentation, detection and embedding targets come from a forward run first (src/explain/task-explain.ts)
-    if (first && taskOf(manifest).kind !== 'classify') add(part, 1);
-    else if (first && !named && !viaIdentity && !inGraph) add(part, 1);
-    add(part, 1);
+    // the mirrored pass feeds the first pass's targets: one run
+    const ownRuns = first ? planTargets(manifest, compute).runs : 1;
+    for (let r = 0; r < ownRuns; r++) add(part, 1);
     for (let t = 0; t < targets; t++) {
       if (m.kind === 'cam') {
         for (const layer of compute.layers) add(first ? 'method' : 'flip', m.cam.extraImages(Number(layer.shape[1])));

@@ -10,11 +10,6 @@ import type { Manifest } from '../manifest.js';
 import type { RunTensor } from '../runtime/runner.js';
 import type { TargetRequest } from './seed-run.js';
 
-/** Whether `manifest`'s model can choose the request's targets itself. */
-export function selectsInGraph(manifest: Manifest): boolean {
-  return !!manifest.seed.select;
-}
-
 /** The [2, K] template of a request's targets. */
 export function targetTemplate(req: TargetRequest, k: number): RunTensor {
   const data = new Float32Array(2 * k).fill(req.counterfactual ? -1 : 1, 0, k);

@@ -59,15 +59,29 @@ export interface FloatOutput {
   dims: readonly number[];
 }
 
-/** k = [0] for a model with in-graph target selection (manifest `seed.select`): the fed seeds are used as given. */
-function noSelection(manifest: Manifest): Record<string, RunTensor> {
-  const name = manifest.seed.select?.topK;
-  return name ? { [name]: { type: 'int64', dims: [1], data: new BigInt64Array(1) } } : {};
+const int64 = (value: number): RunTensor => ({ type: 'int64', dims: [1], data: BigInt64Array.of(BigInt(value)) });
+
+/**
+ * The feeds of the in-graph target inputs that leave the fed seeds as they are: k = [0] for the top-k
+ * selection (manifest `seed.select`); build = [0], class = [-1] and a [1, 1] region of ones for the task
+ * target (manifest `seed.task`).
+ *
+ * @example
+ * await session.run({ ...idleTargetFeeds(manifest.seed), [manifest.input.name]: image, [manifest.seed.name]: seed }, fetches);
+ */
+export function idleTargetFeeds(seed: Pick<Manifest['seed'], 'select' | 'task'>): Record<string, RunTensor> {
+  const feeds: Record<string, RunTensor> = {};
+  const { select, task } = seed;
+  if (select) feeds[select.topK] = int64(0);
+  if (task) feeds[task.build] = int64(0);
+  if (task?.class) feeds[task.class] = int64(-1);
+  if (task?.region) feeds[task.region] = { type: 'float32', dims: [1, 1], data: Float32Array.of(1) };
+  return feeds;
 }
 
 /**
  * The feeds a raw session needs besides the image and the shared seed: an empty [0, ...seed row] tensor for
- * each of the layers' own seed inputs and k = [0] for the in-graph target selection. For tools, tests and
+ * each of the layers' own seed inputs and the idle feeds of the in-graph targets (k = [0], build = [0]). For tools, tests and
  * benchmarks that run a prepared model without a {@link ModelFeed}.
  *
  * @example
@@ -77,7 +91,7 @@ export function ownSeedFeeds(manifest: Manifest): Record<string, RunTensor> {
   const row = seedRowDims(manifest);
   const empty: RunTensor = { type: 'float32', dims: [0, ...row], data: new Float32Array(0) };
   return {
-    ...noSelection(manifest),
+    ...idleTargetFeeds(manifest.seed),
     ...Object.fromEntries(
       seedInputs(manifest)
         .slice(1)
@@ -103,6 +117,7 @@ export class ModelFeed {
   readonly seedWidth: number;
   private readonly seeds: string[];
   private readonly emptySeed: RunTensor;
+  private readonly idle: Record<string, RunTensor>;
   private count = 0;
 
   /** `options.batchLimit` overrides the model's {@link batchLimit} (benchmarks that study batch sizes). */
@@ -117,6 +132,7 @@ export class ModelFeed {
     this.seedRow = seedRowDims(manifest);
     this.seedWidth = this.seedRow.reduce((a, b) => a * b, 1);
     this.emptySeed = { type: 'float32', dims: [0, ...this.seedRow], data: new Float32Array(0) };
+    this.idle = idleTargetFeeds(manifest.seed);
   }
 
   /** The model input's height and width. */
@@ -157,17 +173,16 @@ export class ModelFeed {
   }
 
   /**
-   * One run; every seed input missing from `feeds` gets an empty [0, K] seed, and a model with in-graph target
-   * selection (manifest `seed.select`) k = [0] when `feeds` leave it out (the seeds are then used as fed).
+   * One run; every seed input missing from `feeds` gets an empty [0, K] seed, and the in-graph target inputs
+   * (manifest `seed.select`, `seed.task`) that `feeds` leave out get their idle values (the seeds are then
+   * used as fed).
    */
   run(feeds: Record<string, RunTensor>, fetches: readonly string[]): Promise<Record<string, RunTensor>> {
     this.count++;
-    const missing = this.seeds.filter((name) => !(name in feeds));
-    const topK = this.manifest.seed.select?.topK;
-    if (missing.length === 0 && (!topK || topK in feeds)) return this.session.run(feeds, fetches);
-    const defaults: Record<string, RunTensor> = Object.fromEntries(missing.map((name) => [name, this.emptySeed]));
-    if (topK && !(topK in feeds)) Object.assign(defaults, noSelection(this.manifest));
-    return this.session.run({ ...feeds, ...defaults }, fetches);
+    const defaults: Record<string, RunTensor> = {};
+    for (const name of this.seeds) if (!(name in feeds)) defaults[name] = this.emptySeed;
+    for (const [name, t] of Object.entries(this.idle)) if (!(name in feeds)) defaults[name] = t;
+    return this.session.run(Object.keys(defaults).length === 0 ? feeds : { ...feeds, ...defaults }, fetches);
   }
 
   /** The float32 output `name` of a run; a missing or non-float output is a 500 (a broken prepared model). */

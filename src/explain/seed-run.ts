@@ -1,15 +1,11 @@
 /**
  * @module
- * The model run(s) behind one request's targets. A target is a seed vector over the K logits: e_c (class c),
- * -e_c (counterfactual, Grad-CAM paper section 5), e_a - e_b (contrastive: why a rather than b). All targets
- * of a request share one forward pass: the seed carries one row per target (the batch contract of
- * src/manifest.ts, N = 1 image and S rows). When the targets depend on the prediction (top-1, top=k):
- * - if the model chooses targets itself (manifest `seed.select`), one run with a target template and k
- *   (in-graph-targets.ts), at any class count;
- * - else, if only the layers' shared seed is needed and K <= {@link IDENTITY_SEED_MAX_CLASSES}, one run with the K
- *   identity rows gives every class's gradient, and each target's gradient is the same linear combination of
- *   rows as its seed (G is linear in the seed);
- * - otherwise a forward-only run finds the classes first (2 runs).
+ * The model run(s) behind one request's targets. A target is a seed vector over the explained output: e_c
+ * (class c), -e_c (counterfactual, Grad-CAM paper section 5), e_a - e_b (contrastive: why a rather than b),
+ * or a task's functional (segment mask, detection score, direction: src/tasks). All targets of a request
+ * share one forward pass: the seed carries one row per target (the batch contract of src/manifest.ts, N = 1
+ * image and S rows). How the rows reach the model (fed, identity rows, built in the graph, resolved after
+ * the run, or found by a forward run first) is planned by run-plan.ts, which the cost accounting shares.
  * The image input's plain and guided gradients have seed inputs of their own (fed only when needed: an
  * empty seed skips their backward graph).
  */
@@ -17,10 +13,10 @@ import { ApiError } from '../errors.js';
 import type { LayerSpec } from '../manifest.js';
 import type { RunTensor } from '../runtime/runner.js';
 import type { ModelFeed } from './model-feed.js';
-import { chosenClasses, selectsInGraph, targetTemplate, topKFeed } from './in-graph-targets.js';
+import { chosenClasses, targetTemplate, topKFeed } from './in-graph-targets.js';
+import { planClassTargets } from './run-plan.js';
 
-/** The largest class count explained with identity seeds in one run. */
-export const IDENTITY_SEED_MAX_CLASSES = 16;
+export { IDENTITY_SEED_MAX_CLASSES } from './run-plan.js';
 
 /** Which targets a request explains (indices already resolved from labels). */
 export interface TargetRequest {
@@ -32,6 +28,21 @@ export interface TargetRequest {
   counterfactual: boolean;
   /** Contrast with this class: seed e_class - e_versus. */
   versus: number | null;
+}
+
+/**
+ * Targets known only from the run's own output (task models, run-plan.ts paths `in-graph` and `after-run`):
+ * the run feeds `feeds` (the in-graph task target's inputs, or none) with `seed` rows for the shared seed,
+ * fetches `fetches` too, and `resolve` turns the explained output of the image (and the run's outputs) into
+ * the targets. When `resolve` says the graph's rows are not those targets, one more run feeds them.
+ */
+export interface OutputTargets {
+  kind: 'from-output';
+  feeds: Record<string, RunTensor>;
+  /** The shared seed's rows: 'empty' when the graph builds them, 'zero' (one zero row) when no gradient is read. */
+  seed: 'empty' | 'zero';
+  fetches: string[];
+  resolve(output: Float32Array, out: Record<string, RunTensor>): { targets: Target[]; matches: boolean };
 }
 
 /** One explained target. */
@@ -72,6 +83,8 @@ export interface AttentionTensors {
 /** The results of {@link runTargets}. */
 export interface TargetRun {
   logits: Float32Array;
+  /** The explained output of the image (the logits for classifiers; a task model's whole output). */
+  output: Float32Array;
   targets: Target[];
   layers: Map<string, LayerTensors>;
   /** The input's plain / guided gradient per target (C x H x W each), when asked for. */
@@ -117,19 +130,26 @@ function combineRows(data: Float32Array, per: number, weights: Float32Array): Fl
  * const r = await runTargets(feed, input, { layers: [layer] }, { classIndex: null, top: 5, counterfactual: false, versus: null });
  * r.targets.length; // 5, from one forward pass
  */
-export async function runTargets(feed: ModelFeed, input: Float32Array, needs: RunNeeds, req: TargetRequest | Target[]): Promise<TargetRun> {
+export async function runTargets(
+  feed: ModelFeed,
+  input: Float32Array,
+  needs: RunNeeds,
+  req: TargetRequest | Target[] | OutputTargets,
+): Promise<TargetRun> {
   const { manifest, classes: k } = feed;
+  if (!Array.isArray(req) && 'kind' in req) return runForOutputTargets(feed, input, needs, req);
   let runs = 0;
+  const named = Array.isArray(req) || req.classIndex !== null;
+  const { path } = planClassTargets(manifest, needs, named);
+  const logitsOnly = needs.layers.length === 0 && !needs.attention?.gradient && !needs.input?.plain && !needs.input?.guided;
+  const inGraph = path === 'in-graph';
+  const viaIdentity = path === 'identity';
   let targets = Array.isArray(req) ? req : req.classIndex !== null ? targetsFor([req.classIndex], req, k) : undefined;
-  const onlyShared = !needs.input || (!needs.input.plain && !needs.input.guided);
-  const sharedSeed = needs.layers.length > 0 || !!needs.attention?.gradient;
-  const logitsOnly = onlyShared && !sharedSeed; // e.g. smoothgrad (the gradients come from its batch), rollout
-  const inGraph = !targets && !logitsOnly && selectsInGraph(manifest);
-  const viaIdentity = !targets && !inGraph && onlyShared && (logitsOnly || k <= IDENTITY_SEED_MAX_CLASSES);
-  if (!targets && !viaIdentity && !inGraph) {
+  if (path === 'forward-first') {
     runs++;
     targets = targetsFor(topClasses(await feed.logits(input), (req as TargetRequest).top), req as TargetRequest, k);
   }
+  const sharedSeed = needs.layers.length > 0 || !!needs.attention?.gradient;
   const seedRows = viaIdentity ? (logitsOnly ? [] : identity(k)) : inGraph ? [] : targets!.map((t) => t.seed);
   // With in-graph selection every fed seed is the template; the model makes the rows of the top classes.
   const seedFeed = (): RunTensor => (inGraph ? targetTemplate(req as TargetRequest, k) : feed.rows(seedRows));
@@ -159,11 +179,27 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
   }
   const out = await feed.run(feeds, fetches);
   runs++;
-  const logits = feed.floats(out, manifest.logits.name).data.slice(0, k);
+  const output = feed.floats(out, manifest.logits.name).data.slice(0, feed.seedWidth);
+  const logits = output.subarray(0, k);
   if (inGraph) targets = targetsFor(chosenClasses(manifest, out, (req as TargetRequest).top), req as TargetRequest, k);
   if (viaIdentity) targets = targetsFor(topClasses(logits, (req as TargetRequest).top), req as TargetRequest, k);
+  return { ...readRun(feed, out, needs, targets!, viaIdentity, input.length), logits, output, runs };
+}
+
+/** The layers', input's and attention's tensors of a run, one per target (identity rows combined per target). */
+function readRun(
+  feed: ModelFeed,
+  out: Record<string, RunTensor>,
+  needs: RunNeeds,
+  targets: Target[],
+  viaIdentity: boolean,
+  imageSize: number,
+): Omit<TargetRun, 'logits' | 'output' | 'runs'> {
+  const { manifest } = feed;
+  const blocks = needs.attention ? (manifest.attention?.blocks ?? []) : [];
+  const il = needs.input?.layer;
   const pick = (data: Float32Array, per: number): Float32Array[] =>
-    targets!.map((t, i) => (viaIdentity ? combineRows(data, per, t.seed) : data.slice(i * per, (i + 1) * per)));
+    targets.map((t, i) => (viaIdentity ? combineRows(data, per, t.seed) : data.slice(i * per, (i + 1) * per)));
   const layers = new Map<string, LayerTensors>();
   for (const l of needs.layers) {
     const a = feed.floats(out, l.activation);
@@ -177,7 +213,7 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
       width,
     });
   }
-  const per = input.length;
+  const per = imageSize;
   const plain = il && needs.input!.plain ? pick(feed.floats(out, il.gradient).data, per) : undefined;
   const guided = il && needs.input!.guided ? pick(feed.floats(out, il.guidedGradient!).data, per) : undefined;
   const size = (b: (typeof blocks)[number]) => b.heads * b.tokens * b.tokens;
@@ -187,7 +223,27 @@ export async function runTargets(feed: ModelFeed, input: Float32Array, needs: Ru
         ...(needs.attention.gradient ? { gradients: transpose(blocks.map((b) => pick(feed.floats(out, b.gradient!).data, size(b)))) } : {}),
       }
     : undefined;
-  return { logits, targets: targets!, layers, plain, guided, ...(attention ? { attention } : {}), runs };
+  return { targets, layers, plain, guided, ...(attention ? { attention } : {}) };
+}
+
+/** {@link runTargets} for targets resolved from the run's own output ({@link OutputTargets}). */
+async function runForOutputTargets(feed: ModelFeed, input: Float32Array, needs: RunNeeds, req: OutputTargets): Promise<TargetRun> {
+  const { manifest } = feed;
+  if (needs.input || needs.attention) throw new Error('runTargets: targets from the output serve CAM layers only');
+  const feeds: Record<string, RunTensor> = {
+    [manifest.input.name]: feed.images(input),
+    [manifest.seed.name]: req.seed === 'empty' ? feed.zeroRows(0) : feed.zeroRows(1),
+    ...req.feeds,
+  };
+  const fetches = [manifest.logits.name, ...needs.layers.flatMap((l) => [l.activation, l.gradient]), ...req.fetches];
+  const out = await feed.run(feeds, fetches);
+  const output = feed.floats(out, manifest.logits.name).data.slice(0, feed.seedWidth);
+  const { targets, matches } = req.resolve(output, out);
+  if (!matches) {
+    const again = await runTargets(feed, input, needs, targets);
+    return { ...again, runs: again.runs + 1 };
+  }
+  return { ...readRun(feed, out, needs, targets, false, input.length), logits: output.subarray(0, feed.classes), output, runs: 1 };
 }
 
 /** [block][target] to [target][block]. */

@@ -7,6 +7,7 @@
  * gradcam, gradcam++, xgradcam); for the others the reason is reported instead, never invented weights.
  */
 import type { CamInput } from '../cam/base.js';
+import type { FloatMap } from '../image/index.js';
 import type { LayerDissection, Manifest } from '../manifest.js';
 import { unitsUnavailable, type ComputeRequest, type ExplainedTarget } from './compute.js';
 
@@ -27,10 +28,13 @@ export interface UnitEvidence {
   iou: number | null;
   /** Its part of the map: sum over the map's positive pixels of alpha_k A_k, over the sum of the map. */
   share: number;
+  /** With unit maps asked for: the unit's own activation A_k at the layer's grid (raw, before any weight or ReLU). */
+  map?: FloatMap;
 }
 
 /**
- * The `k` units with the largest positive channel weights, best first (ties: lower index first).
+ * The `k` units with the largest positive channel weights, best first (ties: lower index first); with
+ * `withMaps`, each with its own activation map (channel k of A).
  *
  * @example
  * topUnits(input, weights, map, layer.units, 5)[0]; // { index: 812, weight: 0.013, name: 'star', iou: 0.21, share: 0.18 }
@@ -41,6 +45,7 @@ export function topUnits(
   map: Float32Array,
   dissection: LayerDissection | undefined,
   k: number,
+  withMaps = false,
 ): UnitEvidence[] {
   const order: number[] = [];
   for (let c = 0; c < weights.length; c++) if (weights[c]! > 0) order.push(c);
@@ -58,8 +63,15 @@ export function topUnits(
       name: dissection?.names[index] ?? null,
       iou: dissection ? (dissection.iou[index] ?? null) : null,
       share: total > 0 ? (weight * part) / total : 0,
+      ...(withMaps ? { map: unitMap(input, index) } : {}),
     };
   });
+}
+
+/** Channel `index` of the layer's activation, h x w row-major (a copy). */
+function unitMap(input: CamInput, index: number): FloatMap {
+  const plane = input.height * input.width;
+  return { width: input.width, height: input.height, data: input.activation.slice(index * plane, (index + 1) * plane) };
 }
 
 function percent(p: number): string {

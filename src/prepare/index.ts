@@ -20,6 +20,7 @@ import { quantizeWeights, type QuantizeReport } from './quantize.js';
 import { sha256Hex } from './sha256.js';
 import { verifyPrepared } from './verify.js';
 import { addTargetSelection, TOP_CLASSES_NAME, TOP_K_NAME } from './target-select.js';
+import { addTaskTargets, buildsTaskTargets } from './task-target.js';
 import { int8Activations, type Int8Report } from './int8-activations.js';
 import { checkOptions, type PrepareOptions } from './options.js';
 import { layerLayouts } from './layer-layouts.js';
@@ -175,6 +176,11 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
   const selects = opts.targetSelection && a.task.kind === 'classify' && folded.length === 0;
   const ownSeeds = [...new Set(graph.layers.flatMap((l) => [l.seed, l.guidedSeed]).filter((s): s is string => !!s && s !== SEED_NAME))];
   if (selects) addTargetSelection(graph.model, { logits: a.logits.name, classes: a.logits.classes, seed: SEED_NAME, otherSeeds: ownSeeds });
+  // The default segmentation / detection target built in the graph (one run per task request), same conditions.
+  const taskTarget =
+    opts.targetSelection && buildsTaskTargets(a.task) && folded.length === 0
+      ? addTaskTargets(graph.model, { output: a.logits.name, seed: SEED_NAME, task: a.task, row: seedRow })
+      : undefined;
   const t1 = performance.now();
   const quantization = opts.quantize === 'int8' ? quantizeWeights(graph.model) : null;
   // After the weights: the int8 trunk reads the same int8 weight tensors as any float op that remains.
@@ -210,7 +216,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
       bytes,
       runner,
       a.input,
-      { name: SEED_NAME, classes: a.logits.classes, row: seedRow, topK: selects ? TOP_K_NAME : undefined },
+      { name: SEED_NAME, classes: a.logits.classes, row: seedRow, topK: selects ? TOP_K_NAME : undefined, task: taskTarget },
       layers,
     );
   const t4 = performance.now();
@@ -222,6 +228,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
       name: SEED_NAME,
       shape: seedShape(graph.model, seedRow),
       ...(selects ? { select: { topK: TOP_K_NAME, classes: TOP_CLASSES_NAME } } : {}),
+      ...(taskTarget ? { task: taskTarget } : {}),
     },
     logits: { name: a.logits.name },
     task: a.task,

@@ -55,8 +55,9 @@ export interface PrepareOptions {
    */
   calibrate?: RgbImage[];
   /**
-   * Let the model choose its own targets (top-k of its logits, manifest `seed.select`) so that top-k
-   * explanations take one run. Default true; false gives a model that only takes fed seeds.
+   * Let the model choose its own targets so that the default request takes one run: a classifier's top-k
+   * (manifest `seed.select`), a segmenter's default class segment or a detector's top detection (manifest
+   * `seed.task`). Default true; false gives a model that only takes fed seeds.
    */
   targetSelection?: boolean;
   /** Run the prepared model once to check it (default true). */

@@ -132,6 +132,8 @@ export function quantizeActivations(
   const trunk = trunkNodes(graph, layers);
   const inTrunk = new Set(trunk);
   const produced = new Set(trunk.flatMap((n) => n.output));
+  // Constant nodes' outputs are never calibrated (they are not activations): an Add reading one stays float.
+  const constants = new Set(trunk.filter((n) => n.opType === 'Constant').flatMap((n) => n.output));
   const report: ActivationReport = { int8: {}, float: {}, floatCopies: 0 };
 
   // Who outside the trunk reads which trunk tensor (main graph, subgraphs, outputs).
@@ -226,7 +228,10 @@ export function quantizeActivations(
       }
       nodes.push(onnx.NodeProto.create({ ...n, opType: 'QLinearConv', input: inputs, output: [y.q], name: `${base}/QLinearConv` }));
       count(report.int8, 'QLinearConv');
-    } else if (n.opType === 'Add' && n.input.every((i) => produced.has(i) || graph.input.some((v) => v.name === i))) {
+    } else if (
+      n.opType === 'Add' &&
+      n.input.every((i) => (produced.has(i) && !constants.has(i)) || graph.input.some((v) => v.name === i))
+    ) {
       const [a, b] = [ensureQ(n.input[0]!), ensureQ(n.input[1]!)];
       const { out, absorbed: r } = folded(n.output[0]!);
       if (r) absorbed.add(r);

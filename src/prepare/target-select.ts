@@ -16,9 +16,10 @@
  * - an int64 output `gradcam_top_classes` [N * k] with the classes chosen for the shared seed (empty when
  *   k = 0), so the caller reads which classes the gradients belong to.
  */
-import { onnx, DataType, type ModelProto, type NodeProto, type GraphProto } from '../onnx/proto.js';
+import { DataType, type ModelProto, type NodeProto } from '../onnx/proto.js';
 import { makeNode } from '../onnx/nodes.js';
 import { makeFloatTensor, makeInt64Tensor } from '../onnx/tensor.js';
+import { constant, ifNode, renameReads, valueInfo } from './seed-branch.js';
 
 /** Name of the int64 [1] input that asks for in-graph top-k targets. */
 export const TOP_K_NAME = 'gradcam_top_k';
@@ -34,30 +35,6 @@ export interface TargetSelectRequest {
   seed: string;
   /** Further seed inputs (own backward graphs) that get the same selection. */
   otherSeeds: string[];
-}
-
-function valueInfo(name: string, elemType: number, dims: (number | string)[]): onnx.ValueInfoProto {
-  const dim = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
-  return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim } } } });
-}
-
-function constant(name: string, tensor: onnx.TensorProto): NodeProto {
-  return makeNode('Constant', [], [name], { value: tensor }, name);
-}
-
-/** Rename every read of `from` to `to` in `nodes` and their subgraphs. */
-function renameReads(nodes: NodeProto[], from: string, to: string): void {
-  for (const n of nodes) {
-    n.input = n.input.map((i) => (i === from ? to : i));
-    for (const a of n.attribute) {
-      if (a.g) renameReads(a.g.node, from, to);
-      for (const g of a.graphs ?? []) renameReads(g.node, from, to);
-    }
-  }
-}
-
-function graphAttr(name: string, g: GraphProto): onnx.AttributeProto {
-  return onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.GRAPH, g });
 }
 
 /** The If that replaces seed input `seed` by `selected` (and, when `classesOut` is set, outputs the classes). */
@@ -94,10 +71,12 @@ function selectNodes(req: TargetSelectRequest, seed: string, selected: string, c
     elseNodes.push(constant(p('else_classes'), makeInt64Tensor(p('else_classes_value'), [0], [])));
     elseOut.push(valueInfo(p('else_classes'), DataType.INT64, [0]));
   }
-  const ifNode = makeNode('If', [cond], classesOut ? [selected, classesOut] : [selected], {}, p('if'));
-  ifNode.attribute.push(
-    graphAttr('then_branch', onnx.GraphProto.create({ name: p('then'), node: then, output: thenOut })),
-    graphAttr('else_branch', onnx.GraphProto.create({ name: p('else'), node: elseNodes, output: elseOut })),
+  const node = ifNode(
+    p('if'),
+    cond,
+    classesOut ? [selected, classesOut] : [selected],
+    { name: p('then'), nodes: then, outputs: thenOut },
+    { name: p('else'), nodes: elseNodes, outputs: elseOut },
   );
   return [
     makeNode('Shape', [seed], [p('shape')], {}, p('shape')),
@@ -107,7 +86,7 @@ function selectNodes(req: TargetSelectRequest, seed: string, selected: string, c
     makeNode('Greater', [TOP_K_NAME, p('zero_1')], [hasK], {}, hasK),
     makeNode('Greater', [rows, p('zero_1')], [hasRows], {}, hasRows),
     makeNode('And', [hasK, hasRows], [cond], {}, cond),
-    ifNode,
+    node,
   ];
 }
 

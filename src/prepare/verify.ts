@@ -7,7 +7,8 @@
  */
 import { ApiError } from '../errors.js';
 import type { ModelRunner, RunTensor } from '../runtime/runner.js';
-import type { LayerSpec } from '../manifest.js';
+import type { LayerSpec, TaskTargetInputs } from '../manifest.js';
+import { idleTargetFeeds } from '../explain/model-feed.js';
 import type { ImageInput } from './input.js';
 
 function concrete(dims: readonly (string | number)[]): number[] {
@@ -23,7 +24,7 @@ export async function verifyPrepared(
   model: Uint8Array,
   runner: ModelRunner,
   input: ImageInput,
-  seed: { name: string; classes: number; row?: readonly number[]; topK?: string },
+  seed: { name: string; classes: number; row?: readonly number[]; topK?: string; task?: TaskTargetInputs },
   layers: readonly LayerSpec[],
 ): Promise<void> {
   // Two seed rows (a batch baked into a reshape shows only with more than one): each [K] for classifiers, the
@@ -35,9 +36,10 @@ export async function verifyPrepared(
   const seedTensor = zeros([2, ...row]);
   if (seed.topK) (seedTensor.data as Float32Array).fill(1, 0, rowSize);
   else for (let r = 0; r < 2; r++) (seedTensor.data as Float32Array)[r * rowSize + (r % rowSize)] = 1;
-  const selection: Record<string, RunTensor> = seed.topK
-    ? { [seed.topK]: { type: 'int64', dims: [1], data: BigInt64Array.from([BigInt(rows)]) } }
-    : {};
+  const selection: Record<string, RunTensor> = {
+    ...idleTargetFeeds({ task: seed.task }),
+    ...(seed.topK ? { [seed.topK]: { type: 'int64', dims: [1], data: BigInt64Array.from([BigInt(rows)]) } } : {}),
+  };
   const outputsOf = (l: LayerSpec) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])];
   const fetches = layers.flatMap(outputsOf);
   let out: Record<string, RunTensor>;

@@ -13,6 +13,7 @@ import type { AppEnv } from './app-env.js';
 import { EmbedSchema, embedSnippets } from './embed.js';
 import { cacheHeaders, explanationHeaders, explanationUrl, isKeyed } from './explain/response.js';
 import { EXPLANATION_HEADERS, ExplanationJsonSchema, problems } from './schemas.js';
+import { TaskExplanationJsonSchema } from './task-schemas.js';
 
 const FILE = /^([A-Za-z0-9_-]{43})\.(png|json)$/;
 
@@ -51,7 +52,7 @@ const route = createRoute({
       headers: EXPLANATION_HEADERS,
       content: {
         'image/png': { schema: z.string().openapi({ format: 'binary' }) },
-        'application/json': { schema: z.union([ExplanationJsonSchema, MetadataSchema]) },
+        'application/json': { schema: z.union([ExplanationJsonSchema, TaskExplanationJsonSchema, MetadataSchema]) },
       },
     },
     304: { description: 'Not modified (If-None-Match matched the ETag).' },

@@ -14,6 +14,16 @@ import { BODY_TYPES } from './explain/image-input.js';
 /** A binary body in OpenAPI. */
 export const binary = z.string().openapi({ format: 'binary' });
 
+/**
+ * The form of a request: the options plus the `file`; a `vector` option may also come as a file part (a
+ * JSON array; read as text and validated with the other options by the route).
+ */
+function formSchema<T extends z.ZodObject>(options: T) {
+  const file = z.any().openapi({ type: 'string', format: 'binary' });
+  const form = options.partial().extend({ file });
+  return 'vector' in options.shape ? form.extend({ vector: z.union([z.string(), file]).optional() }) : form;
+}
+
 /** `middleware` and `request` of a createRoute() for a route taking an image and `options`. */
 export function imageRequest<T extends z.ZodObject>(options: T) {
   return {
@@ -26,7 +36,7 @@ export function imageRequest<T extends z.ZodObject>(options: T) {
         content: {
           'image/png': { schema: binary },
           'image/jpeg': { schema: binary },
-          'multipart/form-data': { schema: options.partial().extend({ file: z.any().openapi({ type: 'string', format: 'binary' }) }) },
+          'multipart/form-data': { schema: formSchema(options) },
         },
       },
     },

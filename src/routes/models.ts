@@ -1,7 +1,7 @@
 /**
  * @module
- * GET /v1/models and GET /v1/models/{id}: the available prepared models, their input size, labels, layers
- * and methods. Reads manifests only: no session is created.
+ * GET /v1/models and GET /v1/models/{id}: the available prepared models, their input size, task, classes,
+ * labels, layers and the methods they take. Reads manifests only: no session is created.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { METHOD_NAMES } from '../cam/registry.js';
@@ -10,7 +10,7 @@ import type { Manifest } from '../manifest.js';
 import { DEFAULT_MODEL, listModelIds } from '../models/source.js';
 import { PIXEL_METHODS } from '../pixel-methods/index.js';
 import type { AppEnv } from './app-env.js';
-import { classCount } from '../explain/model-feed.js';
+import { modelClasses, modelTask, ModelTaskSchema, taskCamMethods } from './model-task.js';
 import { openapiHook } from './problem.js';
 import { problems } from './schemas.js';
 
@@ -27,7 +27,11 @@ export const ModelSchema = z
       mean: z.array(z.number()),
       std: z.array(z.number()),
     }),
-    classes: z.number().int(),
+    classes: z.number().int().openapi({
+      description:
+        'Number of classes: K of a classifier or segmentation model, C of a detector (not its 4 + C output fields), 0 for an embedding model.',
+    }),
+    task: ModelTaskSchema,
     labels: z.array(z.string()).nullable(),
     layers: z.array(z.object({ name: z.string(), shape: z.array(z.union([z.string(), z.number()])), default: z.boolean() })),
     methods: z.array(z.string()),
@@ -51,6 +55,12 @@ function attentionMethodsOf(m: Manifest): string[] {
   return m.attention.blocks.every((b) => b.gradient) ? ['rollout', 'attention-gradcam'] : ['rollout'];
 }
 
+/** The methods a model takes: every CAM method plus what it was prepared for; task models: the CAM methods without reruns. */
+function methodsOf(m: Manifest): string[] {
+  if (m.task && m.task.kind !== 'classify') return taskCamMethods();
+  return [...METHOD_NAMES, ...pixelMethodsOf(m), ...attentionMethodsOf(m)];
+}
+
 function describe(id: string, m: Manifest) {
   const [, , height, width] = m.input.shape as [unknown, number, number, number];
   const defaultLayer = m.layers.find((l) => l.default) ?? m.layers[m.layers.length - 1];
@@ -59,10 +69,11 @@ function describe(id: string, m: Manifest) {
     default: id === DEFAULT_MODEL,
     sha256: m.sha256,
     input: { width, height, layout: m.input.layout, mean: m.input.mean, std: m.input.std },
-    classes: classCount(m),
+    classes: modelClasses(m),
+    task: modelTask(m),
     labels: m.labels,
     layers: m.layers.map((l) => ({ name: l.name, shape: l.shape, default: l === defaultLayer })),
-    methods: [...METHOD_NAMES, ...pixelMethodsOf(m), ...attentionMethodsOf(m)],
+    methods: methodsOf(m),
     quantization: m.quantization.weights,
   };
 }

@@ -85,6 +85,10 @@ export const ExplanationJsonSchema = z
           name: z.string().nullable(),
           iou: z.number().nullable(),
           share: z.number(),
+          map: z
+            .object({ shape: z.tuple([z.number().int(), z.number().int()]), data: z.array(z.number()) })
+            .optional()
+            .openapi({ description: "unit_maps=true: the unit's own activation A_k at the layer's grid, row-major, raw." }),
         }),
       )
       .nullable()

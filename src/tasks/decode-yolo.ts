@@ -32,15 +32,17 @@ export function decodeCandidates(output: ArrayLike<number>, format: DetectFormat
   if (output.length !== size) throw new Error(`decodeCandidates: output has ${output.length} values, the format ${size}`);
   const obj = format.layout === 'anchors-first-objectness';
   const first = headerLength(format.layout);
-  const at = (a: number, field: number) => output[fieldIndex(format, a, field)]!;
+  // field f of anchor a sits at base(a) + f * step (fieldIndex, unrolled for the inner loops)
+  const step = fieldIndex(format, 0, 1) - fieldIndex(format, 0, 0);
   const out: Candidate[] = [];
   for (let a = 0; a < format.anchors; a++) {
-    const objectness = obj ? at(a, 4) : 1;
+    const base = fieldIndex(format, a, 0);
+    const objectness = obj ? output[base + 4 * step]! : 1;
     if (obj && !(objectness > conf)) continue;
     let best = 0;
     let bestScore = -Infinity;
-    for (let c = 0; c < format.classes; c++) {
-      const s = at(a, first + c);
+    for (let c = 0, i = base + first * step; c < format.classes; c++, i += step) {
+      const s = output[i]!;
       if (s > bestScore) {
         bestScore = s;
         best = c;
@@ -48,11 +50,12 @@ export function decodeCandidates(output: ArrayLike<number>, format: DetectFormat
     }
     const score = objectness * bestScore;
     if (!(score > conf)) continue;
-    const classField = fieldIndex(format, a, first + best);
+    const classField = base + (first + best) * step;
     const target: SparseTarget = obj
-      ? { size, indices: Int32Array.of(fieldIndex(format, a, 4), classField), weights: Float32Array.of(bestScore, objectness) }
+      ? { size, indices: Int32Array.of(base + 4 * step, classField), weights: Float32Array.of(bestScore, objectness) }
       : { size, indices: Int32Array.of(classField), weights: Float32Array.of(1) };
-    out.push({ anchor: a, classIndex: best, score, box: fromCentre(at(a, 0), at(a, 1), at(a, 2), at(a, 3)), target });
+    const box = fromCentre(output[base]!, output[base + step]!, output[base + 2 * step]!, output[base + 3 * step]!);
+    out.push({ anchor: a, classIndex: best, score, box, target });
   }
   return out;
 }

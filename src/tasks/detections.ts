@@ -52,12 +52,13 @@ export function detect(output: ArrayLike<number>, format: DetectFormat, options:
   const boxes = candidates.map((c) => c.box);
   const scores = candidates.map((c) => c.score);
   const keep = options.agnostic
-    ? nms(boxes, scores, options.iou)
+    ? nms(boxes, scores, options.iou, options.maxDet)
     : batchedNms(
         boxes,
         scores,
         candidates.map((c) => c.classIndex),
         options.iou,
+        options.maxDet,
       );
   return keep.slice(0, options.maxDet).map((i) => {
     const c = candidates[i]!;

@@ -36,7 +36,8 @@ export function argmaxClasses(logits: ArrayLike<number>, s: SegmentShape): Int32
   if (logits.length !== s.classes * hw)
     throw new Error(`argmaxClasses: ${logits.length} values for [${s.classes}, ${s.height}, ${s.width}]`);
   const best = new Int32Array(hw);
-  const bestValue = Float64Array.from({ length: hw }, (_, p) => logits[p]!);
+  const bestValue = new Float64Array(hw);
+  for (let p = 0; p < hw; p++) bestValue[p] = logits[p]!;
   for (let c = 1; c < s.classes; c++) {
     for (let p = 0; p < hw; p++) {
       const v = logits[c * hw + p]!;

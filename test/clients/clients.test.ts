@@ -1,6 +1,7 @@
 /**
  * Every client (SDK in Node and in Chromium, Python, CLI) against one real service: `wrangler dev` started once for this file (each start costs
- * seconds of CPU), with an API key configured so the clients' key handling is exercised too.
+ * seconds of CPU), with an API key configured so the clients' key handling is exercised too, and a detector and
+ * a segmenter uploaded (task-models.ts) for the task response types.
  */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -12,15 +13,19 @@ import { writeFixtures, type ClientFixtures } from './fixtures.js';
 import type { LiveContext } from './live-context.js';
 import { describePython } from './python-live.js';
 import { describeSdk } from './sdk-live.js';
+import { describeSdkTasks } from './sdk-task-live.js';
+import { TEST_ADMIN_KEY, uploadTaskModels } from './task-models.js';
 
 const API_KEY = 'clients-test-key';
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 let dev: WranglerDev | undefined;
 let fixtures: ClientFixtures | undefined;
 
 beforeAll(async () => {
   fixtures = writeFixtures();
-  dev = await startWranglerDev({ vars: { API_KEYS: createHash('sha256').update(API_KEY).digest('hex') } });
-}, 120_000);
+  dev = await startWranglerDev({ vars: { API_KEYS: sha256(API_KEY), ADMIN_KEYS: sha256(TEST_ADMIN_KEY) } });
+  await uploadTaskModels(dev.url, TEST_ADMIN_KEY);
+}, 180_000);
 afterAll(async () => {
   await dev?.stop();
   if (fixtures) rmSync(fixtures.dir, { recursive: true, force: true });
@@ -29,6 +34,7 @@ afterAll(async () => {
 const ctx: LiveContext = { url: () => dev!.url, log: () => dev?.output() ?? '', apiKey: API_KEY, fixtures: () => fixtures! };
 
 describeSdk(ctx);
+describeSdkTasks(ctx);
 describePython(ctx);
 describeCli(ctx);
 describeBrowser(ctx);

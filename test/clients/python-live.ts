@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { GradcamEdge } from '../../sdk/src/index.js';
 import type { LiveContext } from './live-context.js';
+import { TASK_MODELS } from './task-models.js';
 
 const run = promisify(execFile);
 const PYTHON_DIR = join(import.meta.dirname, '../../clients/python');
@@ -27,6 +28,8 @@ export function describePython(ctx: LiveContext): void {
         GRADCAM_EDGE_API_KEY: ctx.apiKey,
         GRADCAM_EDGE_FIXTURES: ctx.fixtures().dir,
         GRADCAM_EDGE_OUT: out,
+        GRADCAM_EDGE_DETECTOR: TASK_MODELS.detector.id,
+        GRADCAM_EDGE_SEGMENTER: TASK_MODELS.segmenter.id,
       };
       const result = await run('python3', ['-m', 'unittest', '-v', 'test_gradcam_edge'], { cwd: PYTHON_DIR, env }).catch((e) => e);
       const report = `${result.stdout}\n${result.stderr}`;

@@ -14,8 +14,17 @@ import type { Classification as ServiceClassification } from '../../src/routes/c
 import type { ExplainOptions as ServiceOptions } from '../../src/routes/explain/options.js';
 import type { ModelInfo as ServiceModelInfo } from '../../src/routes/models.js';
 import type { ExplanationJson as ServiceExplanationJson, Problem as ServiceProblem } from '../../src/routes/schemas.js';
+import type { TaskExplanationJson as ServiceTaskExplanationJson } from '../../src/routes/task-schemas.js';
 import { GradcamEdge } from '../../sdk/src/index.js';
-import type { Classification, ErrorCode, ExplanationJson, ModelInfo, Problem, ServiceExplainOptions } from '../../sdk/src/index.js';
+import type {
+  Classification,
+  ErrorCode,
+  ExplanationJson,
+  ModelInfo,
+  Problem,
+  ServiceExplainOptions,
+  TaskExplanationJson,
+} from '../../sdk/src/index.js';
 
 /** Every property, nested ones included, spelled out, so that two types written differently compare by shape. */
 type Deep<T> = T extends object ? { [K in keyof T]: Deep<T[K]> } : T;
@@ -30,9 +39,12 @@ sameType<Same<Classification, ServiceClassification>>();
 sameType<Same<Problem, ServiceProblem>>();
 sameType<Same<ErrorCode, ServiceErrorCode>>();
 sameType<Same<ServiceExplainOptions, ServiceOptions>>();
+sameType<Same<TaskExplanationJson, ServiceTaskExplanationJson>>();
 
 // @ts-expect-error the comparison must be able to fail: one optional field more is a different type
 sameType<Same<ModelInfo, ServiceModelInfo & { extra?: string }>>();
+// @ts-expect-error a field of one member of a nested union is a different type
+sameType<Same<TaskExplanationJson, Omit<ServiceTaskExplanationJson, 'target'> & { target: { task: 'embed'; target: 'none' } }>>();
 // @ts-expect-error a nested field turning optional is a different type
 sameType<Same<Classification, Omit<ServiceClassification, 'top'> & { top?: ServiceClassification['top'] }>>();
 
@@ -64,6 +76,7 @@ const MODEL_FIELDS = {
   sha256: 1,
   input: 1,
   classes: 1,
+  task: 1,
   labels: 1,
   layers: 1,
   methods: 1,

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { prepare } from '../../src/prepare/index.js';
 import { makeNode } from '../../src/onnx/nodes.js';
+import { makeFloatTensor } from '../../src/onnx/tensor.js';
 import { decodeModel, type NodeProto } from '../../src/onnx/proto.js';
 import { nodeRunner } from '../../cli/ort-node.js';
 import { camMethod } from '../../src/cam/registry.js';
@@ -190,6 +191,33 @@ describe('int8 activations (prepare --calibrate)', async () => {
     const producer = (t: string) => prepared.graph!.node.find((n) => n.output.includes(t))?.opType;
     expect(producer(conv.input[0]!)).toBe('DequantizeLinear');
     expect(prepared.graph!.node.some((n) => n.opType === 'QuantizeLinear' && n.input[0] === 'c3')).toBe(true);
+  });
+
+  it('keeps an Add of a Constant node in float (constants have no calibrated range), as in exported GELUs', async () => {
+    const withConstant = encodeModel(
+      buildModel({
+        inputs: [valueInfo('input', ['N', 3, 32, 32])],
+        outputs: [valueInfo('logits', ['N', K])],
+        nodes: [
+          makeNode('Conv', ['input', 'w1', 'b1'], ['c1'], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] }),
+          makeNode('Constant', [], ['one'], { value: makeFloatTensor('one_value', [], [0.5]) }),
+          makeNode('Add', ['c1', 'one'], ['shifted']),
+          makeNode('Relu', ['shifted'], ['block']),
+          makeNode('GlobalAveragePool', ['block'], ['gap']),
+          makeNode('Flatten', ['gap'], ['flat']),
+          makeNode('Gemm', ['flat', 'w4', 'b4'], ['logits'], { transB: 1 }),
+        ],
+        initializers: [
+          randomTensor('w1', [16, 3, 3, 3], 1, 0.4),
+          randomTensor('b1', [16], 2, 0.1),
+          randomTensor('w4', [K, 16], 7, 1),
+          randomTensor('b4', [K], 8, 0.1),
+        ],
+      }),
+    );
+    const prepared = await prepare(withConstant, { ...base, calibrate: images(100, 8) }, runner);
+    expect(prepared.report.activations!.int8).toEqual({ QLinearConv: 1 });
+    expect(prepared.report.activations!.float).toEqual({ Add: 1, Relu: 1 });
   });
 
   it('rejects --calibrate without --quantize int8', async () => {

@@ -14,6 +14,7 @@ import type { Manifest } from '../../src/manifest.js';
 import { decodeImage, preprocess, preprocessSpecOf } from '../../src/image/index.js';
 import { resolveTaskTarget } from '../../src/tasks/resolve.js';
 import { denseSeed } from '../../src/tasks/target.js';
+import { ownSeedFeeds } from '../../src/explain/model-feed.js';
 import { folderAssets, harness, type Harness } from '../hardening/app-harness.js';
 import { discPng } from '../explain-options/setup.js';
 
@@ -81,16 +82,18 @@ async function directMap(s: Served, request: Parameters<typeof resolveTaskTarget
     const row = s.manifest.seed.shape.slice(1).map(Number);
     const zeros = { type: 'float32' as const, dims: [1, ...row], data: new Float32Array(row.reduce((a, b) => a * b, 1)) };
     const input = { type: 'float32' as const, dims: [1, 3, 64, 64], data: pre.data };
-    const out = (await session.run({ [s.manifest.input.name]: input, [s.manifest.seed.name]: zeros }, [s.manifest.logits.name]))[
-      s.manifest.logits.name
-    ]!.data as Float32Array;
+    const out = (
+      await session.run({ ...ownSeedFeeds(s.manifest), [s.manifest.input.name]: input, [s.manifest.seed.name]: zeros }, [
+        s.manifest.logits.name,
+      ])
+    )[s.manifest.logits.name]!.data as Float32Array;
     const geometry = { region: pre.region, inputWidth: 64, inputHeight: 64, imageWidth: image.width, imageHeight: image.height };
     const seed = denseSeed(resolveTaskTarget(s.manifest.task!, out, request, { labels: s.manifest.labels, geometry }).target!);
     const layer = s.manifest.layers.find((l) => l.default)!;
-    const r = await session.run({ [s.manifest.input.name]: input, [s.manifest.seed.name]: { ...zeros, data: seed } }, [
-      layer.activation,
-      layer.gradient,
-    ]);
+    const r = await session.run(
+      { ...ownSeedFeeds(s.manifest), [s.manifest.input.name]: input, [s.manifest.seed.name]: { ...zeros, data: seed } },
+      [layer.activation, layer.gradient],
+    );
     const a = r[layer.activation]!,
       g = r[layer.gradient]!;
     const [, c, h, w] = a.dims as number[];
@@ -123,7 +126,7 @@ describe('explaining a detector', () => {
     expect(body.class).toEqual({ index: t.detections[0]!.classIndex, label: t.detections[0]!.label, score: t.detections[0]!.score });
     for (const d of t.detections) expect(d.box.x1).toBeLessThanOrEqual(96);
     expect(body.map.shape).toEqual([8, 8]);
-    expect(body.runs).toBe(2);
+    expect(body.runs).toBe(1); // the model builds the top detection's seed itself
     const again = await json(s, 'colormap=jet');
     expect([again.id, again.cache, cache]).toEqual([id, 'hit', 'miss']);
     // a box whose Grad-CAM is not all zero after the ReLU (random weights): the map equals the direct one
@@ -134,6 +137,7 @@ describe('explaining a detector', () => {
     expectSameMap(chosen.body.map.data, direct);
     const second = await json(s, 'box=1');
     expect(second.id).not.toBe(id);
+    expect(second.body.runs).toBe(2); // detection 1's rank after NMS is known only after decoding
     expect((await json(s, 'conf=0.3')).id).not.toBe(id);
   });
 
@@ -164,6 +168,7 @@ describe('explaining a segmenter and an embedding model', () => {
     expect(body.task).toBe('segment');
     expect(t.classes.reduce((a, c) => a + c.share, 0)).toBeCloseTo(1, 9);
     expect(t.classIndex).toBe(t.classes.find((c) => c.classIndex !== 0)?.classIndex ?? 0);
+    expect(body.runs).toBe(1);
     expectSameMap((await json(s, 'method=layercam')).body.map.data, await directMap(s, { classIndex: null }));
     const half = await json(s, `class=${t.classIndex}&region=0,0,32,64&method=layercam`);
     expect(half.id).not.toBe(id);
@@ -178,6 +183,7 @@ describe('explaining a segmenter and an embedding model', () => {
     const v = Array.from({ length: 16 }, (_, i) => Math.sin(i + 1).toFixed(3)).join(',');
     const { body } = await json(s, `vector=${v}&method=layercam`);
     expect(body.task).toBe('embed');
+    expect(body.runs).toBe(1);
     expectSameMap(body.map.data, await directMap(s, { vector: v }));
     expect((await json(s, 'index=3')).body.target).toEqual({ task: 'embed', target: 'index', index: 3 });
     await problem(s, 'vector=1,2,3', 'vector', /has 3 numbers; this model's embedding has 16/);

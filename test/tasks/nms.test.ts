@@ -85,3 +85,43 @@ describe('decoding dense detector outputs against an ultralytics-style torch pos
     });
   });
 });
+
+/** The textbook greedy NMS over all boxes in score order (ties by index), for the equivalence check. */
+function referenceNms(boxes: Corners[], scores: number[], classes: number[] | null, threshold: number): number[] {
+  const order = scores.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  const removed = new Set<number>();
+  const keep: number[] = [];
+  for (const [p, i] of order.entries()) {
+    if (removed.has(i)) continue;
+    keep.push(i);
+    for (const j of order.slice(p + 1))
+      if ((!classes || classes[i] === classes[j]) && iou(boxes[i]!, boxes[j]!) > threshold) removed.add(j);
+  }
+  return keep;
+}
+
+describe('per-class suppression and the max_det stop give the textbook result', () => {
+  it('300 random cases with clustered boxes, tied scores, 1-6 classes, limits 1-20 and none', () => {
+    let state = 12345;
+    const rand = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    for (let t = 0; t < 300; t++) {
+      const n = 1 + Math.floor(rand() * 60);
+      const boxes = Array.from({ length: n }, () => {
+        const x = rand() * 40;
+        const y = rand() * 40;
+        return { x0: x, y0: y, x1: x + 5 + rand() * 20, y1: y + 5 + rand() * 20 };
+      });
+      const scores = Array.from({ length: n }, () => Math.round(rand() * 10) / 10);
+      const classes = Array.from({ length: n }, () => Math.floor(rand() * (1 + (t % 6))));
+      const threshold = 0.1 + rand() * 0.7;
+      const limit = t % 3 === 0 ? Infinity : 1 + Math.floor(rand() * 20);
+      expect(batchedNms(boxes, scores, classes, threshold, limit), `case ${t}`).toEqual(
+        referenceNms(boxes, scores, classes, threshold).slice(0, limit),
+      );
+      expect(nms(boxes, scores, threshold, limit), `case ${t}`).toEqual(referenceNms(boxes, scores, null, threshold).slice(0, limit));
+    }
+  });
+});

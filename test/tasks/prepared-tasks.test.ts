@@ -18,6 +18,7 @@ import { detect, DEFAULT_DETECT_OPTIONS } from '../../src/tasks/detections.js';
 import { fieldIndex, type DetectFormat } from '../../src/tasks/detect-format.js';
 import { indexTarget, vectorTarget } from '../../src/tasks/embed.js';
 import { denseSeed, type SparseTarget } from '../../src/tasks/target.js';
+import { ownSeedFeeds } from '../../src/explain/model-feed.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/tasks');
 /** The full-width lraspp_mobilenet_v3_large at 224 x 224, when exported (tools/make_task_fixtures.py --full-lraspp build/tasks/lraspp_full; not committed, 12.9 MB). */
@@ -148,9 +149,10 @@ describe('prepared segmentation, detection and embedding models against PyTorch 
           seeds.forEach((s, i) => data.set(s, i * perRow));
           return { type: 'float32', dims: [seeds.length, ...fx.output.shape.slice(1)], data };
         };
-        const forward = await session.run({ [fx.input.name]: input, [manifest.seed.name]: rows([new Float32Array(perRow)]) }, [
-          manifest.logits.name,
-        ]);
+        const forward = await session.run(
+          { ...ownSeedFeeds(manifest), [fx.input.name]: input, [manifest.seed.name]: rows([new Float32Array(perRow)]) },
+          [manifest.logits.name],
+        );
         const output = forward[manifest.logits.name]!.data as Float32Array;
         if (fx.output.file) expect(pearson(output, f32(name, fx.output.file))).toBeGreaterThan(quantize === 'none' ? 0.99999 : 0.99);
         const targets = targetsFromOutput(fx, manifest, output).map(denseSeed);
@@ -161,7 +163,7 @@ describe('prepared segmentation, detection and embedding models against PyTorch 
           expect(Math.abs(pixels - fx.seeds[i]!.pixels!)).toBeLessThanOrEqual(0.005 * fx.seeds[i]!.pixels!);
         });
         const fetches = manifest.layers.flatMap((l) => [l.activation, l.gradient]);
-        const out = await session.run({ [fx.input.name]: input, [manifest.seed.name]: rows(targets) }, fetches);
+        const out = await session.run({ ...ownSeedFeeds(manifest), [fx.input.name]: input, [manifest.seed.name]: rows(targets) }, fetches);
         for (const layer of fx.layers) {
           const spec = manifest.layers.find((l) => l.name === layer.tensor)!;
           const a = out[spec.activation]!.data as Float32Array;

@@ -11,6 +11,7 @@ import { checkServedTask } from '../../src/models/served-tasks.js';
 import type { TaskSpec } from '../../src/manifest.js';
 import { nodeRunner } from '../../cli/ort-node.js';
 import { ApiError } from '../../src/errors.js';
+import { prepare } from '../../src/prepare/index.js';
 
 const model = (name: string) => new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/tasks', name, 'model.onnx')));
 
@@ -43,5 +44,15 @@ describe('uploads of segmentation, detection and embedding models', () => {
     expect((err as ApiError).detail).toMatch(
       /Model 'x' was prepared for task 'pose'; this service explains only task 'classify', 'segment', 'detect', 'embed'/,
     );
+  });
+
+  it('a prepared upload with in-graph task targets is checked: names the model lacks are a 422', async () => {
+    const { model: bytes, manifest } = await prepare(model('yolo'), {}, runner);
+    const upload = (m: unknown) => acceptModel({ model: bytes, manifest: m, options: {} }, runner, DEFAULT_UPLOAD_LIMITS);
+    expect((await upload(manifest)).manifest.seed.task).toEqual(manifest.seed.task);
+    const broken = { ...manifest, seed: { ...manifest.seed, task: { ...manifest.seed.task!, chosenAnchor: 'nope' } } };
+    await expect(upload(broken)).rejects.toMatchObject({ status: 422, detail: expect.stringMatching(/no output "nope"/) });
+    const noBuild = { ...manifest, seed: { ...manifest.seed, task: { chosenClass: 'gradcam_task_class' } } };
+    await expect(upload(noBuild)).rejects.toMatchObject({ status: 422 });
   });
 });

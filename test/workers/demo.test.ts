@@ -24,6 +24,12 @@ describe('demo page', () => {
     const source = await js.text();
     expect(source).toContain("fetch('/v1/explain'");
     expect(source).not.toMatch(/https?:\/\//);
+    for (const module of ['/demo/targets.js', '/demo/units.js']) {
+      expect(source).toContain(`from '${module}'`);
+      const res = await call(module);
+      expect([res.status, res.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+      expect(await res.text()).not.toMatch(/https?:\/\/|\bimport\(/);
+    }
     const css = await call('/demo/app.css');
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect(await css.text()).not.toMatch(/@import|url\(/);

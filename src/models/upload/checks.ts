@@ -149,13 +149,21 @@ export function checkPreparedManifest(value: unknown, model: ModelProto, sha256:
   const inputs = new Set(model.graph!.input.map((i) => i.name));
   const outputs = new Set(model.graph!.output.map((o) => o.name));
   const seeds = [m.seed.name, ...layers.flatMap((l) => [l.seed, l.guidedSeed])].filter((s): s is string => typeof s === 'string');
-  for (const name of [m.input.name, ...seeds])
-    if (!inputs.has(name)) throw invalid(`The model has no input "${name}" named by the manifest.`);
+  // in-graph targets (optional): every name they give must be the model's (the service feeds and reads them)
+  const select = m.seed.select as { topK?: unknown; classes?: unknown } | undefined;
+  const task = m.seed.task as Record<string, unknown> | undefined;
+  const targetInputs = [select?.topK, task?.build, task?.class, task?.region].filter((x) => x !== undefined);
+  const targetOutputs = [select?.classes, task?.chosenClass, task?.chosenAnchor].filter((x) => x !== undefined);
+  if (task && (typeof task.build !== 'string' || typeof task.chosenClass !== 'string'))
+    throw invalid('The manifest\'s seed.task needs "build" and "chosenClass" names.');
+  for (const name of [m.input.name, ...seeds, ...targetInputs])
+    if (typeof name !== 'string' || !inputs.has(name)) throw invalid(`The model has no input "${String(name)}" named by the manifest.`);
   for (const name of [
+    ...targetOutputs,
     m.logits.name,
     ...layers.flatMap((l) => [l.activation, l.gradient, ...(l.guidedGradient ? [l.guidedGradient] : [])]),
   ]) {
-    if (!outputs.has(name)) throw invalid(`The model has no output "${name}" named by the manifest.`);
+    if (typeof name !== 'string' || !outputs.has(name)) throw invalid(`The model has no output "${String(name)}" named by the manifest.`);
   }
   return { quantization: { weights: 'none' }, labels: null, ...m } as Manifest;
 }

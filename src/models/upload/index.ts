@@ -75,7 +75,14 @@ export async function acceptModel(input: UploadInput, runner: ModelRunner, limit
         input.model,
         runner,
         imageInput,
-        { name: manifest.seed.name, classes: Number(manifest.seed.shape[1]), topK: manifest.seed.select?.topK },
+        {
+          name: manifest.seed.name,
+          classes: Number(manifest.seed.shape[1]),
+          // a task model's seed row is the explained output's shape ([K, H, W], [4 + C, A], [D])
+          row: manifest.seed.shape.slice(1).map(Number),
+          topK: manifest.seed.select?.topK,
+          task: manifest.seed.task,
+        },
         manifest.layers,
       ),
     );

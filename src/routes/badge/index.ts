@@ -14,11 +14,12 @@ import { collectBytes } from '../../image/index.js';
 import type { AppEnv } from '../app-env.js';
 import { cacheHeaders as cachePolicy, isKeyed } from '../explain/response.js';
 import { problems } from '../schemas.js';
+import { badgeText } from './badge-text.js';
 import { BADGE_HEIGHT, renderBadge } from './svg.js';
 import { thumbnailOfMap, thumbnailOfPng, type Thumbnail } from './thumbnail.js';
 
 /** Bump when the badge's look changes, so that caches holding the old one see a new ETag. */
-const DESIGN_VERSION = 1;
+const DESIGN_VERSION = 2;
 
 /**
  * The badge's own CSP: it is only ever an image, so nothing may load but its embedded thumbnail (SVG text
@@ -79,8 +80,7 @@ export const badgeApp = new OpenAPIHono<AppEnv>({
   const thumb = await thumbnailOf(stored, limitsOf(c.env).maxPixels);
   const svg = renderBadge({
     method: meta.method,
-    label: meta.label ?? `#${meta.classIndex}`,
-    score: meta.score,
+    ...badgeText(meta),
     thumbnail: thumb.dataUri,
     thumbWidth: Math.round(BADGE_HEIGHT * thumb.aspect),
     ...(meta.text ? { title: meta.text } : {}),

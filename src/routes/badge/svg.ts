@@ -9,14 +9,14 @@
 /** What the badge shows. */
 export interface BadgeContent {
   method: string;
-  /** Class label, or `#<index>` when the model has no labels. */
-  label: string;
-  /** Softmax probability of the class, 0..1. */
-  score: number;
+  /** The right-hand text: "label 93.1%" for a classifier, "dog 0.91 · box 0" for a detection (badge-text.ts). */
+  text: string;
+  /** The right-hand colour (by score: {@link scoreColor}). */
+  colour: string;
   /** The thumbnail as a `data:image/png;base64,...` URI, drawn `thumbWidth` x {@link BADGE_HEIGHT}. */
   thumbnail: string;
   thumbWidth: number;
-  /** The tooltip; default `method: label score` (the explanation's sentence when it has one). */
+  /** The tooltip; default `method: text` (the explanation's sentence when it has one). */
   title?: string;
 }
 
@@ -77,22 +77,22 @@ function text(x: number, width: number, content: string): string {
  * The badge as an SVG document.
  *
  * @example
- * renderBadge({ method: 'gradcam', label: 'cat', score: 0.93, thumbnail: 'data:image/png;base64,...', thumbWidth: 28 });
+ * renderBadge({ method: 'gradcam', text: 'cat 93.0%', colour: scoreColor(0.93), thumbnail: 'data:image/png;base64,...', thumbWidth: 28 });
  */
 export function renderBadge(b: BadgeContent): string {
-  const right = `${shorten(b.label, MAX_LABEL)} ${formatScore(b.score)}`;
+  const right = shorten(b.text, MAX_LABEL + 16);
   const [methodWidth, rightWidth] = [textWidth(b.method), textWidth(right)];
   const leftEnd = b.thumbWidth + methodWidth + 2 * PAD;
   const width = leftEnd + rightWidth + 2 * PAD;
   const h = BADGE_HEIGHT;
-  const title = escapeXml(b.title ?? `${b.method}: ${b.label} ${formatScore(b.score)}`);
+  const title = escapeXml(b.title ?? `${b.method}: ${b.text}`);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}" role="img" aria-label="${title}">`,
     `<title>${title}</title>`,
     `<linearGradient id="s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/><stop offset="1" stop-opacity=".1"/></linearGradient>`,
     `<clipPath id="r"><rect width="${width}" height="${h}" rx="3" fill="#fff"/></clipPath>`,
     `<g clip-path="url(#r)">`,
-    `<rect width="${leftEnd}" height="${h}" fill="#555"/><rect x="${leftEnd}" width="${width - leftEnd}" height="${h}" fill="${scoreColor(b.score)}"/>`,
+    `<rect width="${leftEnd}" height="${h}" fill="#555"/><rect x="${leftEnd}" width="${width - leftEnd}" height="${h}" fill="${b.colour}"/>`,
     `<rect width="${width}" height="${h}" fill="url(#s)"/>`,
     `<image x="0" y="0" width="${b.thumbWidth}" height="${h}" preserveAspectRatio="none" href="${b.thumbnail}" xlink:href="${b.thumbnail}"/>`,
     `</g>`,

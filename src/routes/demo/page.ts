@@ -1,7 +1,9 @@
 /**
  * @module
- * The demo page's HTML: a form (image, model, method, colormap, image weight), the top-5 classes, the original
- * and the overlay side by side, the URL and badge snippets. No inline script or style: app.js and app.css are
+ * The demo page's HTML: a form (image, model, method, colormap, image weight), what there is to explain (a
+ * classifier's top-5 classes, a detector's detections, a segmenter's classes), the original (with a canvas
+ * for a unit's activation map over it) and the overlay side by side, the sentence and the units behind it,
+ * the URL and badge snippets. No inline script or style: app.js and app.css are
  * separate routes, so the page runs under a strict Content-Security-Policy (script-src 'self').
  */
 
@@ -17,7 +19,7 @@ export const DEMO_HTML = `<!doctype html>
 <script type="module" src="/demo/app.js"></script>
 </head>
 <body>
-<header><h1>gradcam-edge</h1><p>Grad-CAM explanations of an image classifier, computed at the edge. Pick an image to see where the model looked.</p></header>
+<header><h1>gradcam-edge</h1><p>Grad-CAM explanations of image classifiers, detectors and segmenters, computed at the edge. Pick an image to see where the model looked.</p></header>
 <main>
 <section id="controls" aria-label="Options">
   <label id="drop" class="drop" for="file">
@@ -32,13 +34,14 @@ export const DEMO_HTML = `<!doctype html>
     </select></label>
     <label>Image weight <input id="alpha" type="range" min="0" max="1" step="0.05" value="0.5"><output id="alpha-value">0.5</output></label>
   </div>
-  <fieldset id="classes" disabled><legend>Class (top 5)</legend><ol id="top"></ol></fieldset>
+  <fieldset id="classes" disabled><legend id="classes-legend">Class (top 5)</legend><ol id="top"></ol></fieldset>
   <p id="status" role="status">Loading models…</p>
 </section>
 <section id="pictures" aria-label="Result">
-  <figure><img id="original" alt="The original image"><figcaption>Original</figcaption></figure>
+  <figure><div class="stack"><img id="original" alt="The original image"><canvas id="unit-map" hidden></canvas></div><figcaption id="original-caption">Original</figcaption></figure>
   <figure><img id="overlay" alt="The explanation overlay"><figcaption id="overlay-caption">Explanation</figcaption></figure>
   <p id="sentence" aria-live="polite"></p>
+  <div id="units-panel" hidden><h2>Units behind it</h2><p class="hint">Point at a unit to see its own activation over the original.</p><ol id="units"></ol></div>
 </section>
 <section id="share" aria-label="Share" hidden>
   <div class="copy"><label for="image-url">Image URL</label><input id="image-url" readonly><button type="button" data-copy="image-url">Copy</button></div>

@@ -1,17 +1,24 @@
 /**
  * @module
- * The demo page's script (served at `/demo/app.js`): plain ES2020, no framework, same-origin fetches only.
- * Flow: pick an image -> POST /v1/explain output=json (top 5, top-1 class) -> POST /v1/explain output=overlay
- * with the chosen class, method, colormap and image weight -> show it -> poll the stored explanation's
- * metadata for its embed snippets (image URL, badge) and preview the badge.
+ * The demo page's script (served at `/demo/app.js`, an ES module with its two helpers `/demo/targets.js` and
+ * `/demo/units.js`): plain ES2020, no framework, same-origin fetches only.
+ * Flow: pick an image -> POST /v1/explain output=json (what there is to explain: a classifier's top 5, a
+ * detector's detections, a segmenter's classes) -> POST /v1/explain output=overlay with the chosen class or
+ * box, method, colormap and image weight, and for classifiers output=json with the units and their maps (the
+ * sentence, and a unit's map over the image on hover) -> show them -> poll the stored explanation's metadata
+ * for its embed snippets (image URL, badge) and preview the badge.
  * Kept as a string (no backticks or template substitutions inside) so the Worker serves it without a build.
  */
 
 /** The script. */
 export const DEMO_JS = String.raw`'use strict';
+import { choiceItem, choicesOf, targetOptions } from '/demo/targets.js';
+import { showUnits } from '/demo/units.js';
+
 const $ = (id) => document.getElementById(id);
 const MAX_SIDE = 1024;
-const state = { file: null, classIndex: null, seq: 0, originalUrl: '', overlayUrl: '' };
+/** kind: the model's task as its first answer says; chosen: the class index or detection index explained. */
+const state = { file: null, kind: null, chosen: null, seq: 0, originalUrl: '', overlayUrl: '' };
 
 function setStatus(text, isError) {
   $('status').textContent = text;
@@ -65,43 +72,37 @@ async function explainRequest(options) {
   return res;
 }
 
-function classItem(c) {
-  const radio = document.createElement('input');
-  radio.type = 'radio';
-  radio.name = 'class';
-  radio.value = String(c.index);
-  radio.checked = c.index === state.classIndex;
-  const name = document.createElement('span');
-  name.textContent = c.label === null ? 'class ' + c.index : c.label;
-  const meter = document.createElement('meter');
-  meter.min = 0;
-  meter.max = 1;
-  meter.value = c.probability;
-  const percent = document.createElement('span');
-  percent.textContent = (c.probability * 100).toFixed(1) + '%';
-  const label = document.createElement('label');
-  label.append(radio, name, meter, percent);
-  const item = document.createElement('li');
-  item.append(label);
-  return item;
-}
-
 async function classify(seq) {
   setStatus('Classifying…');
   const json = await (await explainRequest({ output: 'json' })).json();
   if (seq !== state.seq) return false;
-  state.classIndex = json.class.index;
-  $('top').replaceChildren(...json.top.map(classItem));
+  const choices = choicesOf(json);
+  state.kind = choices.kind;
+  state.chosen = choices.chosen;
+  $('classes-legend').textContent = choices.legend;
+  $('top').replaceChildren(...choices.items.map((item) => choiceItem(item, state.chosen)));
   $('classes').disabled = false;
   return true;
+}
+
+/** A classifier's units with their maps, and its sentence (JSON); other tasks have none. */
+async function explainUnits(target) {
+  if (state.kind !== 'classify') return { units: null, text: '' };
+  return (await explainRequest({ output: 'json', ...target, units: 5, unit_maps: 'true' })).json();
 }
 
 async function explain(seq) {
   setStatus('Explaining…');
   const started = performance.now();
-  const res = await explainRequest({ output: 'overlay', class: state.classIndex, colormap: $('colormap').value, alpha: $('alpha').value, text: 'true', ...outputSize() });
+  const target = targetOptions(state.kind, state.chosen);
+  const text = state.kind === 'classify' ? { text: 'true' } : {};
+  const [res, units] = await Promise.all([
+    explainRequest({ output: 'overlay', ...target, colormap: $('colormap').value, alpha: $('alpha').value, ...text, ...outputSize() }),
+    explainUnits(target),
+  ]);
   const blob = await res.blob();
   if (seq !== state.seq) return;
+  showUnits(units.units);
   const overlay = $('overlay');
   if (state.overlayUrl) URL.revokeObjectURL(state.overlayUrl);
   state.overlayUrl = URL.createObjectURL(blob);
@@ -111,8 +112,10 @@ async function explain(seq) {
   const id = res.headers.get('x-explanation-id');
   const label = decodeURIComponent(res.headers.get('x-explanation-label') || 'class ' + res.headers.get('x-explanation-class'));
   const score = Number(res.headers.get('x-explanation-score'));
-  $('overlay-caption').textContent = res.headers.get('x-explanation-method') + ': ' + label + ' ' + (score * 100).toFixed(1) + '%';
-  $('sentence').textContent = decodeURIComponent(res.headers.get('x-explanation-text') || '');
+  // a segment's score is its mean class logit, not a probability
+  const amount = state.kind === 'segment' ? '(mean logit ' + score.toFixed(2) + ')' : (score * 100).toFixed(1) + '%';
+  $('overlay-caption').textContent = res.headers.get('x-explanation-method') + ': ' + label + ' ' + amount;
+  $('sentence').textContent = units.text || '';
   overlay.dataset.id = id;
   overlay.dataset.ready = 'true';
   const ms = Math.round(performance.now() - started);
@@ -196,7 +199,7 @@ function wire() {
   $('alpha').addEventListener('input', () => ($('alpha-value').textContent = $('alpha').value));
   $('alpha').addEventListener('change', () => refresh(false));
   $('top').addEventListener('change', (e) => {
-    state.classIndex = Number(e.target.value);
+    state.chosen = Number(e.target.value);
     refresh(false);
   });
   for (const button of document.querySelectorAll('[data-copy]')) {

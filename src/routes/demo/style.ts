@@ -16,8 +16,18 @@ header p { margin: .25rem 0 1rem; color: var(--muted); }
 .row label { display: flex; align-items: center; gap: .4rem; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0; }
 #top { margin: 0; padding-left: 1.5rem; }
-#top li label { display: grid; grid-template-columns: auto 10rem 1fr auto; align-items: center; gap: .5rem; cursor: pointer; }
+#top li label { display: grid; grid-template-columns: auto 10rem 1fr 4rem; align-items: center; gap: .5rem; cursor: pointer; }
+#top li label:has(small) { grid-template-columns: auto 10rem 1fr 4rem 10rem; }
+#top small { color: var(--muted); }
 #top meter { width: 100%; }
+.stack { position: relative; }
+#unit-map { position: absolute; inset: 1px; width: calc(100% - 2px); height: calc(100% - 2px); border-radius: 6px; pointer-events: none; }
+#unit-map[hidden] { display: none; }
+#units-panel { grid-column: 1 / -1; }
+#units-panel h2 { font-size: 1rem; margin: .5rem 0 0; }
+.hint { margin: 0; color: var(--muted); font-size: .9rem; }
+#units li { padding: .15rem .3rem; border-radius: 4px; cursor: default; }
+#units li:hover, #units li:focus { background: color-mix(in srgb, var(--accent) 12%, transparent); outline: none; }
 #status { min-height: 1.5em; color: var(--muted); }
 #status.error { color: #dc2626; }
 #pictures { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }

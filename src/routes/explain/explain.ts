@@ -22,7 +22,7 @@ import type { Manifest } from '../../manifest.js';
 import type { AppEnv } from '../app-env.js';
 import { embedSnippets } from '../embed.js';
 import { decodeOrThrow, type ImageInput } from './image-input.js';
-import { explanationHead, mapJson, targetsJson } from './json-body.js';
+import { explanationHead, mapJson, targetsJson, unitsJson } from './json-body.js';
 import type { ExplainOptions } from './options.js';
 import { explanationPng } from './png-output.js';
 import { planRequest, type RequestPlan } from './request-plan.js';
@@ -103,7 +103,7 @@ function jsonBody(c: Context<AppEnv>, p: Plan, meta: ExplanationMeta, e: Explana
       counterfactual: targets[0].counterfactual,
       ...(targets.length > 1 ? { explanations: targets } : {}),
       ...(e.metrics ? { metrics: e.metrics } : {}),
-      units: e.explained[0].units?.slice(0, p.listUnits) ?? null,
+      units: unitsJson(e.explained[0].units?.slice(0, p.listUnits)),
       text: meta.text ?? null,
       runs: e.runs,
       cost: p.cost.units,

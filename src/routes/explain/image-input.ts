@@ -1,7 +1,8 @@
 /**
  * @module
  * The image of an explain or classify request: the raw body (image/png, image/jpeg) or the `file` field of a
- * multipart form. Checks the header's size against the pixel limit before anything is decoded, and decodes
+ * multipart form, whose other fields are options (plain fields, or file parts read as text: a `vector` as a
+ * JSON file). Checks the header's size against the pixel limit before anything is decoded, and decodes
  * it with the problems a client can act on.
  */
 import type { Context } from 'hono';
@@ -24,6 +25,22 @@ export interface ImageInput {
   fields: Record<string, string | string[]>;
 }
 
+/** Longest option sent as a file part of a form (a `vector` as a JSON file: 768 float64 numbers take ~15 KB). */
+export const MAX_FIELD_FILE_BYTES = 65536;
+
+/**
+ * An option field's text: a plain form field, or a file part read as UTF-8 (e.g. `-F vector=@text.json`, a
+ * JSON array of numbers), at most {@link MAX_FIELD_FILE_BYTES}.
+ */
+async function fieldText(name: string, value: string | File): Promise<string> {
+  if (typeof value === 'string') return value;
+  if (value.size > MAX_FIELD_FILE_BYTES)
+    throw new ApiError(400, 'bad_option', `Option '${name}': the file part has ${value.size} bytes, at most ${MAX_FIELD_FILE_BYTES}.`, {
+      option: name,
+    });
+  return new TextDecoder().decode(await value.arrayBuffer());
+}
+
 async function fromForm(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; type: string; fields: Record<string, string | string[]> }> {
   let form: Record<string, string | File | (string | File)[]>;
   try {
@@ -39,7 +56,8 @@ async function fromForm(c: Context<AppEnv>): Promise<{ bytes: Uint8Array; type: 
   }
   const fields: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(form)) {
-    const strings = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+    if (name === 'file') continue;
+    const strings = await Promise.all((Array.isArray(value) ? value : [value]).map((v) => fieldText(name, v)));
     if (strings.length > 0) fields[name] = strings.length === 1 ? strings[0]! : strings;
   }
   return { bytes: new Uint8Array(await file.arrayBuffer()), type, fields };

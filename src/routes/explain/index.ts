@@ -2,11 +2,12 @@
  * @module
  * POST /v1/explain: one image in, one explanation out (PNG overlay or heatmap, streamed; or JSON).
  */
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import { binary, imageRequest } from '../image-request.js';
 import { openapiHook } from '../problem.js';
 import { EXPLANATION_HEADERS, ExplanationJsonSchema, problems } from '../schemas.js';
+import { TaskExplanationJsonSchema } from '../task-schemas.js';
 import { explain } from './explain.js';
 import { readImageInput } from './image-input.js';
 import { ExplainOptionsSchema, parseOptions } from './options.js';
@@ -18,9 +19,13 @@ const route = createRoute({
   ...imageRequest(ExplainOptionsSchema),
   responses: {
     200: {
-      description: 'The explanation: a PNG (overlay, heatmap) or JSON (output=json).',
+      description:
+        'The explanation: a PNG (overlay, heatmap) or JSON (output=json; TaskExplanationJson for segmentation, detection and embedding models).',
       headers: EXPLANATION_HEADERS,
-      content: { 'image/png': { schema: binary }, 'application/json': { schema: ExplanationJsonSchema } },
+      content: {
+        'image/png': { schema: binary },
+        'application/json': { schema: z.union([ExplanationJsonSchema, TaskExplanationJsonSchema]) },
+      },
     },
     ...problems(400, 404, 413, 415, 422, 503),
   },

@@ -7,6 +7,7 @@
 import type { FloatMap } from '../../image/index.js';
 import type { Manifest } from '../../manifest.js';
 import type { ExplainedTarget } from '../../explain/compute.js';
+import type { UnitEvidence } from '../../explain/units.js';
 import type { ExplanationMeta } from '../../cache/store.js';
 import { storedUrl } from './stored-url.js';
 
@@ -21,6 +22,11 @@ export interface TargetJson {
 /** The JSON of a map: shape [h, w] and row-major values. */
 export function mapJson(map: FloatMap): TargetJson['map'] {
   return { shape: [map.height, map.width], data: [...map.data] };
+}
+
+/** The JSON `units`: null when the method has none; a unit's own map (unit_maps=true) as shape and data. */
+export function unitsJson(units: readonly UnitEvidence[] | undefined) {
+  return units?.map(({ map, ...u }) => (map ? { ...u, map: mapJson(map) } : u)) ?? null;
 }
 
 /** The JSON entries of the explained targets. */

@@ -79,6 +79,10 @@ export const ExplainOptionsSchema = z
       .openapi({
         description: `JSON: how many units of the layer to list by channel weight alpha_k with their Network Dissection names (default ${DEFAULT_UNITS}; 0 = none). Methods with channel weights only (gradcam, gradcam++, xgradcam).`,
       }),
+    unit_maps: flag.optional().openapi({
+      description:
+        "JSON: give each listed unit (units=) its own activation map at the layer's grid, as `map` ([h, w] and row-major raw activations, like the top-level map). Off by default to keep the JSON small.",
+    }),
     text: flag.optional().openapi({
       description: 'PNG: add the one-sentence explanation as the X-Explanation-Text header (URL-encoded). JSON always has it.',
     }),
@@ -124,12 +128,10 @@ export const ExplainOptionsSchema = z
     conf: z.string().min(1).max(20).optional().openapi({ description: 'Detection models: score threshold (default 0.25).' }),
     iou: z.string().min(1).max(20).optional().openapi({ description: 'Detection models: NMS IoU threshold (default 0.45).' }),
     max_det: z.string().min(1).max(10).optional().openapi({ description: 'Detection models: most detections kept (default 300).' }),
-    vector: z
-      .string()
-      .min(1)
-      .max(65536)
-      .optional()
-      .openapi({ description: 'Embedding models: explain the dot product with this direction (D comma-separated numbers).' }),
+    vector: z.string().min(1).max(65536).optional().openapi({
+      description:
+        'Embedding models: explain the dot product with this direction: D comma-separated numbers, or a JSON array of D numbers (also as a JSON file part of a form).',
+    }),
     index: z.string().min(1).max(10).optional().openapi({ description: 'Embedding models: explain one output unit.' }),
     sigma: z.coerce
       .number()

@@ -31,6 +31,8 @@ export interface RenderOptions {
   /** Image weight of the overlay (pytorch-grad-cam: 0.5); ignored for heatmaps. */
   alpha: number;
   overlay: boolean;
+  /** Draws over the overlay picture in place before it is encoded (boxes, outlines); heatmaps stay plain. */
+  annotate?: (picture: RgbImage) => void;
 }
 
 /**
@@ -59,6 +61,7 @@ export function explanationPng(
         }),
       ),
     );
+    o.annotate?.(strip);
     return encodePngWhole(strip, deflate);
   }
   const panels = maps.map((m) => renderHeatmapIndexed(m, o));

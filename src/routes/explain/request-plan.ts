@@ -22,6 +22,7 @@ import { pixelMethod } from '../../pixel-methods/index.js';
 import { attentionMethod } from '../../attention/registry.js';
 import type { ExplainOptions } from './options.js';
 import { outputSize, type Size } from './output-size.js';
+import { TASK_OVERLAY_DESIGN } from './task-overlay.js';
 import { resolveClass, resolveLayer } from './resolve.js';
 
 /** A resolved request. */
@@ -118,16 +119,57 @@ function panelSize(header: Size, opts: ExplainOptions, maxSide: number, panels: 
   return { width: Math.max(1, Math.floor(size.width * scale)), height: Math.max(1, Math.round(size.height * scale)) };
 }
 
-/** What the explain route does not offer for segment, detect and embed models (yet), as 400s. */
+const TASK_NOUN: Record<TaskSpec['kind'], string> = {
+  classify: 'a classifier',
+  segment: 'a segmentation model',
+  detect: 'a detection model',
+  embed: 'an embedding model',
+};
+
+/** One target per request: what to send instead of top/versus/counterfactual, per task. */
+const ONE_TARGET: Record<TaskSpec['kind'], string> = {
+  classify: '',
+  segment: 'explain one class per request (class=, region=)',
+  detect: 'explain one detection per request (box=i)',
+  embed: 'explain one direction per request (vector= or index=)',
+};
+
+const CAM_ONLY = 'task models take the CAM methods that need no extra model runs (GET /v1/models/{id} lists them)';
+
+function taskRefusal(spec: TaskSpec, option: string, what: string, instead: string): ApiError {
+  return new ApiError(
+    400,
+    'bad_option',
+    `Option '${option}': ${what} is not available for ${spec.kind} models (this model is ${TASK_NOUN[spec.kind]}); ${instead}.`,
+    { option, task: spec.kind },
+  );
+}
+
+/** Pixel-level and attention methods on a task model: refused before resolving them (which would ask for a re-prepare). */
+function checkTaskMethod(manifest: Manifest, opts: ExplainOptions): void {
+  const spec = taskOf(manifest);
+  if (spec.kind !== 'classify' && (pixelMethod(opts.method) || attentionMethod(opts.method)))
+    throw taskRefusal(spec, 'method', `'${opts.method}'`, CAM_ONLY);
+}
+
+/**
+ * What the explain route does not offer for segment, detect and embed models, as 400 bad_option problems
+ * that name the option and the task (`option`, `task` members) and say what to do instead.
+ */
 function checkTaskRequest(spec: TaskSpec, opts: ExplainOptions, method: MethodChoice): void {
-  const unsupported = (option: string, what: string) => bad(option, `${what} is not available for ${spec.kind} models (classifiers only).`);
-  if (method.kind !== 'cam') throw unsupported('method', `'${opts.method}'`);
-  if (method.cam.needsModel) throw unsupported('method', `'${opts.method}' (it reruns the model with class seeds)`);
-  if (opts.top !== undefined) throw unsupported('top', 'top');
-  if (opts.versus !== undefined) throw unsupported('versus', 'versus');
-  if (opts.counterfactual !== undefined) throw unsupported('counterfactual', 'counterfactual');
-  if (opts.metrics !== undefined) throw unsupported('metrics', 'metrics');
-  if (opts.aug !== 'none') throw unsupported('aug', 'aug=flip');
+  const refuse = (option: string, what: string, instead: string) => taskRefusal(spec, option, what, instead);
+  if (method.kind !== 'cam') throw refuse('method', `'${opts.method}'`, CAM_ONLY);
+  if (method.cam.needsModel) throw refuse('method', `'${opts.method}' (it reruns the model with class seeds)`, CAM_ONLY);
+  for (const option of ['top', 'versus', 'counterfactual'] as const)
+    if (opts[option] !== undefined) throw refuse(option, option, `it applies to classifiers; ${ONE_TARGET[spec.kind]}`);
+  if (opts.metrics !== undefined)
+    throw refuse('metrics', 'metrics', 'the drop, increase, deletion and insertion metrics are defined on class probabilities');
+  if (opts.aug !== 'none') throw refuse('aug', 'aug=flip', 'a mirrored image moves the target (boxes, masks); explain without aug');
+  if (opts.units !== undefined) throw refuse('units', 'units', 'unit names come with classifier explanations');
+  if (opts.text !== undefined) throw refuse('text', 'text', 'the one-sentence explanation comes with classifier explanations');
+  if (opts.unit_maps !== undefined) throw refuse('unit_maps', 'unit_maps', 'unit maps come with classifier explanations');
+  for (const option of ['n', 'sigma'] as const)
+    if (opts[option] !== undefined) throw refuse(option, option, 'it tunes smoothgradcam++ and smoothgrad, which task models do not take');
 }
 
 const TASK_FIELDS = ['region', 'box', 'boxes', 'conf', 'iou', 'max_det', 'vector', 'index'] as const;
@@ -163,6 +205,7 @@ export function planRequest(
   header: Size,
   maxOutputSide: number,
 ): RequestPlan {
+  checkTaskMethod(manifest, opts);
   const { method, inputLayer, key } = resolveMethod(manifest, opts);
   const layers = resolveLayers(manifest, opts.layer);
   const task = taskPlan(manifest, opts, method);
@@ -175,6 +218,8 @@ export function planRequest(
   const text = json || opts.text === 'true' || opts.text === '1';
   if (!json && opts.units !== undefined)
     throw bad('units', 'units are listed in JSON only (output=json); a PNG can carry the sentence with text=true.');
+  if (!json && opts.unit_maps !== undefined) throw bad('unit_maps', 'unit maps are given in JSON only (output=json).');
+  const unitMaps = json && (opts.unit_maps === 'true' || opts.unit_maps === '1');
   const compute: ComputeRequest = {
     method,
     layers,
@@ -182,9 +227,11 @@ export function planRequest(
     combine: opts.combine,
     aug: opts.aug,
     targets,
+    ...(task ? { task: task.request } : {}),
     n: opts.n ?? DEFAULT_NOISY_COPIES,
     sigma: opts.sigma ?? DEFAULT_NOISE_SIGMA,
     units: text ? Math.max(opts.units ?? DEFAULT_UNITS, DEFAULT_UNITS) : 0,
+    ...(unitMaps ? { unitMaps } : {}),
   };
   const combines = layers.length > 1 || (method.kind === 'pixel' && method.pixel.needs.gradcam);
   const canonical: CanonicalOptions = {
@@ -207,8 +254,9 @@ export function planRequest(
       versus: targets.versus,
       aug: opts.aug,
       metrics,
-      ...(task ? { task: task.key } : {}),
+      ...(task ? { task: opts.output === 'overlay' ? { ...task.key, drawing: TASK_OVERLAY_DESIGN } : task.key } : {}),
       units: json ? (opts.units ?? DEFAULT_UNITS) : undefined,
+      unitMaps,
       text: !json && text,
     },
   };
