@@ -35,8 +35,10 @@ export interface Env {
   MAX_QUEUED?: string;
   /** Origins allowed by CORS: `*`, a comma-separated list, or empty for none. */
   CORS_ORIGINS?: string;
-  /** Largest uploaded model file in bytes (default 25 MiB, the KV value limit). */
+  /** Largest uploaded model file in bytes (default 40 MiB, at most 96 MiB); models over one part are stored in parts. */
   MAX_MODEL_BYTES?: string;
+  /** Size in bytes of the parts an uploaded model larger than one KV value is stored in (default and most: 24 MiB; least 1 KiB). */
+  MODEL_PART_BYTES?: string;
   /** Largest plain model prepared inside the Worker on upload, in bytes (default 8 MiB). */
   MAX_PREPARE_BYTES?: string;
   /** onnxruntime's graph optimisation level for new sessions: all (default), extended, basic or disabled. */

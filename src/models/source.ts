@@ -2,11 +2,13 @@
  * @module
  * Where prepared models come from: the bundled ones are static assets of the Worker (`models/<id>.onnx`
  * and `<id>.json`, read through the ASSETS binding); more can be stored in the MODELS KV namespace under
- * the keys `<id>.onnx` and `<id>.json`.
+ * the keys `<id>.onnx` and `<id>.json`. Either `.onnx` may hold the index of a model stored in parts
+ * (src/models/parts.ts), which is assembled here.
  */
 import type { Env } from '../env.js';
 import { ApiError } from '../errors.js';
 import type { Manifest } from '../manifest.js';
+import { assembleParts, PartsError, readPartsIndex } from './parts.js';
 import { checkServedTask } from './served-tasks.js';
 
 /**
@@ -61,14 +63,42 @@ export async function readManifest(env: Env, id: string): Promise<Manifest | nul
   return stored ? checkManifest(id, stored) : null;
 }
 
+/**
+ * The model itself, or the model assembled from the parts its index names (read through `open`). A part that
+ * is missing, torn or stale is 503 model_unavailable with Retry-After (KV may still be propagating a new
+ * version): never a model built from the wrong bytes.
+ */
+async function wholeModel(
+  id: string,
+  stored: Uint8Array,
+  open: (key: string) => Promise<ReadableStream<Uint8Array> | null>,
+): Promise<Uint8Array> {
+  try {
+    const index = readPartsIndex(stored);
+    return index ? await assembleParts(index, open) : stored;
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    console.error(`model '${id}' cannot be assembled from its parts`, err);
+    const why = err instanceof PartsError ? err.message : 'reading a part failed';
+    throw new ApiError(
+      503,
+      'model_unavailable',
+      `The ONNX file of model '${id}' is stored in parts and cannot be assembled: ${why}. Retry shortly; if this persists, upload the model again.`,
+      {},
+      { 'Retry-After': '30' },
+    );
+  }
+}
+
 /** Read a model's ONNX bytes (the caller has already found its manifest). */
 export async function readModelBytes(env: Env, id: string): Promise<Uint8Array> {
   if (BUNDLED_MODELS.includes(id)) {
     const res = await fromAssets(env, `${id}.onnx`);
-    if (res) return new Uint8Array(await res.arrayBuffer());
+    if (res) return wholeModel(id, new Uint8Array(await res.arrayBuffer()), async (file) => (await fromAssets(env, file))?.body ?? null);
   } else {
-    const stored = await fromKv(id, async () => env.MODELS?.get(`${id}.onnx`, 'arrayBuffer'));
-    if (stored) return new Uint8Array(stored);
+    const kv = env.MODELS;
+    const stored = await fromKv(id, async () => kv?.get(`${id}.onnx`, 'arrayBuffer'));
+    if (kv && stored) return wholeModel(id, new Uint8Array(stored), (key) => fromKv(id, () => kv.get(key, 'stream')));
   }
   throw new ApiError(503, 'model_unavailable', `The ONNX file of model '${id}' is missing.`);
 }

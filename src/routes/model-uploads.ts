@@ -2,7 +2,7 @@
  * @module
  * PUT /v1/models/{id} and DELETE /v1/models/{id} (admin key, see access-policy.ts): upload a classifier,
  * plain ONNX (prepared here, in the Worker) or already prepared (with its manifest), stored as the next
- * version in the MODELS namespace; or remove a model with all its versions. Bundled models cannot be
+ * version in the MODELS namespace (in parts when larger than one KV value); or remove a model with all its versions. Bundled models cannot be
  * replaced or removed. A model that later fails to load affects only requests for that model.
  */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
@@ -11,11 +11,13 @@ import type { Env } from '../env.js';
 import { ApiError } from '../errors.js';
 import { bodyLimit } from '../middleware/body-limit/index.js';
 import { essence, mediaType } from '../middleware/media-type/index.js';
+import { DEFAULT_PART_BYTES } from '../models/parts.js';
 import { BUNDLED_MODELS, isModelId } from '../models/source.js';
 import {
   acceptModel,
   DEFAULT_UPLOAD_LIMITS,
   deleteModel,
+  MAX_STORED_MODEL_BYTES,
   prepareOptionsOf,
   storeModel,
   UploadOptionsSchema,
@@ -33,11 +35,19 @@ function positive(value: string | undefined, fallback: number): number {
   return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 
+/**
+ * The part size of models stored in parts, from the bindings: at most the default (which fits one KV value),
+ * at least 1 KiB (tests use a few KB; a request may make at most 1,000 KV operations).
+ */
+export function partBytesOf(env: Partial<Env>): number {
+  return Math.max(1024, Math.min(positive(env.MODEL_PART_BYTES, DEFAULT_PART_BYTES), DEFAULT_PART_BYTES));
+}
+
 /** Upload limits from the bindings. */
 export function uploadLimitsOf(env: Partial<Env>): UploadLimits {
   return {
     ...DEFAULT_UPLOAD_LIMITS,
-    maxModelBytes: Math.min(positive(env.MAX_MODEL_BYTES, DEFAULT_UPLOAD_LIMITS.maxModelBytes), 25 << 20),
+    maxModelBytes: Math.min(positive(env.MAX_MODEL_BYTES, DEFAULT_UPLOAD_LIMITS.maxModelBytes), MAX_STORED_MODEL_BYTES),
     maxPrepareBytes: positive(env.MAX_PREPARE_BYTES, DEFAULT_UPLOAD_LIMITS.maxPrepareBytes),
     maxActivationBytes: positive(env.MAX_MODEL_ACTIVATION_BYTES, DEFAULT_UPLOAD_LIMITS.maxActivationBytes),
   };
@@ -160,7 +170,7 @@ export const modelUploadsApp = uploads
     const kv = writableId(c, id);
     const upload = await readUpload(c);
     const accepted = await acceptModel(upload, c.get('registry').runner(), uploadLimitsOf(c.env));
-    const stored = await modelStore(() => storeModel(kv, id, accepted.model, accepted.manifest));
+    const stored = await modelStore(() => storeModel(kv, id, accepted.model, accepted.manifest, partBytesOf(c.env)));
     const m = accepted.manifest;
     const defaultLayer = m.layers.find((l) => l.default) ?? m.layers[m.layers.length - 1];
     return c.json(

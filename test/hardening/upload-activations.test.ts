@@ -32,6 +32,26 @@ function wideConvModel(side: number): Uint8Array {
   );
 }
 
+/** {@link wideConvModel} with its conv weight stored int8 behind a DequantizeLinear, as `prepare --quantize int8` writes it. */
+function wideConvInt8Model(side: number): Uint8Array {
+  const model = decodeModel(wideConvModel(side));
+  const graph = model.graph!;
+  const w = graph.initializer.find((t) => t.name === 'w')!;
+  graph.initializer = graph.initializer.filter((t) => t !== w);
+  graph.initializer.push(
+    onnx.TensorProto.create({ name: 'w_int8', dims: w.dims, dataType: 3, rawData: new Uint8Array(16 * 27) }),
+    onnx.TensorProto.create({ name: 'w_scale', dims: [16], dataType: 1, floatData: Array(16).fill(0.01) }),
+  );
+  const dq = onnx.NodeProto.create({
+    opType: 'DequantizeLinear',
+    input: ['w_int8', 'w_scale'],
+    output: ['w'],
+    attribute: [{ name: 'axis', type: 2, i: 0 }],
+  });
+  graph.node = [dq, ...graph.node];
+  return encodeModel(model);
+}
+
 describe('activation memory of uploaded models, computed before anything runs', () => {
   it('refuses a 3 KB model whose 1024 x 1024 x 16 activations would not fit, without creating a session', async () => {
     const bytes = wideConvModel(1024);
@@ -48,6 +68,11 @@ describe('activation memory of uploaded models, computed before anything runs', 
     expect((err as ApiError).status).toBe(422);
     expect((err as ApiError).detail).toMatch(/intermediate tensors need about .* MiB.*smaller input size/);
     expect(sessions).toBe(0);
+  });
+
+  it('sees through int8 weights behind DequantizeLinear: the same estimate as the fp32 model plus the dequantized weight', () => {
+    const estimate = (bytes: Uint8Array) => activationMemory(decodeModel(bytes), 'image', [1, 3, 256, 256]).totalBytes;
+    expect(estimate(wideConvInt8Model(256))).toBe(estimate(wideConvModel(256)) + 16 * 27 * 4);
   });
 
   it('the same architecture at 128 x 128 passes the check', () => {

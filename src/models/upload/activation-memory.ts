@@ -2,7 +2,7 @@
  * @module
  * Static activation memory of an uploaded model, computed from its graph before anything runs: output
  * shapes are inferred node by node from the input size, the initializers' dims and the attributes (Conv,
- * pooling, Gemm/MatMul, Concat, Reshape/Flatten/Transpose, broadcasting elementwise ops and the
+ * pooling, Gemm/MatMul, Concat, Reshape/Flatten/Transpose, broadcasting elementwise ops, DequantizeLinear and the
  * shape-preserving ones); an op whose output shape cannot be inferred is bounded by its largest input
  * (every op the prepare compiler supports that is not inferred here - Slice, Gather, Split, Reduce* -
  * never grows its input). The sum over all tensors is what the shape probe holds (it exposes every
@@ -44,6 +44,8 @@ const SAME_SHAPE = new Set([
   'Gelu',
   'Elu',
   'Selu',
+  'DequantizeLinear',
+  'QuantizeLinear',
 ]);
 const BROADCAST = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Where', 'Max', 'Min', 'Sum', 'Equal', 'Less', 'Greater']);
 
@@ -146,9 +148,10 @@ export function activationMemory(model: ModelProto, inputName: string, inputShap
     }
     const ins = node.input.map((name) => (name ? bounds.get(name) : undefined));
     const inValues = node.input.map((name) => values.get(name));
-    const outs = inferNode(node, ins, inValues);
     const folded = foldValues(node, ins, inValues);
     if (folded) values.set(node.output[0], folded);
+    // a folded value is a small 1-D integer tensor (a shape or a size computed from one)
+    const outs = folded ? [exact([folded.length])] : inferNode(node, ins, inValues);
     node.output.forEach((name, i) => {
       if (!name) return;
       const b = outs[i] ?? outs[0];
@@ -226,6 +229,7 @@ function inferNode(node: NodeProto, ins: (Bound | undefined)[], values: (number[
   if (op === 'Resize' && known(xs) && values[3]?.length === xs.length) return [exact(values[3])];
   if (op === 'Resize' && known(xs) && values[2]?.length === xs.length) return [exact(xs.map((d, i) => Math.floor(d * values[2]![i]!)))];
   if (op === 'Shape') return [exact([x?.shape?.length ?? 8])];
+  if (op === 'ConstantOfShape' && values[0]) return [exact(values[0])];
   if (['Squeeze', 'Unsqueeze', 'Reshape'].includes(op) && x) return [{ shape: null, elements: x.elements }];
   return node.output.map(() => fallback);
 }
@@ -263,12 +267,19 @@ function foldValues(node: NodeProto, ins: (Bound | undefined)[], v: (number[] | 
   if (op === 'Shape') return known(ins[0]?.shape) ? [...ins[0]!.shape!] : undefined;
   if (op === 'Gather' && v[0] && v[1]) return v[1].map((i) => v[0]![i < 0 ? i + v[0]!.length : i]!);
   if ((op === 'Unsqueeze' || op === 'Squeeze' || op === 'Identity' || op === 'Cast') && v[0]) return [...v[0]];
+  if (op === 'ConstantOfShape' && v[0] && product(v[0]) <= 64) {
+    const t = node.attribute.find((a) => a.name === 'value')?.t;
+    const fill = t ? (t.dataType === 1 ? floatValues(t)[0] : intValues(t)[0]) : 0;
+    return Array(product(v[0])).fill(fill ?? 0);
+  }
   if (op === 'Concat' && v.length > 0 && v.every((x) => x)) return v.flatMap((x) => x!);
   const arith: Record<string, (a: number, b: number) => number> = {
     Add: (a, b) => a + b,
     Sub: (a, b) => a - b,
     Mul: (a, b) => a * b,
     Div: (a, b) => Math.trunc(a / b),
+    // integer Mod (fmod = 0) takes the divisor's sign, as Python's %: (7 - w % 7) % 7 pads w to whole windows
+    Mod: (a, b) => (attrInt(node, 'fmod', 0) ? a % b : ((a % b) + b) % b),
   };
   if (arith[op] && v[0] && v[1] && (v[0].length === v[1].length || v[0].length === 1 || v[1].length === 1)) {
     const n = Math.max(v[0].length, v[1].length);

@@ -13,7 +13,7 @@ import { activationMemory } from './activation-memory.js';
 
 /** Upload limits (bytes and sizes). */
 export interface UploadLimits {
-  /** Largest model file stored (KV values are at most 25 MiB). */
+  /** Largest model file stored (in parts above 24 MiB: KV values are at most 25 MiB). */
   maxModelBytes: number;
   /** Largest plain model prepared inside the Worker (preparing holds several copies in 128 MB). */
   maxPrepareBytes: number;
@@ -29,11 +29,17 @@ export interface UploadLimits {
 }
 
 /**
- * Default limits: 25 MiB stored, 8 MiB prepared in the Worker, inputs up to 1024 px, 10,000 classes,
+ * The most any deployment may set as `maxModelBytes`: an int8 model of this size could not be explained
+ * within a Worker's 128 MB (torchvision swin_t, 29.6 MB prepared int8, needs 115 MB of WASM memory).
+ */
+export const MAX_STORED_MODEL_BYTES = 96 << 20;
+
+/**
+ * Default limits: 40 MiB stored, 8 MiB prepared in the Worker, inputs up to 1024 px, 10,000 classes,
  * 64 MiB of activations (the default model needs 33 MB for its shape probe, 11 MB per forward pass).
  */
 export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
-  maxModelBytes: 25 << 20,
+  maxModelBytes: 40 << 20,
   maxPrepareBytes: 8 << 20,
   maxInputSide: 1024,
   maxClasses: 10_000,

@@ -15,7 +15,7 @@ import { verifyPrepared } from '../../prepare/verify.js';
 import type { ModelRunner } from '../../runtime/runner.js';
 import { checkActivationMemory, checkPreparedManifest, checkSource, type UploadLimits } from './checks.js';
 
-export { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './checks.js';
+export { DEFAULT_UPLOAD_LIMITS, MAX_STORED_MODEL_BYTES, type UploadLimits } from './checks.js';
 export { deleteModel, storeModel, type ModelVersionMeta } from './store.js';
 export { prepareOptionsOf, UploadOptionsSchema, type UploadOptions } from './options.js';
 

@@ -7,8 +7,13 @@
  * file, which the registry refuses by sha256 (503, retry) rather than serving a mismatch. Deletes go
  * manifest first (the model disappears: 404), then the files. KV is eventually consistent: other
  * locations may see the previous version for up to a minute.
+ *
+ * A model larger than one part (24 MiB by default; KV values are at most 25 MiB) is stored in parts
+ * (src/models/parts.ts): the parts once, under `versions/<id>/<n>.onnx.part<i>`, and a small index in their
+ * place under `versions/<id>/<n>.onnx` and `<id>.onnx`, written after every part.
  */
 import type { Manifest } from '../../manifest.js';
+import { DEFAULT_PART_BYTES, splitModel } from '../parts.js';
 
 /** KV metadata of a stored manifest. */
 export interface ModelVersionMeta {
@@ -24,19 +29,40 @@ export async function currentVersion(kv: KVNamespace, id: string): Promise<Model
   return metadata ?? { version: 0, sha256: '', uploaded: '' };
 }
 
+/** The value stored under the model's keys: the model itself, or (larger than a part) the index of its parts, written first. */
+async function modelValue(
+  kv: KVNamespace,
+  key: string,
+  model: Uint8Array,
+  partBytes: number,
+  meta: ModelVersionMeta,
+): Promise<Uint8Array | string> {
+  if (model.byteLength <= partBytes) return model;
+  const { index, parts } = await splitModel(model, key, partBytes);
+  for (const [i, part] of parts.entries()) await kv.put(index.parts[i]!.key, part, { metadata: meta });
+  return JSON.stringify(index);
+}
+
 /**
- * Store a prepared model and its manifest as the next version of `id`.
+ * Store a prepared model and its manifest as the next version of `id`; a model over `partBytes` goes in parts.
  *
  * @example
  * const { version } = await storeModel(env.MODELS, 'resnet18', bytes, manifest);
  */
-export async function storeModel(kv: KVNamespace, id: string, model: Uint8Array, manifest: Manifest): Promise<ModelVersionMeta> {
+export async function storeModel(
+  kv: KVNamespace,
+  id: string,
+  model: Uint8Array,
+  manifest: Manifest,
+  partBytes = DEFAULT_PART_BYTES,
+): Promise<ModelVersionMeta> {
   const previous = await currentVersion(kv, id);
   const meta: ModelVersionMeta = { version: (previous?.version ?? 0) + 1, sha256: manifest.sha256, uploaded: new Date().toISOString() };
   const json = JSON.stringify(manifest);
-  await kv.put(`versions/${id}/${meta.version}.onnx`, model, { metadata: meta });
+  const value = await modelValue(kv, `versions/${id}/${meta.version}.onnx`, model, partBytes, meta);
+  await kv.put(`versions/${id}/${meta.version}.onnx`, value, { metadata: meta });
   await kv.put(`versions/${id}/${meta.version}.json`, json, { metadata: meta });
-  await kv.put(`${id}.onnx`, model, { metadata: meta });
+  await kv.put(`${id}.onnx`, value, { metadata: meta });
   await kv.put(`${id}.json`, json, { metadata: meta });
   return meta;
 }
