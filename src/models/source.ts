@@ -10,7 +10,7 @@ import type { Manifest } from '../manifest.js';
 import { checkServedTask } from './served-tasks.js';
 
 /** Models shipped with the Worker (static assets). */
-export const BUNDLED_MODELS: readonly string[] = ['default'];
+export const BUNDLED_MODELS: readonly string[] = ['default', 'scenes-vit'];
 
 /** The default model id. */
 export const DEFAULT_MODEL = 'default';

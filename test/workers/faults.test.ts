@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Env } from '../../src/env.js';
 import worker from '../../src/index.js';
 import { ModelRegistry } from '../../src/models/registry.js';
+import { BUNDLED_MODELS } from '../../src/models/source.js';
 import { createApp } from '../../src/routes/app.js';
 import { ortRunner, wasmMemoryBytes } from '../../src/runtime/ort.js';
 import type { ModelRunner } from '../../src/runtime/runner.js';
@@ -126,7 +127,7 @@ describe('faults: models', () => {
     await expectProblem(res, 503, 'model_unavailable');
     await expectPng(await send(worker, ...explain(104), { MODELS: downKv }));
     const list = (await (await send(worker, '/v1/models', {}, { MODELS: downKv })).json()) as { models: { id: string }[] };
-    expect(list.models.map((m) => m.id)).toEqual(['default']);
+    expect(list.models.map((m) => m.id)).toEqual([...BUNDLED_MODELS]);
   });
 
   it('drops a session whose run fails: that request gets 503 + Retry-After, the next one succeeds on a fresh session', async () => {
