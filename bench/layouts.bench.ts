@@ -16,6 +16,10 @@
  * With a model prepared with `--attention`, the gradient run also fetches every block's probabilities and
  * gradients, as method=attention-gradcam does.
  *
+ * `--method <name>` explains the measured model with that method (default gradcam; e.g. rollout or
+ * attention-gradcam for a model prepared with `--attention`); the default model always runs Grad-CAM.
+ * A bundled model (`--model models/scenes-vit.onnx`) is served from the Worker's assets under its own id.
+ *
  * Build the models first: tools/export_transformers.py, then `gradcam-edge prepare <model> --quantize int8`.
  */
 import { encode } from 'fast-png';
@@ -31,6 +35,7 @@ const KV_VALUE_LIMIT = 25 * 2 ** 20;
 
 const argValues = (name: string) => process.argv.flatMap((a, i) => (a === `--${name}` ? [process.argv[i + 1]!] : []));
 const ROUNDS = Number(argValues('rounds')[0] ?? 8);
+const METHOD = argValues('method')[0] ?? 'gradcam';
 const SIZE = 224;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -51,7 +56,7 @@ function image(seed: number): Uint8Array {
 
 async function explain(url: string, model: string | null, seed: number): Promise<{ ms: number; model: number }> {
   const start = performance.now();
-  const res = await fetch(`${url}/v1/explain${model ? `?model=${model}` : ''}`, {
+  const res = await fetch(`${url}/v1/explain${model ? `?model=${model}&method=${METHOD}` : ''}`, {
     method: 'POST',
     headers: { 'content-type': 'image/png' },
     body: image(seed),
@@ -146,7 +151,7 @@ async function measureInNode(file: string): Promise<string> {
 async function main(): Promise<void> {
   const models = argValues('model').map((m) => resolve(m));
   if (models.length === 0) throw new Error('give --model <prepared.onnx> (repeatable)');
-  console.log(`${ROUNDS} paired rounds per model, ${SIZE}x${SIZE} PNG, method gradcam, top-1\n`);
+  console.log(`${ROUNDS} paired rounds per model, ${SIZE}x${SIZE} PNG, method ${METHOD} (default model: gradcam), top-1\n`);
   console.log(
     '| model | prepared MB | explain ms (median) | of which model stage | default model ms | x default (paired) | WASM memory MB |',
   );

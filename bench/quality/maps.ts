@@ -3,6 +3,9 @@
  * The maps the benchmark compares, all as the service renders them (src/image unitMap: min-max scaled,
  * OpenCV-bilinear upsampled to the input size, values in [0, 1)):
  * - every method of the CAM registry on the default layer's A and G;
+ * - the attention methods (src/attention: rollout, attention-gradcam) on every block's attention
+ *   probabilities and their gradients, when the model was prepared with `--attention` (attention-gradcam only
+ *   with `--attention gradients`); their map is the class token's row over the patch grid, rendered like a CAM;
  * - the pixel-level methods of the API (src/pixel-methods) when a model with the image input as a layer is
  *   at hand: `smoothgrad` (saliency averaged over noisy copies) and `guided-gradcam` (the Grad-CAM row's map
  *   times max_c |Guided Backprop dS/dx|), computed with the service's own functions at the input's
@@ -12,7 +15,10 @@
  *   `saliency` method (Simonyan et al. 2014: max over channels of |dS/dx|), when the model has the image
  *   input as a layer.
  */
+import { attentionMethod, ATTENTION_METHODS } from '../../src/attention/registry.js';
+import type { AttentionBlock } from '../../src/attention/blocks.js';
 import { camMethod, METHOD_NAMES, type ModelAccess } from '../../src/cam/registry.js';
+import type { Manifest } from '../../src/manifest.js';
 import { unitMap } from '../../src/image/index.js';
 import { guidedGradCamMap, saliencyMap as pixelSaliency, smoothGradMap } from '../../src/pixel-methods/index.js';
 import { createRng } from '../../src/scenes/prng.js';
@@ -71,6 +77,44 @@ export async function methodMaps(
     try {
       const raw = await method.explain(input, access);
       out.set(name, unitMap([{ width: g.width, height: g.height, data: raw }], g.size, g.size));
+    } catch (err) {
+      if (!failures.has(name)) failures.set(name, (err as Error).message);
+    }
+  }
+  return out;
+}
+
+/**
+ * The attention methods' maps for image `i` of an explanation batch (default parameters: rollout with mean
+ * fusion and nothing discarded), by method name, as the service computes them (src/explain/compute.ts
+ * attentionMap) and rendered like a CAM. Empty when the batch has no attention outputs; attention-gradcam
+ * is left out when it has no attention gradients.
+ */
+export function attentionMaps(
+  e: Explained,
+  i: number,
+  spec: NonNullable<Manifest['attention']>,
+  size: number,
+  failures: Map<string, string>,
+): Map<string, FloatMap> {
+  const out = new Map<string, FloatMap>();
+  if (!e.attention) return out;
+  const { probabilities, gradients } = e.attention;
+  const blocks: AttentionBlock[] = spec.blocks.map((b, k) => {
+    const per = b.heads * b.tokens * b.tokens;
+    return {
+      probabilities: probabilities[k]!.subarray(i * per, (i + 1) * per),
+      gradient: gradients ? gradients[k]!.subarray(i * per, (i + 1) * per) : undefined,
+      heads: b.heads,
+      tokens: b.tokens,
+    };
+  });
+  for (const name of ATTENTION_METHODS) {
+    const method = attentionMethod(name)!;
+    if (method.needsGradient && !gradients) continue;
+    try {
+      const data = method.map(blocks, spec.prefixTokens, {});
+      out.set(name, unitMap([{ width: spec.grid[1], height: spec.grid[0], data }], size, size));
     } catch (err) {
       if (!failures.has(name)) failures.set(name, (err as Error).message);
     }

@@ -2,6 +2,7 @@
  * @module
  * Command line of the quality benchmark (`npm run quality -- [options]`).
  */
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PassOptions } from './phases.js';
 
@@ -19,8 +20,16 @@ export const QUALITY_USAGE = `Usage: npm run quality -- [options]
   --tolerance PX            pointing-game tolerance in pixels (default: 15 px scaled from 384 px to the input side)
   --threads N               onnxruntime-web threads (default 1: as in a Worker, and faster than 2 on a busy 2-core machine)
   --quick                   100 scenes, 100 pairs, 20 deletion, 30 sanity and 20 model-method scenes; prints only
-  --out <file>              the report (default docs/quality.md, written only by runs of >= 500 scenes and pairs)
+  --out <file>              the report (default docs/quality.md for models/default.onnx, docs/quality-<name>.md for
+                            models/<name>.onnx, e.g. docs/quality-scenes-vit.md; written only by runs of >= 500
+                            scenes and pairs)
 `;
+
+/** The default model's report file; any other prepared model's goes beside it, named after the model. */
+export function defaultReportPath(model: string): string {
+  const name = basename(model).replace(/\.onnx$/, '');
+  return name === 'default' ? 'docs/quality.md' : `docs/quality-${name}.md`;
+}
 
 /** Parsed options. */
 export interface QualityOptions extends Omit<PassOptions, 'tolerance'> {
@@ -70,8 +79,9 @@ export function parseQualityArgs(args: string[]): QualityOptions {
   if (tolerance !== undefined && !(tolerance >= 0)) throw new Error(`--tolerance needs a number >= 0 (got "${values.tolerance}")`);
   const scenes = int('scenes', values.scenes, quick ? 100 : 500, 1),
     pairs = int('pairs', values.pairs, quick ? 100 : 500, 1);
+  const model = values.model ?? 'models/default.onnx';
   return {
-    model: values.model ?? 'models/default.onnx',
+    model,
     source: values.source,
     scenes,
     pairs,
@@ -83,6 +93,6 @@ export function parseQualityArgs(args: string[]): QualityOptions {
     threads: int('threads', values.threads, 1, 1),
     batch: int('batch', values.batch, 16, 2),
     quick,
-    out: values.out ?? (quick || scenes < 500 || pairs < 500 ? undefined : 'docs/quality.md'),
+    out: values.out ?? (quick || scenes < 500 || pairs < 500 ? undefined : defaultReportPath(model)),
   };
 }

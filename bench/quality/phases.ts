@@ -22,6 +22,7 @@ import {
 } from '../../src/quality/index.js';
 import { DEFAULT_NOISE_SIGMA, DEFAULT_NOISY_COPIES, noisyCopies } from '../../src/pixel-methods/smoothgrad.js';
 import {
+  attentionMaps,
   BASELINES,
   gaussianPrior,
   guidedGradCamBenchMap,
@@ -122,7 +123,10 @@ async function pixelMaps(maps: Map<string, FloatMap>, saliencyModel: PreparedMod
     maps.set(PIXEL_ROWS.guided, guidedGradCamBenchMap(gradcam, item.saliency.guidedGradient, item.j, size));
 }
 
-/** All maps of one explained image: the registry's methods, the pixel-level methods, then the baselines. */
+/**
+ * All maps of one explained image: the registry's methods, the attention methods (models prepared with
+ * `--attention`), the pixel-level methods, then the baselines.
+ */
 async function allMaps(
   model: PreparedModel,
   saliencyModel: PreparedModel | undefined,
@@ -132,6 +136,8 @@ async function allMaps(
   const g = geometry(model);
   const access = item.withModelMethods ? model.access(item.scene.input, item.target) : undefined;
   const maps = await methodMaps(item.e, item.j, g, failures, access);
+  const spec = model.manifest.attention;
+  if (spec) for (const [name, map] of attentionMaps(item.e, item.j, spec, g.size, failures)) maps.set(name, map);
   await pixelMaps(maps, saliencyModel, item, g.size);
   maps.set(BASELINES.gaussian, gaussianPrior(g.size));
   maps.set(BASELINES.random, randomMap(item.scene.seed, g));

@@ -2,7 +2,8 @@
  * @module
  * A prepared model (src/manifest.ts) as the benchmark uses it: explanation runs (N images, N one-hot seed
  * rows: logits plus A and G of the default layer, and the image input's plain and Guided Backprop gradients
- * when the model has the input as a layer), SmoothGrad's input-gradient batches (the service's
+ * when the model has the input as a layer; every attention block's probabilities and their gradients when it
+ * was prepared with `--attention`), SmoothGrad's input-gradient batches (the service's
  * ModelFeed.batchInputGradients) and plain forward runs returning class probabilities, all batched, through
  * the service's ModelFeed (src/explain/model-feed.ts). The input's own seed inputs get the seed rows only when
  * their gradient is fetched, else the feed's empty [0, K] seed: their gated backward graphs then cost nothing.
@@ -24,12 +25,19 @@ export interface Explained {
   inputGradient?: Float32Array;
   /** The Guided Backprop dS/dx (count x 3 x H x W) when the input layer has one and it was asked for. */
   guidedGradient?: Float32Array;
+  /**
+   * Per attention block (manifest `attention` order): the probabilities (count x heads x T x T) and, when the
+   * model has them, their gradients for each image's seed row (same shape).
+   */
+  attention?: { probabilities: Float32Array[]; gradients?: Float32Array[] };
 }
 
 /** Which input gradients an explanation run fetches (each only when the model has it). */
 export interface InputGradients {
   plain: boolean;
   guided: boolean;
+  /** Also the attention probabilities and gradients (default: when the manifest has them). */
+  attention?: boolean;
 }
 
 /** A loaded prepared model. */
@@ -105,6 +113,9 @@ export class PreparedModel {
       plane = c * h * w;
     const inputLayer = want.plain ? this.inputLayer : undefined;
     const guided = want.guided && this.hasGuided ? this.inputLayer!.guidedGradient! : undefined;
+    const blocks = want.attention === false ? [] : (this.manifest.attention?.blocks ?? []);
+    const blockSize = (b: (typeof blocks)[number]) => b.heads * b.tokens * b.tokens;
+    const withGradients = blocks.length > 0 && blocks.every((b) => b.gradient);
     const out: Explained = {
       count: n,
       logits: new Float32Array(n * this.classes),
@@ -112,6 +123,12 @@ export class PreparedModel {
       gradient: new Float32Array(n * plane),
       inputGradient: inputLayer ? new Float32Array(n * this.inputSize) : undefined,
       guidedGradient: guided ? new Float32Array(n * this.inputSize) : undefined,
+      attention: blocks.length
+        ? {
+            probabilities: blocks.map((b) => new Float32Array(n * blockSize(b))),
+            gradients: withGradients ? blocks.map((b) => new Float32Array(n * blockSize(b))) : undefined,
+          }
+        : undefined,
     };
     const fetches = [
       this.manifest.logits.name,
@@ -119,6 +136,7 @@ export class PreparedModel {
       this.layer.gradient,
       ...(inputLayer ? [inputLayer.gradient] : []),
       ...(guided ? [guided] : []),
+      ...blocks.flatMap((b) => (withGradients ? [b.probabilities, b.gradient!] : [b.probabilities])),
     ];
     for (let s = 0; s < n; s += this.batch) {
       const m = Math.min(this.batch, n - s);
@@ -134,6 +152,10 @@ export class PreparedModel {
       out.gradient.set(r[this.layer.gradient]!.data as Float32Array, s * plane);
       if (inputLayer) out.inputGradient!.set(r[inputLayer.gradient]!.data as Float32Array, s * this.inputSize);
       if (guided) out.guidedGradient!.set(r[guided]!.data as Float32Array, s * this.inputSize);
+      blocks.forEach((b, k) => {
+        out.attention!.probabilities[k]!.set(r[b.probabilities]!.data as Float32Array, s * blockSize(b));
+        if (withGradients) out.attention!.gradients![k]!.set(r[b.gradient!]!.data as Float32Array, s * blockSize(b));
+      });
     }
     return out;
   }
@@ -176,7 +198,7 @@ export class PreparedModel {
       inputWidth: Number(this.manifest.input.shape[3]),
       classIndex,
       run: async (images, count, outputs): Promise<BatchRun> => {
-        const e = await this.explain(images, new Array<number>(count).fill(classIndex), { plain: false, guided: false });
+        const e = await this.explain(images, new Array<number>(count).fill(classIndex), { plain: false, guided: false, attention: false });
         return { logits: e.logits, classes: this.classes, gradient: outputs.gradient ? e.gradient : undefined };
       },
     };

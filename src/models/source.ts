@@ -12,10 +12,10 @@ import { assembleParts, PartsError, readPartsIndex } from './parts.js';
 import { checkServedTask } from './served-tasks.js';
 
 /**
- * Models shipped with the Worker (static assets): the default classifier, and a detector and a segmenter
- * trained on multi-object scenes (models/MODELS.md).
+ * Models shipped with the Worker (static assets): the default classifier, a hybrid ViT on the same scenes, and
+ * a detector and a segmenter trained on multi-object scenes (models/MODELS.md).
  */
-export const BUNDLED_MODELS: readonly string[] = ['default', 'scenes-detector', 'scenes-segmenter'];
+export const BUNDLED_MODELS: readonly string[] = ['default', 'scenes-vit', 'scenes-detector', 'scenes-segmenter'];
 
 /** The default model id. */
 export const DEFAULT_MODEL = 'default';

@@ -138,7 +138,9 @@ export function attentionOutputs(model: ModelProto, blocks: readonly AttentionBl
       const reshaped = op(e, 'Reshape', [source, constI(e, [-1, b.heads, b.tokens, b.tokens])]);
       e.nodes.push(makeNode('Identity', [reshaped], [out], {}, e.fresh('attention')));
       const dim = (v: number) => onnx.TensorShapeProto.Dimension.create({ dimValue: v });
-      info.type!.tensorType!.shape!.dim = [dims[0]!, dim(b.heads), dim(b.tokens), dim(b.tokens)];
+      // The folded axis was N * heads: the batch of the reshaped output is symbolic (N forward, S for gradients).
+      const batch = onnx.TensorShapeProto.Dimension.create({ dimParam: out === b.gradient ? 'S' : 'N' });
+      info.type!.tensorType!.shape!.dim = [batch, dim(b.heads), dim(b.tokens), dim(b.tokens)];
     }
   }
   graph.node.push(...e.nodes);

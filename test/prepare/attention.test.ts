@@ -93,6 +93,21 @@ describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', 
       blocks: f.attention.blocks.length,
     });
     expect(spec.blocks.every((b) => b.heads === f.attention.heads && b.tokens === f.attention.tokens)).toBe(true);
+    // declared output shapes: a symbolic batch (runs with N images and S seed rows) over heads x T x T
+    const declared = decodeModel(model).graph!.output;
+    for (const b of spec.blocks) {
+      for (const [name, batch] of [
+        [b.probabilities, 'N'],
+        [b.gradient!, 'S'],
+      ] as const) {
+        const dims = declared.find((o) => o.name === name)!.type!.tensorType!.shape!.dim!;
+        expect(dims[0]!.dimParam, name).toBe(batch);
+        expect(
+          dims.slice(1).map((d) => Number(d.dimValue)),
+          name,
+        ).toEqual([b.heads, b.tokens, b.tokens]);
+      }
+    }
     const session = await runner.createSession(model);
     const k = f.logits.shape[1]!;
     const out = await session.run({
