@@ -178,9 +178,11 @@ export interface Manifest {
   /**
    * The seed input: [S, K] for classifiers, [S, ...explained output dims after the batch] for other tasks;
    * `select` when the model can choose its own top-k targets (classifiers), `task` when it can build its
-   * default segmentation or detection target.
+   * default segmentation or detection target. `foldedBatch` (optional) when the model folds the batch into
+   * another axis (torch's MultiheadAttention): its forward runs once per seed row, so S seed rows cost S
+   * forward passes and the engine does not explain with K identity rows.
    */
-  seed: { name: string; shape: [string | number, number, ...number[]]; select?: SeedSelect; task?: TaskTargetInputs };
+  seed: { name: string; shape: [string | number, number, ...number[]]; select?: SeedSelect; task?: TaskTargetInputs; foldedBatch?: true };
   /** The output G differentiates: the class scores, or for other tasks the output `task` describes. */
   logits: { name: string };
   /** The task (optional; absent = classify). */

@@ -8,6 +8,8 @@
  *   resolved earlier, an embedding's direction or unit;
  * - `identity` (1): only the layers' shared seed is needed and K <= {@link IDENTITY_SEED_MAX_CLASSES} (or no
  *   seed at all: logits only); the K identity rows give every class's gradient, combined after the run;
+ *   not for models that fold the batch (manifest `seed.foldedBatch`): their K rows would be K forward passes,
+ *   so forward-first's two passes are cheaper;
  * - `in-graph` (1): the model builds the rows itself from its own output: a classifier's top-k (manifest
  *   `seed.select`), a segmenter's class segment or a detector's top detection (manifest `seed.task`);
  * - `after-run` (1): the method reads no gradient (Eigen-CAM), so a task target is resolved from the same
@@ -51,7 +53,8 @@ export function planClassTargets(manifest: Manifest, needs: RunNeeds, named: boo
   const sharedSeed = needs.layers.length > 0 || !!needs.attention?.gradient;
   const logitsOnly = onlyShared && !sharedSeed; // e.g. smoothgrad (the gradients come from its batch), rollout
   if (!logitsOnly && manifest.seed.select) return plan('in-graph');
-  if (onlyShared && (logitsOnly || classCount(manifest) <= IDENTITY_SEED_MAX_CLASSES)) return plan('identity');
+  const identityPays = classCount(manifest) <= IDENTITY_SEED_MAX_CLASSES && !manifest.seed.foldedBatch;
+  if (onlyShared && (logitsOnly || identityPays)) return plan('identity');
   return plan('forward-first');
 }
 

@@ -229,6 +229,7 @@ export async function prepare(modelBytes: Uint8Array, options: PrepareOptions, r
       shape: seedShape(graph.model, seedRow),
       ...(selects ? { select: { topK: TOP_K_NAME, classes: TOP_CLASSES_NAME } } : {}),
       ...(taskTarget ? { task: taskTarget } : {}),
+      ...(folded.length > 0 ? { foldedBatch: true as const } : {}),
     },
     logits: { name: a.logits.name },
     task: a.task,

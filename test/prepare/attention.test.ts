@@ -152,6 +152,10 @@ describe.runIf(fixtures.length > 0)('attention outputs and methods vs PyTorch', 
         const e = await explainImage(feed, image, { compute: plan.compute, metrics: [] });
         const map = e.explained[0]!.map;
         expect([map.height, map.width], ref).toEqual(f.attention.grid);
+        // torch's attention folds the batch into the heads axis: K identity seed rows would be K forward
+        // passes, so top-1 with gradients takes a forward and one seeded run; rollout needs no seed (1 run).
+        expect(manifest.seed.foldedBatch).toBe(true);
+        expect(e.runs, ref).toBe(fields.method === 'attention-gradcam' ? 2 : 1);
         expect(maxRel(map.data, f32(f, f.attention.maps[ref]!)), ref).toBeLessThan(1e-4);
       }
       expect(
