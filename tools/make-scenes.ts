@@ -16,40 +16,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLASS_LABELS, renderScene } from '../src/scenes/index.js';
+import { type ShardInfo, writeShards } from './scene-shards.js';
 
 /** First seed of each split; the benchmark uses seeds from 3_000_000 on. */
 export const SEED_BASE = { train: 1_000_000, val: 2_000_000 } as const;
 
 type Split = keyof typeof SEED_BASE;
 
-interface ShardInfo {
-  file: string;
-  count: number;
-  firstSeed: number;
-}
-
 function writeSplit(split: Split, count: number, size: number, perShard: number, out: string): ShardInfo[] {
   const withMask = split === 'val';
   const recordBytes = 1 + size * size * 3 + (withMask ? size * size : 0);
-  const shards: ShardInfo[] = [];
-  for (let start = 0; start < count; start += perShard) {
-    const n = Math.min(perShard, count - start);
-    const buffer = new Uint8Array(n * recordBytes);
-    for (let k = 0; k < n; k++) {
-      const i = start + k,
-        classIndex = i % CLASS_LABELS.length;
-      const scene = renderScene({ seed: SEED_BASE[split] + i, size, kind: 'single', classes: [classIndex] });
-      const offset = k * recordBytes;
-      buffer[offset] = classIndex;
-      buffer.set(scene.image, offset + 1);
-      if (withMask) buffer.set(scene.objects[0]!.mask, offset + 1 + size * size * 3);
-    }
-    const file = `${split}-${String(shards.length).padStart(3, '0')}.bin`;
-    writeFileSync(join(out, file), buffer);
-    shards.push({ file, count: n, firstSeed: SEED_BASE[split] + start });
-    console.log(`${file}: ${n} scenes`);
-  }
-  return shards;
+  const fill = (buffer: Uint8Array, offset: number, i: number) => {
+    const classIndex = i % CLASS_LABELS.length;
+    const scene = renderScene({ seed: SEED_BASE[split] + i, size, kind: 'single', classes: [classIndex] });
+    buffer[offset] = classIndex;
+    buffer.set(scene.image, offset + 1);
+    if (withMask) buffer.set(scene.objects[0]!.mask, offset + 1 + size * size * 3);
+  };
+  return writeShards(out, { split, count, perShard, firstSeed: SEED_BASE[split], recordBytes, fill });
 }
 
 function main(): void {

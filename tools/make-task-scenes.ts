@@ -19,6 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CLASS_LABELS, renderScene } from '../src/scenes/index.js';
+import { writeShards } from './scene-shards.js';
 
 /** First seed of each split; the quality benchmark's task scenes start at 7_000_000. */
 export const SEED_BASE = { train: 5_000_000, val: 6_000_000 } as const;
@@ -50,18 +51,8 @@ function writeRecord(out: Uint8Array, offset: number, seed: number, size: number
 }
 
 function writeSplit(split: Split, count: number, size: number, perShard: number, dir: string) {
-  const bytes = recordBytes(size);
-  const shards: { file: string; count: number; firstSeed: number }[] = [];
-  for (let start = 0; start < count; start += perShard) {
-    const n = Math.min(perShard, count - start);
-    const buffer = new Uint8Array(n * bytes);
-    for (let k = 0; k < n; k++) writeRecord(buffer, k * bytes, SEED_BASE[split] + start + k, size);
-    const file = `${split}-${String(shards.length).padStart(3, '0')}.bin`;
-    writeFileSync(join(dir, file), buffer);
-    shards.push({ file, count: n, firstSeed: SEED_BASE[split] + start });
-    console.log(`${file}: ${n} scenes`);
-  }
-  return shards;
+  const fill = (buffer: Uint8Array, offset: number, i: number) => writeRecord(buffer, offset, SEED_BASE[split] + i, size);
+  return writeShards(dir, { split, count, perShard, firstSeed: SEED_BASE[split], recordBytes: recordBytes(size), fill });
 }
 
 function main(): void {
