@@ -8,11 +8,28 @@
  */
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
+import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 const outdir = new URL('dist', root).pathname;
+
+/**
+ * JSON data that a module imports from a package (the overlay label font's glyphs) is bundled instead of left
+ * as an external import: Node 20 refuses to import JSON at run time without an import attribute, and the
+ * Worker's bundler (wrangler) needs none, so the source stays a plain import.
+ */
+function bundleJsonData() {
+  return {
+    name: 'bundle-json-data',
+    setup(b) {
+      b.onResolve({ filter: /\.json$/ }, (args) =>
+        args.path.startsWith('.') ? undefined : { path: createRequire(join(args.resolveDir, 'x.js')).resolve(args.path), external: false },
+      );
+    },
+  };
+}
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
@@ -28,6 +45,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [bundleJsonData()],
 });
 
 /** The package an import specifier names (`@scope/name/sub` -> `@scope/name`). */
