@@ -3,7 +3,8 @@
  * docs/quality.md: the generated part (run, table, targets, timing, metric definitions, how to run) and a
  * hand-written tail after {@link KEEP_MARKER}, which a rewrite keeps.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeDoc } from '../write-doc.js';
 import type { RowSummary } from './accumulate.js';
 import type { PassOptions, PassReport } from './phases.js';
 import { resultsTable } from './table.js';
@@ -203,5 +204,5 @@ ${KEEP_MARKER}${tail}`;
 
 /** Writes the report. */
 export function writeQualityMarkdown(path: string, rows: readonly RowSummary[], f: RunFacts): void {
-  writeFileSync(path, qualityMarkdown(rows, f, path));
+  writeDoc(path, qualityMarkdown(rows, f, path));
 }

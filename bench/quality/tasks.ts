@@ -16,7 +16,8 @@
  *
  * Usage: npx tsx bench/quality/tasks.ts [--scenes 200] [--models models] [--only detect|segment] [--write]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeDoc } from '../write-doc.js';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { nodeRunner } from '../../cli/ort-node.js';
@@ -193,5 +194,5 @@ if (values.write) {
         ? doc.slice(0, start) + marked(name, lines) + doc.slice(end + close.length)
         : `${doc.trimEnd()}\n\n${marked(name, lines)}\n`;
   }
-  writeFileSync(docPath, doc);
+  writeDoc(docPath, doc);
 }

@@ -15,7 +15,8 @@
  *
  * Usage: npx tsx bench/quality/units.ts [--scenes 100]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeDoc } from '../write-doc.js';
 import { join } from 'node:path';
 import { nodeRunner } from '../../cli/ort-node.js';
 import { camMethod } from '../../src/cam/registry.js';
@@ -157,7 +158,7 @@ const doc = readFileSync(docPath, 'utf8');
 const start = doc.indexOf('<!-- units-quality:start'),
   end = doc.indexOf('<!-- units-quality:end -->');
 const section = lines.join('\n');
-writeFileSync(
+writeDoc(
   docPath,
   start >= 0 && end > start
     ? doc.slice(0, start) + section + doc.slice(end + '<!-- units-quality:end -->'.length)

@@ -4,7 +4,8 @@
  * `<!-- zoo:start -->` and `<!-- zoo:end -->`, with the machine it ran on.
  */
 import { execSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeDoc } from '../write-doc.js';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { median } from '../service-client.js';
@@ -60,7 +61,7 @@ export function writeZooTable(rows: ZooRow[], o: { rounds: number; warmup: numbe
     const a = doc.indexOf(START);
     const b = doc.indexOf(END);
     if (a < 0 || b < a) throw new Error(`docs/performance.md has no ${START} ... ${END} section`);
-    writeFileSync(DOC, `${doc.slice(0, a + START.length)}\n${machineLine()}\n${note}\n\n${table}\n${doc.slice(b)}`);
+    writeDoc(DOC, `${doc.slice(0, a + START.length)}\n${machineLine()}\n${note}\n\n${table}\n${doc.slice(b)}`);
   }
   return `${note}\n\n${table}`;
 }
