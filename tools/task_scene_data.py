@@ -16,6 +16,14 @@ MEAN = [0.5, 0.5, 0.5]
 STD = [0.25, 0.25, 0.25]
 
 
+def export_onnx(model, size, path, input_name, output_name):
+    """Export for the service: opset 17, NCHW float input of size x size, dynamic batch, constants folded."""
+    model = model.eval().to(memory_format=torch.contiguous_format)
+    torch.onnx.export(model, torch.zeros(1, 3, size, size), path, opset_version=17, input_names=[input_name],
+                      output_names=[output_name], dynamic_axes={input_name: {0: 'batch'}, output_name: {0: 'batch'}},
+                      do_constant_folding=True)
+
+
 def log(msg):
     print(time.strftime('%H:%M:%S ') + msg, flush=True)
 

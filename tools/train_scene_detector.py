@@ -32,7 +32,7 @@ from torchvision.ops import batched_nms, generalized_box_iou_loss, sigmoid_focal
 
 sys.path.insert(0, os.path.dirname(__file__))
 from task_scene_data import (  # noqa: E402
-    TRUNK_WIDTHS, augment, conv_bn_relu, cosine_lr, load_manifest, load_split, log, to_input, trunk)
+    TRUNK_WIDTHS, augment, conv_bn_relu, cosine_lr, export_onnx, load_manifest, load_split, log, to_input, trunk)
 from detection_metrics import evaluate_detections  # noqa: E402
 
 SEED = 20261203
@@ -141,13 +141,6 @@ def predict(model, images):
     return out
 
 
-def export_onnx(model, size, path):
-    model = model.eval().to(memory_format=torch.contiguous_format)
-    torch.onnx.export(model, torch.zeros(1, 3, size, size), path, opset_version=17, input_names=['images'],
-                      output_names=['output0'], dynamic_axes={'images': {0: 'batch'}, 'output0': {0: 'batch'}},
-                      do_constant_folding=True)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--scenes', default='build/task-scenes')
@@ -204,7 +197,7 @@ def main():
                         'epoch_seconds': seconds, **metrics})
         log(f'epoch {epoch + 1} done in {seconds:.0f} s: ' + json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in history[-1].items() if k != 'ap_per_class'}))
         torch.save(model.state_dict(), args.state)
-    export_onnx(model, size, args.onnx)
+    export_onnx(model, size, args.onnx, 'images', 'output0')
     with open(args.labels, 'w') as f:
         json.dump(labels, f, indent=2)
         f.write('\n')

@@ -30,7 +30,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(__file__))
 from task_scene_data import (  # noqa: E402
-    TRUNK_WIDTHS, augment, conv_bn_relu, cosine_lr, load_manifest, load_split, log, to_input, trunk)
+    TRUNK_WIDTHS, augment, conv_bn_relu, cosine_lr, export_onnx, load_manifest, load_split, log, to_input, trunk)
 
 SEED = 20261204
 BATCH = 32
@@ -73,13 +73,6 @@ def evaluate(model, images, masks, classes):
     iou = (inter / union.clamp(min=1)).tolist()
     return {'pixel_accuracy': float(inter.sum() / confusion.sum()), 'miou': sum(iou) / classes,
             'miou_objects': sum(iou[1:]) / (classes - 1), 'iou_per_class': iou}
-
-
-def export_onnx(model, size, path):
-    model = model.eval().to(memory_format=torch.contiguous_format)
-    torch.onnx.export(model, torch.zeros(1, 3, size, size), path, opset_version=17, input_names=['input'],
-                      output_names=['out'], dynamic_axes={'input': {0: 'batch'}, 'out': {0: 'batch'}},
-                      do_constant_folding=True)
 
 
 def main():
@@ -151,7 +144,7 @@ def main():
             break
     if not history:  # --epochs 0 with --resume: export a saved state as it is
         history.append({'epoch': 0, **evaluate(model, val_x, val_m, classes)})
-    export_onnx(model, size, args.onnx)
+    export_onnx(model, size, args.onnx, 'input', 'out')
     with open(args.labels, 'w') as f:
         json.dump(labels, f, indent=2)
         f.write('\n')
