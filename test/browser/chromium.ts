@@ -11,9 +11,14 @@ import { chromium, type BrowserContext } from 'playwright-core';
 /** Where Debian installs Chromium. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** True when the browser can run here (CI must have it: `.ci/run` installs it). */
+/**
+ * True when the browser can run here. Outside CI the browser tests are skipped without it; under CI (`CI` set,
+ * as `.ci/run` runs) a missing browser is an error, so those tests can never be skipped silently there.
+ */
 export function hasChromium(): boolean {
-  return existsSync(CHROMIUM);
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.CI) throw new Error(`${CHROMIUM} is missing under CI: the browser tests would be skipped (.ci/run installs it).`);
+  return false;
 }
 
 /** A running browser context and its cleanup. */
